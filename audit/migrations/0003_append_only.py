@@ -1,0 +1,38 @@
+"""On PostgreSQL, refuse UPDATE and DELETE on audit entries, so nothing can rewrite history."""
+
+from django.db import migrations
+
+FORWARD = [
+    """
+    CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
+    BEGIN
+        RAISE EXCEPTION 'Audit entries cannot be changed or deleted (%).', TG_OP;
+    END;
+    $$ LANGUAGE plpgsql
+    """,
+    "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry",
+    """
+    CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON audit_auditentry
+    FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()
+    """,
+]
+BACKWARD = [
+    "DROP TRIGGER IF EXISTS audit_entry_append_only ON audit_auditentry",
+    "DROP FUNCTION IF EXISTS audit_entry_append_only()",
+]
+
+
+def run(statements):
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("audit", "0002_initial")]
+
+    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]

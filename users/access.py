@@ -1,0 +1,22 @@
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import User
+
+
+def get_user_for(request: HttpRequest, pk: int) -> User:
+    """The one way views reach a user record: outside the viewer's scope is a 404, like a
+    missing one, so an administrator cannot probe for users in other groups."""
+    return get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+
+
+def may_edit(viewer: User, user: User) -> bool:
+    if user.is_administrator:
+        return viewer.has_perm("users.supervise_admins")
+    return viewer.has_perm("users.edit_user_details")
+
+
+def may_cancel(viewer: User, user: User) -> bool:
+    if user.is_administrator:
+        return viewer.has_perm("users.supervise_admins") and viewer.pk != user.pk
+    return viewer.has_perm("users.cancel_subscription")

@@ -1,0 +1,184 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from aptem.validators import fold_for_search, normalise_ni_number
+from programmes.models import Enrolment, Programme
+
+from .forms import GroupChoiceField, PersonChoiceField
+from .models import Group, User
+
+EXPIRING = "EXPIRING"
+EXPIRING_DAYS = 30
+
+SORTS = {
+    "name": ("last_name", "first_name"),
+    "type": ("user_type",),
+    "status": ("subscription_status",),
+    "email": ("email",),
+    "programme": ("programme_name", "programme_status"),
+    "case_owner": ("case_owner__last_name", "case_owner__first_name"),
+    "reference": ("reference_number",),
+    "created": ("created_at",),
+}
+PAGE_SIZES = (10, 25, 50, 100)
+DEFAULT_PAGE_SIZE = 25
+
+
+def with_current_programme(queryset: QuerySet) -> QuerySet:
+    """Annotate each user with their current programme's name and status (one query)."""
+    current = Enrolment.objects.filter(learner=OuterRef("pk"), is_current=True).order_by(
+        "-start_date", "-pk"
+    )
+    return queryset.annotate(
+        programme_name=Subquery(current.values("programme__name")[:1]),
+        programme_status=Subquery(current.values("status")[:1]),
+    )
+
+
+class UserFilter(django_filters.FilterSet):
+    """The Users page search. Every filter is a GET parameter, so a search is a shareable URL."""
+
+    name = django_filters.CharFilter(
+        label="User name",
+        method="filter_name",
+        help_text="Any part of the first, last or preferred name, in any order.",
+    )
+    groups = django_filters.ModelMultipleChoiceFilter(
+        queryset=Group.objects.none(),
+        method="filter_groups",
+        label="Groups",
+        help_text="Includes their sub-groups.",
+    )
+    email = django_filters.CharFilter(label="Email", method="filter_email")
+    status = django_filters.MultipleChoiceFilter(
+        label="Status",
+        choices=[*User.Status.choices, (EXPIRING, f"Expiring within {EXPIRING_DAYS} days")],
+        method="filter_status",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="With none ticked, Prospect, Invited and Full user are shown.",
+    )
+    user_type = django_filters.ChoiceFilter(
+        label="Type", choices=User.Type.choices, empty_label="All types"
+    )
+    programme = django_filters.ModelChoiceFilter(
+        label="Programme",
+        queryset=Programme.objects.all(),
+        method="filter_noop",
+        empty_label="Any programme",
+    )
+    programme_status = django_filters.ChoiceFilter(
+        label="Programme status",
+        choices=Enrolment.Status.choices,
+        method="filter_noop",
+        empty_label="Any programme status",
+    )
+    ni_number = django_filters.CharFilter(label="NI number", method="filter_ni_number")
+    case_owner = django_filters.ModelChoiceFilter(
+        label="Case owner", queryset=User.objects.none(), empty_label="Any case owner"
+    )
+    reference_number = django_filters.CharFilter(
+        label="Reference number", field_name="reference_number", lookup_expr="istartswith"
+    )
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, viewer: User, **kwargs):
+        data = data.copy() if data is not None else None
+        if data is not None and not data.getlist("status"):
+            data.setlist("status", list(User.DEFAULT_LIST_STATUSES))
+        super().__init__(data, *args, **kwargs)
+        self.viewer = viewer
+        self.filters["groups"].queryset = Group.objects.visible_to(viewer)
+        self.filters["groups"].field_class = GroupChoiceField
+        self.filters["case_owner"].queryset = User.objects.administrators()
+        self.filters["case_owner"].field_class = PersonChoiceField
+        if viewer.has_perm("users.supervise_admins"):
+            return
+        self.filters["user_type"].extra["choices"] = [
+            c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
+        ]
+
+    def filter_name(self, queryset, name, value):
+        for word in fold_for_search(value).split():
+            queryset = queryset.filter(search_name__contains=word)
+        return queryset
+
+    def filter_groups(self, queryset, name, value):
+        if not value:
+            return queryset
+        subtree = Group.objects.subtrees_of(value).values("pk")
+        membership = User.groups.through.objects.filter(
+            user_id=OuterRef("pk"), group_id__in=subtree
+        )
+        return queryset.filter(Exists(membership))
+
+    def filter_email(self, queryset, name, value):
+        return queryset.filter(email__contains=value.strip().lower())
+
+    def filter_status(self, queryset, name, value):
+        statuses = [v for v in value if v != EXPIRING]
+        if statuses:
+            queryset = queryset.filter(subscription_status__in=statuses)
+        if EXPIRING in value:
+            today = timezone.localdate()
+            queryset = queryset.filter(
+                subscription_end__gte=today,
+                subscription_end__lte=today + datetime.timedelta(days=EXPIRING_DAYS),
+            )
+        return queryset
+
+    def filter_ni_number(self, queryset, name, value):
+        return queryset.filter(ni_number__startswith=normalise_ni_number(value))
+
+    def filter_noop(self, queryset, name, value):
+        # Programme and programme status are applied together in filter_queryset, so both
+        # conditions hold for the same current enrolment.
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        programme = self.form.cleaned_data.get("programme")
+        status = self.form.cleaned_data.get("programme_status")
+        if programme or status:
+            enrolments = Enrolment.objects.filter(learner=OuterRef("pk"), is_current=True)
+            if programme:
+                enrolments = enrolments.filter(programme=programme)
+            if status:
+                enrolments = enrolments.filter(status=status)
+            queryset = queryset.filter(Exists(enrolments))
+        return queryset
+
+    def active_filters(self) -> list[dict]:
+        """Each chosen value with the query string that removes just that value."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        chips = []
+        for name, field in self.form.fields.items():
+            labels = _value_labels(field, self.form.cleaned_data.get(name))
+            raw_values = [v for v in self.data.getlist(name) if v]
+            for raw in raw_values:
+                remaining = self.data.copy()
+                remaining.setlist(name, [v for v in raw_values if v != raw])
+                remaining.pop("page", None)
+                chips.append(
+                    {
+                        "label": field.label,
+                        "value": labels.get(raw, raw),
+                        "query": remaining.urlencode(),
+                    }
+                )
+        return chips
+
+
+def _value_labels(field: forms.Field, cleaned) -> dict[str, str]:
+    """Readable labels for a field's submitted values, without querying the database again."""
+    if isinstance(field, forms.ModelChoiceField):
+        objects = cleaned if isinstance(cleaned, (list, tuple, QuerySet)) else [cleaned]
+        return {str(obj.pk): str(obj) for obj in objects if obj is not None}
+    return {str(k): str(v) for k, v in getattr(field, "choices", [])}

@@ -1,0 +1,425 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import Group as Role
+from django.db.models import Q
+from django.utils.html import format_html, format_html_join
+
+from aptem.validators import (
+    TEMPORARY_ULN,
+    normalise_ni_number,
+    normalise_postcode,
+    validate_person_name,
+)
+
+from .models import Group, Organisation, User
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": (
+            "That email and password do not match an active account. Passwords are case-"
+            "sensitive; accounts that are not yet activated, or are cancelled or expired, "
+            "cannot sign in."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        return self.cleaned_data["username"].strip().lower()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class GroupChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Group) -> str:
+        return obj.indented_name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj.full_name} ({obj.email})" if obj.email else obj.full_name
+
+
+class UserForm(forms.ModelForm):
+    """The fields every user type shares; one subclass per type picks its own.
+
+    ``fieldsets`` drives the template, so each type's form is laid out in titled groups.
+    """
+
+    user_type: str
+    offers_invitation = False
+    email_required = False
+
+    invite_now = forms.TypedChoiceField(
+        label="Invite this user now?",
+        choices=[
+            ("yes", "Yes, send an invitation (status Invited)"),
+            ("no", "No, not yet (status Prospect)"),
+        ],
+        widget=forms.RadioSelect,
+        initial="no",
+        coerce=lambda v: v == "yes",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_duplicate = forms.BooleanField(
+        required=False,
+        label="I have checked these users and this is a different person",
+    )
+
+    class Meta:
+        model = User
+        fields: list[str] = []
+        widgets = {
+            "date_of_birth": DateInput(),
+            "subscription_start": DateInput(),
+            "subscription_end": DateInput(),
+        }
+        field_classes = {"groups": GroupChoiceField}
+
+    def __init__(self, *args, viewer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+        self.duplicates: list[dict] = []
+        self.creating = self.instance.pk is None
+        if not (self.creating and self.offers_invitation):
+            del self.fields["invite_now"]
+        if self.creating:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
+        if "groups" in self.fields:
+            self.fields["groups"].queryset = Group.objects.visible_to(viewer)
+            self.fields["groups"].required = True
+            self.fields["groups"].widget = forms.CheckboxSelectMultiple()
+            self.fields["groups"].help_text = "Choose at least one. Sub-groups are included."
+        if "case_owner" in self.fields:
+            self.fields["case_owner"] = PersonChoiceField(
+                queryset=User.objects.administrators(), required=False, label="Case owner"
+            )
+        for name in ("first_name", "last_name", "middle_name", "preferred_name"):
+            if name in self.fields:
+                self.fields[name].validators.append(validate_person_name)
+        if "email" in self.fields:
+            self.fields["email"].required = self.email_required
+
+    @property
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.layout
+        ]
+
+    def clean_email(self) -> str | None:
+        email = (self.cleaned_data.get("email") or "").strip().lower()
+        if not email:
+            return None
+        clash = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        if clash is None:
+            return email
+        if User.objects.visible_to(self.viewer).filter(pk=clash.pk).exists():
+            raise forms.ValidationError(
+                format_html(
+                    'This email address already belongs to <a href="{}">{}</a> '
+                    "({}, status {}). Use a different email address.",
+                    clash.get_absolute_url(),
+                    clash.full_name,
+                    clash.get_user_type_display(),
+                    clash.get_subscription_status_display(),
+                ),
+                code="email_taken",
+            )
+        raise forms.ValidationError(
+            "This email address is already in use by an account you cannot see (it may be "
+            "archived or in another group). Use a different email address or ask a supervisor.",
+            code="email_taken",
+        )
+
+    def clean_ni_number(self) -> str:
+        return normalise_ni_number(self.cleaned_data.get("ni_number", ""))
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data.get("postcode", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        wants_invitation = self.creating and self.offers_invitation and cleaned.get("invite_now")
+        if wants_invitation and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "An email address is needed to send an invitation.")
+        if not self.errors:
+            self._check_duplicates(cleaned)
+        return cleaned
+
+    def _check_duplicates(self, cleaned: dict) -> None:
+        """Warn about users who look like the same person; the administrator must confirm."""
+        ni, uln, dob = cleaned.get("ni_number"), cleaned.get("uln"), cleaned.get("date_of_birth")
+        first, last = cleaned.get("first_name", ""), cleaned.get("last_name", "")
+        tests = []
+        if ni:
+            tests.append((Q(ni_number=ni), lambda u: u.ni_number == ni, "the same NI number"))
+        if uln and uln != TEMPORARY_ULN:
+            tests.append((Q(uln=uln), lambda u: u.uln == uln, "the same ULN"))
+        if dob and first and last:
+            tests.append(
+                (
+                    Q(first_name__iexact=first, last_name__iexact=last, date_of_birth=dob),
+                    lambda u: (
+                        u.date_of_birth == dob
+                        and u.first_name.lower() == first.lower()
+                        and u.last_name.lower() == last.lower()
+                    ),
+                    "the same name and date of birth",
+                )
+            )
+        if not tests:
+            return
+        query = Q()
+        for condition, _, _ in tests:
+            query |= condition
+        matches = list(User.objects.filter(query).exclude(pk=self.instance.pk)[:10])
+        if not matches:
+            return
+        visible = set(
+            User.objects.visible_to(self.viewer)
+            .filter(pk__in=[m.pk for m in matches])
+            .values_list("pk", flat=True)
+        )
+        self.duplicates = [
+            {
+                "user": m,
+                "visible": m.pk in visible,
+                "why": [text for _, same, text in tests if same(m)],
+            }
+            for m in matches
+        ]
+        if not cleaned.get("confirm_duplicate"):
+            self.add_error(None, forms.ValidationError(self.duplicate_message(), code="duplicate"))
+
+    def duplicate_message(self):
+        items = []
+        for dup in self.duplicates:
+            user, why = dup["user"], " and ".join(dup["why"])
+            if dup["visible"]:
+                items.append(
+                    format_html(
+                        '<a href="{}">{}</a> ({}, {}) has {}',
+                        user.get_absolute_url(),
+                        user.full_name,
+                        user.get_user_type_display(),
+                        user.get_subscription_status_display(),
+                        why,
+                    )
+                )
+            else:
+                items.append(format_html("A user outside your groups has {}", why))
+        return format_html(
+            "This may be a duplicate: {}. Check, then tick the confirmation box to save anyway.",
+            format_html_join("; ", "{}", ((i,) for i in items)),
+        )
+
+
+PERSONAL = (
+    "title",
+    "first_name",
+    "middle_name",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+)
+CONTACT = ("email", "personal_email", "mobile", "landline")
+ADDRESS = ("address_line_1", "address_line_2", "town", "county", "postcode")
+
+
+class LearnerForm(UserForm):
+    user_type = User.Type.LEARNER
+    offers_invitation = True
+    layout = [
+        ("Personal details", PERSONAL),
+        ("Contact details", CONTACT),
+        ("Address", ADDRESS),
+        ("Identifiers", ("ni_number", "uln", "reference_number")),
+        (
+            "Groups and people",
+            ("groups", "case_owner", "organisation", "manager", "mentor", "referrer_organisation"),
+        ),
+        ("Subscription", ("subscription_start", "subscription_end", "invite_now")),
+    ]
+
+    class Meta(UserForm.Meta):
+        fields = [
+            *PERSONAL,
+            *CONTACT,
+            *ADDRESS,
+            "ni_number",
+            "uln",
+            "reference_number",
+            "groups",
+            "case_owner",
+            "organisation",
+            "manager",
+            "mentor",
+            "referrer_organisation",
+            "subscription_start",
+            "subscription_end",
+        ]
+        labels = {"organisation": "Employer organisation", "referrer_organisation": "Referrer"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.EMPLOYER
+        )
+        employers = User.objects.filter(user_type=User.Type.EMPLOYER).select_related("organisation")
+        for name in ("manager", "mentor"):
+            self.fields[name] = PersonChoiceField(
+                queryset=employers,
+                required=False,
+                label=name.capitalize(),
+                help_text="An employer login at the learner's employer organisation.",
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation")
+        for name in ("manager", "mentor"):
+            person = cleaned.get(name)
+            if person and person.organisation_id != getattr(organisation, "pk", None):
+                self.add_error(
+                    name, f"Choose a {name} who works at the learner's employer organisation."
+                )
+        start, end = cleaned.get("subscription_start"), cleaned.get("subscription_end")
+        if start and end and end < start:
+            self.add_error("subscription_end", "The end date must be after the start date.")
+        return cleaned
+
+
+class EmployerForm(UserForm):
+    user_type = User.Type.EMPLOYER
+    offers_invitation = True
+    layout = [
+        ("Personal details", ("title", "first_name", "last_name", "sex")),
+        ("Contact details", ("email", "mobile", "landline")),
+        ("Address", ADDRESS),
+        ("Organisation and groups", ("organisation", "job_title", "groups")),
+        ("Invitation", ("invite_now",)),
+    ]
+
+    class Meta(UserForm.Meta):
+        fields = [
+            "title",
+            "first_name",
+            "last_name",
+            "sex",
+            "email",
+            "mobile",
+            "landline",
+            *ADDRESS,
+            "organisation",
+            "job_title",
+            "groups",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.EMPLOYER
+        )
+        self.fields["organisation"].required = True
+
+
+class ReferrerForm(UserForm):
+    user_type = User.Type.REFERRER
+    email_required = True
+    layout = [
+        ("Personal details", ("first_name", "last_name", "sex")),
+        ("Contact details", ("email", "confirm_email", "mobile")),
+        ("Address", ADDRESS),
+        ("Organisation and groups", ("organisation", "groups")),
+    ]
+    confirm_email = forms.EmailField(label="Confirm email")
+
+    class Meta(UserForm.Meta):
+        fields = [
+            "first_name",
+            "last_name",
+            "sex",
+            "email",
+            "mobile",
+            *ADDRESS,
+            "organisation",
+            "groups",
+        ]
+        labels = {"organisation": "Referrer organisation"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.REFERRER
+        )
+        if not self.creating:
+            self.fields["confirm_email"].initial = self.instance.email
+
+    def clean(self):
+        cleaned = super().clean()
+        email, confirm = cleaned.get("email"), (cleaned.get("confirm_email") or "").lower()
+        if email and confirm and email != confirm:
+            self.add_error("confirm_email", "The two email addresses do not match.")
+        return cleaned
+
+
+class AdminForm(UserForm):
+    user_type = User.Type.ADMINISTRATOR
+    email_required = True
+    layout = [
+        ("Personal details", ("title", "first_name", "last_name")),
+        ("Contact details", ("email", "mobile")),
+        ("Role and groups", ("job_title", "groups", "roles")),
+    ]
+
+    class Meta(UserForm.Meta):
+        fields = [
+            "title",
+            "first_name",
+            "last_name",
+            "email",
+            "mobile",
+            "job_title",
+            "groups",
+            "roles",
+        ]
+        help_texts = {"groups": "The administrator sees the users in these groups and below."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Creators with only Create Admins may set roles once; changing them later is for
+        # Supervisors.
+        may_set_roles = self.viewer.has_perm("users.supervise_admins") or (
+            self.creating and self.viewer.has_perm("users.create_admins")
+        )
+        if may_set_roles:
+            self.fields["roles"].queryset = Role.objects.order_by("name")
+            self.fields["roles"].widget = forms.CheckboxSelectMultiple()
+        else:
+            del self.fields["roles"]
+
+
+FORMS_BY_TYPE: dict[str, type[UserForm]] = {
+    form.user_type: form for form in (LearnerForm, EmployerForm, ReferrerForm, AdminForm)
+}
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for cancelling",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit trail.",
+    )

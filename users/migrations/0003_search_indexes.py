@@ -1,0 +1,40 @@
+"""PostgreSQL-only indexes behind the Users search.
+
+Name and email search are ``LIKE '%word%'`` on lower-case columns, which trigram GIN indexes
+serve; NI number search is a prefix match, which a pattern-ops B-tree serves. SQLite has no such
+index types and needs none at its scale, so this migration does nothing there.
+"""
+
+from django.db import migrations
+
+FORWARD = [
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS user_search_name_trgm ON users_user "
+    "USING gin (search_name gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS user_email_trgm ON users_user USING gin (email gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS user_ni_prefix ON users_user (ni_number varchar_pattern_ops)",
+    "CREATE INDEX IF NOT EXISTS user_reference_prefix ON users_user "
+    "(UPPER(reference_number::text) text_pattern_ops)",
+]
+BACKWARD = [
+    "DROP INDEX IF EXISTS user_search_name_trgm",
+    "DROP INDEX IF EXISTS user_email_trgm",
+    "DROP INDEX IF EXISTS user_ni_prefix",
+    "DROP INDEX IF EXISTS user_reference_prefix",
+]
+
+
+def run(statements):
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        for statement in statements:
+            schema_editor.execute(statement)
+
+    return apply
+
+
+class Migration(migrations.Migration):
+    dependencies = [("users", "0002_roles")]
+
+    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]

@@ -1,0 +1,361 @@
+import datetime
+from functools import reduce
+from operator import or_
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from aptem.validators import (
+    fold_for_search,
+    normalise_ni_number,
+    normalise_postcode,
+    validate_ni_number,
+    validate_phone,
+    validate_postcode,
+    validate_uln,
+)
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        EMPLOYER = "EMPLOYER", "Employer"
+        REFERRER = "REFERRER", "Referrer"
+        SUPPLIER = "SUPPLIER", "Supplier"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True, validators=[validate_phone])
+    address_line_1 = models.CharField(max_length=100, blank=True)
+    town = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupQuerySet(MP_NodeQuerySet):
+    def subtrees_of(self, groups) -> "GroupQuerySet":
+        """The given groups and all their descendants."""
+        paths = sorted({g.path for g in groups})
+        if not paths:
+            return self.none()
+        return self.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
+
+    def visible_to(self, viewer) -> "GroupQuerySet":
+        if viewer.has_perm("users.view_all_groups"):
+            return self.all()
+        return self.subtrees_of(viewer.visible_group_roots())
+
+
+class GroupManager(MP_NodeManager):
+    def get_queryset(self) -> GroupQuerySet:
+        return GroupQuerySet(self.model, using=self._db).order_by("path")
+
+    def visible_to(self, viewer) -> GroupQuerySet:
+        return self.get_queryset().visible_to(viewer)
+
+    def subtrees_of(self, groups) -> GroupQuerySet:
+        return self.get_queryset().subtrees_of(groups)
+
+
+class Group(MP_Node):
+    """A node in one of several group hierarchies (regions → centres → cohorts, say).
+
+    Administrators see the users in their groups and in every sub-group; materialised paths make
+    "this group and everything under it" one ``path LIKE 'prefix%'`` query.
+    """
+
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    node_order_by = ["name"]
+
+    objects = GroupManager()
+
+    class Meta:
+        permissions = [("create_groups", "Can create and edit groups")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def indented_name(self) -> str:
+        return "\u2003" * (self.depth - 1) + self.name
+
+
+class UserQuerySet(models.QuerySet):
+    def visible_to(self, viewer) -> "UserQuerySet":
+        """Every user the viewer may see: the one door to user data (DESIGN.md §5)."""
+        if not viewer.is_authenticated:
+            return self.none()
+        qs = self
+        if not viewer.has_perm("users.view_all_groups"):
+            visible_groups = Group.objects.visible_to(viewer).values("pk")
+            membership = User.groups.through.objects.filter(
+                user_id=OuterRef("pk"), group_id__in=visible_groups
+            )
+            qs = qs.filter(Exists(membership))
+        if not viewer.has_perm("users.view_archived"):
+            qs = qs.exclude(subscription_status=User.Status.ARCHIVED)
+        if not viewer.has_perm("users.supervise_admins"):
+            qs = qs.exclude(user_type=User.Type.ADMINISTRATOR)
+        return qs
+
+    def administrators(self) -> "UserQuerySet":
+        return self.filter(user_type=User.Type.ADMINISTRATOR).exclude(
+            subscription_status=User.Status.ARCHIVED
+        )
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email, password=None, **extra_fields):
+        email = self.normalize_email(email).lower() if email else None
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("user_type", User.Type.ADMINISTRATOR)
+        extra_fields.setdefault("subscription_status", User.Status.FULL_USER)
+        extra_fields.setdefault("first_name", "Support")
+        extra_fields.setdefault("last_name", "Administrator")
+        return self.create_user(email, password, **extra_fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class Type(models.TextChoices):
+        LEARNER = "LEARNER", "User"
+        EMPLOYER = "EMPLOYER", "Employer"
+        REFERRER = "REFERRER", "Referrer"
+        ADMINISTRATOR = "ADMINISTRATOR", "Admin"
+
+    class Status(models.TextChoices):
+        PROSPECT = "PROSPECT", "Prospect"
+        INVITED = "INVITED", "Invited"
+        FULL_USER = "FULL_USER", "Full user"
+        EXPIRED = "EXPIRED", "Expired"
+        CANCELLED = "CANCELLED", "Cancelled"
+        ARCHIVED = "ARCHIVED", "Archived"
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", "Female"
+        MALE = "M", "Male"
+
+    DEFAULT_LIST_STATUSES = (Status.PROSPECT, Status.INVITED, Status.FULL_USER)
+    CANCELLABLE_STATUSES = (Status.PROSPECT, Status.INVITED, Status.FULL_USER, Status.EXPIRED)
+
+    user_type = models.CharField("type", max_length=13, choices=Type.choices, db_index=True)
+    email = models.EmailField(
+        "email",
+        max_length=254,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Used to sign in. Stored in lower case; unique across all users.",
+    )
+    title = models.CharField(max_length=20, blank=True)
+    first_name = models.CharField("first name", max_length=50)
+    middle_name = models.CharField("middle name", max_length=50, blank=True)
+    last_name = models.CharField("surname", max_length=50)
+    preferred_name = models.CharField("preferred name", max_length=50, blank=True)
+    # Accent-free, lower-case copy of every name, kept in step by save(); name search matches it
+    # with one trigram-indexed LIKE per word (see users/migrations/0003_search_indexes.py).
+    search_name = models.CharField(max_length=210, editable=False, default="")
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
+    personal_email = models.EmailField("personal email", blank=True)
+    mobile = models.CharField(max_length=30, blank=True, validators=[validate_phone])
+    landline = models.CharField(max_length=30, blank=True, validators=[validate_phone])
+    address_line_1 = models.CharField("address line 1", max_length=100, blank=True)
+    address_line_2 = models.CharField("address line 2", max_length=100, blank=True)
+    town = models.CharField("town or city", max_length=100, blank=True)
+    county = models.CharField(max_length=100, blank=True)
+    postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    ni_number = models.CharField(
+        "NI number", max_length=9, blank=True, validators=[validate_ni_number], db_index=True
+    )
+    uln = models.CharField("ULN", max_length=10, blank=True, validators=[validate_uln])
+    reference_number = models.CharField(
+        "reference number", max_length=100, blank=True, db_index=True
+    )
+    job_title = models.CharField("position", max_length=100, blank=True)
+
+    case_owner = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseload",
+        limit_choices_to={"user_type": Type.ADMINISTRATOR},
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="people",
+        help_text="The employer of a learner or employer login; the organisation of a referrer.",
+    )
+    manager = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_learners",
+        limit_choices_to={"user_type": Type.EMPLOYER},
+    )
+    mentor = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="mentored_learners",
+        limit_choices_to={"user_type": Type.EMPLOYER},
+    )
+    referrer_organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referred_learners",
+        limit_choices_to={"kind": Organisation.Kind.REFERRER},
+    )
+    # Organisation groups, the basis of visibility. Roles (auth groups) live in ``roles``.
+    groups = models.ManyToManyField(Group, related_name="members", blank=True)
+    roles = models.ManyToManyField(
+        "auth.Group",
+        related_name="members",
+        blank=True,
+        verbose_name="roles",
+        help_text="Roles grant permissions; every administrator has Standard administrator.",
+    )
+
+    subscription_status = models.CharField(
+        "status", max_length=10, choices=Status.choices, default=Status.PROSPECT, db_index=True
+    )
+    status_before_cancel = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    subscription_start = models.DateField("subscription start", null=True, blank=True)
+    subscription_end = models.DateField("subscription end", null=True, blank=True)
+    invitation_sent_at = models.DateTimeField(null=True, blank=True)
+    invitation_accepted_at = models.DateTimeField(null=True, blank=True)
+
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(
+        "support staff", default=False, help_text="May sign in to the Django admin."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped on every save through the portal's forms; a form based on an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name", "id"], name="user_name_order"),
+            models.Index(fields=["subscription_status", "user_type"], name="user_status_type"),
+        ]
+        permissions = [
+            ("create_users", "Can create learners, employers and referrers"),
+            ("create_admins", "Can create administrators"),
+            ("edit_user_details", "Can edit learner, employer and referrer details"),
+            ("supervise_admins", "Can see, edit, cancel and reinstate administrators"),
+            ("view_all_groups", "Can see users in every group"),
+            ("view_archived", "Can see archived users"),
+            ("cancel_subscription", "Can cancel and reinstate users"),
+            ("archive_user", "Can archive users"),
+            ("export_data", "Can export data"),
+            ("bulk_upload", "Can upload users and organisations in bulk"),
+            ("view_sensitive_data", "Can see NI number, ULN, date of birth and equality data"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower() if self.email else None
+        self.ni_number = normalise_ni_number(self.ni_number)
+        self.postcode = normalise_postcode(self.postcode)
+        self.search_name = self.build_search_name(
+            self.first_name, self.middle_name, self.last_name, self.preferred_name
+        )
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def build_search_name(*names: str) -> str:
+        return " ".join(fold_for_search(n) for n in names if n)
+
+    def get_absolute_url(self) -> str:
+        return reverse("users:detail", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_learner(self) -> bool:
+        return self.user_type == self.Type.LEARNER
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.user_type == self.Type.ADMINISTRATOR
+
+    @property
+    def audit_learner_id(self) -> int | None:
+        """The learner whose audit trail an entry about this record belongs to."""
+        return self.pk if self.is_learner else None
+
+    def get_additional_data(self) -> dict:
+        # Stored with each audit entry: the version lets a stale form be told what changed since
+        # it was opened; a reason set by a workflow (cancelling, say) explains the change.
+        data = {"version": self.version}
+        if getattr(self, "audit_reason", ""):
+            data["reason"] = self.audit_reason
+        return data
+
+    def visible_group_roots(self) -> list[Group]:
+        """The groups this user belongs to; their sub-groups are implied. Cached per instance."""
+        if not hasattr(self, "_group_roots_cache"):
+            self._group_roots_cache = list(self.groups.all())
+        return self._group_roots_cache
+
+    def expires_within(self, days: int, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return bool(
+            self.subscription_end
+            and today <= self.subscription_end <= today + datetime.timedelta(days=days)
+        )
+
+    @property
+    def can_be_cancelled(self) -> bool:
+        return self.subscription_status in self.CANCELLABLE_STATUSES
+
+    @property
+    def can_be_reinstated(self) -> bool:
+        return self.subscription_status == self.Status.CANCELLED

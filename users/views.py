@@ -1,0 +1,265 @@
+import csv
+from collections.abc import Iterator
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from programmes.models import Enrolment
+
+from . import services
+from .access import get_user_for, may_cancel, may_edit
+from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
+from .forms import FORMS_BY_TYPE, CancelForm
+from .models import User
+
+CREATE_PERMISSION = {
+    User.Type.LEARNER: "users.create_users",
+    User.Type.EMPLOYER: "users.create_users",
+    User.Type.REFERRER: "users.create_users",
+    User.Type.ADMINISTRATOR: "users.create_admins",
+}
+TYPE_SLUGS = {
+    "user": User.Type.LEARNER,
+    "employer": User.Type.EMPLOYER,
+    "referrer": User.Type.REFERRER,
+    "admin": User.Type.ADMINISTRATOR,
+}
+
+
+def _search(request: HttpRequest) -> tuple[UserFilter, str]:
+    """The filtered, sorted queryset behind the Users page and its CSV export."""
+    viewer = request.user
+    base = with_current_programme(User.objects.visible_to(viewer).select_related("case_owner"))
+    user_filter = UserFilter(request.GET, queryset=base, viewer=viewer)
+    sort = request.GET.get("sort", "name")
+    if sort.lstrip("-") not in SORTS:
+        sort = "name"
+    return user_filter, sort
+
+
+def _ordered(queryset, sort: str):
+    descending = sort.startswith("-")
+    fields = [f"-{f}" if descending else f for f in SORTS[sort.lstrip("-")]]
+    return queryset.order_by(*fields, "-pk" if descending else "pk")
+
+
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    user_filter, sort = _search(request)
+    try:
+        per_page = int(request.GET.get("per_page", DEFAULT_PAGE_SIZE))
+    except ValueError:
+        per_page = DEFAULT_PAGE_SIZE
+    if per_page not in PAGE_SIZES:
+        per_page = DEFAULT_PAGE_SIZE
+    page = None
+    if user_filter.is_valid():
+        paginator = Paginator(_ordered(user_filter.qs, sort), per_page)
+        page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": user_filter,
+        "page": page,
+        "sort": sort,
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "query": query.urlencode(),
+        "active_filters": user_filter.active_filters(),
+        "create_types": [
+            (slug, User.Type(t).label)
+            for slug, t in TYPE_SLUGS.items()
+            if request.user.has_perm(CREATE_PERMISSION[t])
+        ],
+    }
+    template = "users/user_list.html#results" if request.htmx else "users/user_list.html"
+    return render(request, template, context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+EXPORT_COLUMNS = [
+    "ID",
+    "First name",
+    "Surname",
+    "Type",
+    "Status",
+    "Email",
+    "Programme",
+    "Programme status",
+    "Case owner",
+    "Reference number",
+    "NI number",
+    "Subscription end",
+    "Created",
+]
+
+
+def _export_rows(queryset) -> Iterator[list[str]]:
+    yield EXPORT_COLUMNS
+    status_labels = dict(User.Status.choices)
+    type_labels = dict(User.Type.choices)
+    programme_statuses = dict(Enrolment.Status.choices)
+    for user in queryset.iterator(chunk_size=2000):
+        yield [
+            user.pk,
+            user.first_name,
+            user.last_name,
+            type_labels[user.user_type],
+            status_labels[user.subscription_status],
+            user.email or "",
+            user.programme_name or "",
+            programme_statuses.get(user.programme_status, ""),
+            user.case_owner.full_name if user.case_owner else "",
+            user.reference_number,
+            user.ni_number,
+            user.subscription_end.strftime("%d/%m/%Y") if user.subscription_end else "",
+            timezone.localtime(user.created_at).strftime("%d/%m/%Y %H:%M"),
+        ]
+
+
+@require_GET
+def user_export(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("users.export_data"):
+        raise PermissionDenied
+    user_filter, sort = _search(request)
+    if not user_filter.is_valid():
+        messages.error(request, "Fix the search filters before exporting.")
+        return redirect(f"{reverse('users:list')}?{request.GET.urlencode()}")
+    writer = csv.writer(_Echo())
+    rows = (writer.writerow(_safe_row(r)) for r in _export_rows(_ordered(user_filter.qs, sort)))
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    return StreamingHttpResponse(
+        rows,
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="users-{stamp}.csv"'},
+    )
+
+
+def _safe_row(row: list) -> list[str]:
+    # Spreadsheet programs run cells that start with these characters as formulas.
+    return [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+
+
+@require_GET
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for(request, pk)
+    context = {
+        "subject": user,
+        "groups": user.groups.all(),
+        "roles": user.roles.all() if user.is_administrator else [],
+        "enrolments": user.enrolments.select_related("programme"),
+        "may_edit": may_edit(request.user, user),
+        "may_cancel": may_cancel(request.user, user),
+    }
+    return render(request, "users/user_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest, user_type: str) -> HttpResponse:
+    kind = TYPE_SLUGS.get(user_type)
+    if kind is None:
+        raise Http404("No such user type.")
+    if not request.user.has_perm(CREATE_PERMISSION[kind]):
+        raise PermissionDenied
+    form_class = FORMS_BY_TYPE[kind]
+    form = form_class(request.POST or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = services.user_create(form=form, actor=request.user)
+        messages.success(
+            request,
+            f"{user.full_name} was created with status {user.get_subscription_status_display()}.",
+        )
+        return redirect(user)
+    context = {"form": form, "kind_label": User.Type(kind).label, "creating": True}
+    return render(request, "users/user_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for(request, pk)
+    if not may_edit(request.user, user):
+        raise PermissionDenied
+    form_class = FORMS_BY_TYPE[user.user_type]
+    form = form_class(request.POST or None, instance=user, viewer=request.user)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        based_on = form.cleaned_data.get("version") or 0
+        try:
+            services.user_update(
+                user=user, form=form, actor=request.user, based_on_version=based_on
+            )
+        except services.EditConflict as exc:
+            conflict = exc.changes
+            # Keep everything typed; the next save is a deliberate overwrite of the newer version.
+            data = request.POST.copy()
+            data["version"] = exc.current_version
+            form = form_class(data, instance=User.objects.get(pk=user.pk), viewer=request.user)
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else saved this user after you opened the form, so "
+                "your changes were not saved. Their changes are listed below; "
+                "check your entries and save again to keep yours.",
+            )
+        else:
+            messages.success(request, f"Your changes to {user.full_name} were saved.")
+            return redirect(user)
+    context = {
+        "form": form,
+        "subject": user,
+        "kind_label": user.get_user_type_display(),
+        "creating": False,
+        "conflict": conflict,
+    }
+    return render(request, "users/user_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for(request, pk)
+    if not may_cancel(request.user, user):
+        raise PermissionDenied
+    if not user.can_be_cancelled:
+        messages.error(
+            request,
+            f"{user.full_name} is {user.get_subscription_status_display()} "
+            "and cannot be cancelled.",
+        )
+        return redirect(user)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_cancel(user=user, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"{user.full_name}'s subscription was cancelled.")
+        return redirect(user)
+    return render(request, "users/user_cancel.html", {"form": form, "subject": user})
+
+
+@require_http_methods(["GET", "POST"])
+def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for(request, pk)
+    if not may_cancel(request.user, user):
+        raise PermissionDenied
+    if not user.can_be_reinstated:
+        messages.error(
+            request, f"{user.full_name} is not cancelled, so there is nothing to reinstate."
+        )
+        return redirect(user)
+    if request.method == "POST":
+        user = services.user_reinstate(user=user, actor=request.user)
+        messages.success(
+            request,
+            f"{user.full_name} was reinstated with status "
+            f"{user.get_subscription_status_display()}.",
+        )
+        return redirect(user)
+    return render(request, "users/user_reinstate.html", {"subject": user})
