@@ -1,0 +1,48 @@
+# The two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST_PORT ?= 127.0.0.1:8000
+
+.PHONY: run test install install-dev migrate seed lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+## Install, migrate, load demo data into an empty database, print the logins and serve.
+run: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+	@echo ""
+	@echo "Serving the portal on http://$(HOST_PORT)/ (Ctrl+C stops it)"
+	$(BIN)/python manage.py runserver $(HOST_PORT)
+
+## Install the dev dependencies and run every test (browser tests too, when Chromium is here).
+test: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Seed 100,000 learners if needed and print search timings (use with DATABASE_URL=postgres://...).
+bench: migrate
+	$(BIN)/python bench/search.py
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,99 @@
+"""The cast every view test uses (DESIGN.md §10).
+
+Groups: Regions → North → Leeds → Leeds cohort, and Regions → South.
+- ``tutor`` sees North (and below) and may create, edit, cancel and export.
+- ``colleague`` sees North too but holds only Standard administrator.
+- ``outsider`` has the tutor's roles but sees only South.
+- ``supervisor`` sees every group and holds every role.
+- ``learner`` is in the Leeds cohort.
+"""
+
+import pytest
+from django.contrib.auth.models import Group as Role
+
+from users.models import Group
+
+from .factories import AdminFactory, UserFactory
+
+TUTOR_ROLES = ["Standard administrator", "Edit Learner Details", "Create Users", "Data Export"]
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tree(db) -> dict[str, Group]:
+    root = Group.add_root(name="Regions")
+    north = root.add_child(name="North")
+    leeds = north.add_child(name="Leeds")
+    cohort = leeds.add_child(name="Leeds cohort")
+    south = root.add_child(name="South")
+    return {"root": root, "north": north, "leeds": leeds, "cohort": cohort, "south": south}
+
+
+@pytest.fixture
+def tutor(tree):
+    return AdminFactory(
+        first_name="Tara",
+        last_name="Tutor",
+        email="tutor@example.org",
+        groups=[tree["north"]],
+        roles=TUTOR_ROLES,
+    )
+
+
+@pytest.fixture
+def colleague(tree):
+    return AdminFactory(
+        first_name="Colin",
+        last_name="Colleague",
+        email="colleague@example.org",
+        groups=[tree["north"]],
+        roles=["Standard administrator"],
+    )
+
+
+@pytest.fixture
+def outsider(tree):
+    return AdminFactory(
+        first_name="Olive",
+        last_name="Outsider",
+        email="outsider@example.org",
+        groups=[tree["south"]],
+        roles=TUTOR_ROLES,
+    )
+
+
+@pytest.fixture
+def supervisor(tree):
+    return AdminFactory(
+        first_name="Sam",
+        last_name="Supervisor",
+        email="supervisor@example.org",
+        groups=[tree["root"]],
+        roles=list(Role.objects.values_list("name", flat=True)),
+    )
+
+
+@pytest.fixture
+def learner(tree):
+    return UserFactory(
+        first_name="John",
+        last_name="Smith",
+        email="john.smith@example.com",
+        groups=[tree["cohort"]],
+        ni_number="AB123456C",
+    )
+
+
+@pytest.fixture
+def as_user(client):
+    """Log the test client in as the given user and return it."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

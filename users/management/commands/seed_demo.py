@@ -1,0 +1,399 @@
+"""Fill an empty database with realistic demo data: groups, organisations, administrators with
+roles, employers, referrers, programmes and learners in every status.
+
+Learners are written with bulk inserts, so ``--learners 100000`` takes a minute or two on
+PostgreSQL. Bulk inserts skip the audit trail on purpose: seeding is not an edit by anyone.
+"""
+
+import datetime
+import random
+import string
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group as Role
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from aptem.validators import fold_for_search, uln_check_digit
+from programmes.models import Enrolment, Programme
+from users.models import Group, Organisation, User
+
+DEMO_PASSWORD = "Demo-portal-2026!"
+DEMO_LOGINS = [
+    ("supervisor@example.org", "Supervisor who sees every group and holds every role"),
+    ("tutor@example.org", "Tutor who sees the North region and can create and edit users"),
+    ("colleague@example.org", "Read-only colleague in the North region"),
+]
+REGIONS = {
+    "North": ["Leeds centre", "Newcastle centre"],
+    "Midlands": ["Birmingham centre", "Nottingham centre"],
+    "South": ["Bristol centre", "Southampton centre"],
+    "London": ["Camden centre", "Croydon centre"],
+}
+PROGRAMMES = [
+    ("Business Administrator Level 3", "BA3", Programme.Kind.DELIVERY, True),
+    ("Customer Service Practitioner Level 2", "CSP2", Programme.Kind.DELIVERY, True),
+    ("Software Developer Level 4", "SD4", Programme.Kind.DELIVERY, True),
+    ("Team Leader Level 3", "TL3", Programme.Kind.DELIVERY, True),
+    ("Data Technician Level 3", "DT3", Programme.Kind.DELIVERY, True),
+    ("Adult Care Worker Level 2", "ACW2", Programme.Kind.DELIVERY, True),
+    ("Employability Skills", "EMP1", Programme.Kind.DELIVERY, False),
+    ("Apprenticeship Onboarding", "ONB", Programme.Kind.ONBOARDING, False),
+]
+# Weighted so most learners are active, with every status represented.
+STATUS_WEIGHTS = [
+    (User.Status.FULL_USER, 70),
+    (User.Status.INVITED, 8),
+    (User.Status.PROSPECT, 8),
+    (User.Status.EXPIRED, 6),
+    (User.Status.CANCELLED, 5),
+    (User.Status.ARCHIVED, 3),
+]
+ENROLMENT_WEIGHTS = [
+    (Enrolment.Status.ACTIVE, 60),
+    (Enrolment.Status.ONBOARDING, 8),
+    (Enrolment.Status.READY_TO_ENROL, 4),
+    (Enrolment.Status.ON_A_BREAK, 5),
+    (Enrolment.Status.ENTERED_EPA, 5),
+    (Enrolment.Status.COMPLETE, 10),
+    (Enrolment.Status.STOPPED, 4),
+    (Enrolment.Status.WITHDRAWN, 4),
+]
+NI_FIRST = "ABCEGHJKLMNPRSTWXYZ"
+NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
+BATCH = 5000
+
+
+class Command(BaseCommand):
+    help = "Load demo data (only into an empty database with --if-empty) and print the logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--learners", type=int, default=300, help="Number of learners.")
+        parser.add_argument("--seed", type=int, default=None, help="Random seed, for repeats.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the logins) when users already exist.",
+        )
+
+    def handle(self, *args, learners: int, seed: int | None, if_empty: bool, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("The database already has users; demo data not loaded.")
+        else:
+            started = timezone.now()
+            self.rng = random.Random(seed)
+            self.faker = Faker("en_GB")
+            self.faker.seed_instance(seed if seed is not None else self.rng.randrange(10**9))
+            with transaction.atomic():
+                self.seed(learners)
+            elapsed = (timezone.now() - started).total_seconds()
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo data loaded: {learners} learners in {elapsed:.1f} s.")
+            )
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write("\nDemo logins (password for all: " + DEMO_PASSWORD + "):")
+        for email, who in DEMO_LOGINS:
+            self.stdout.write(f"  {email:<26} {who}")
+
+    def seed(self, learner_count: int) -> None:
+        self.groups = self.seed_groups()
+        self.employers, self.referrers = self.seed_organisations()
+        self.programmes = [
+            Programme.objects.create(name=n, code=c, kind=k, is_apprenticeship=a)
+            for n, c, k, a in PROGRAMMES
+        ]
+        self.admins = self.seed_administrators()
+        self.employer_logins = self.seed_contacts()
+        self.seed_learners(learner_count)
+
+    def seed_groups(self) -> dict[str, list[Group]]:
+        root = Group.add_root(name="Regions")
+        regions, centres, cohorts = {}, [], []
+        for region_name, centre_names in REGIONS.items():
+            region = root.add_child(name=region_name)
+            regions[region_name] = region
+            for centre_name in centre_names:
+                centre = region.add_child(name=centre_name)
+                centres.append(centre)
+                for year in (2025, 2026):
+                    cohorts.append(centre.add_child(name=f"{centre_name.split()[0]} {year} cohort"))
+        contracts = Group.add_root(name="Contracts")
+        for name in ("Levy", "Non-levy", "Adult skills"):
+            contracts.add_child(name=name)
+        return {"regions": regions, "centres": centres, "cohorts": cohorts}
+
+    def seed_organisations(self):
+        employers = Organisation.objects.bulk_create(
+            [
+                Organisation(
+                    name=self.faker.unique.company(),
+                    kind=Organisation.Kind.EMPLOYER,
+                    email=f"hr{i}@employer{i}.example.com",
+                    phone=self.faker.phone_number()[:20]
+                    .replace("(", "")
+                    .replace(")", "")
+                    .replace("-", " "),
+                    town=self.faker.city(),
+                    postcode=self.faker.postcode(),
+                )
+                for i in range(30)
+            ]
+        )
+        referrers = Organisation.objects.bulk_create(
+            [
+                Organisation(name=name, kind=Organisation.Kind.REFERRER)
+                for name in (
+                    "Jobcentre Plus Leeds",
+                    "Careers Hub North",
+                    "Youth Futures Trust",
+                    "City Council Skills Team",
+                    "Local Enterprise Partnership",
+                )
+            ]
+        )
+        Organisation.objects.bulk_create(
+            [
+                Organisation(name=name, kind=Organisation.Kind.SUPPLIER)
+                for name in ("Assessment Partners Ltd", "EPA Centre UK", "Digital Skills Supply")
+            ]
+        )
+        return employers, referrers
+
+    def _person(self, **fields) -> User:
+        user = User(**fields)
+        user.email = user.email.lower() if user.email else None
+        user.search_name = User.build_search_name(
+            user.first_name, user.middle_name, user.last_name, user.preferred_name
+        )
+        return user
+
+    def seed_administrators(self) -> list[User]:
+        roles = {r.name: r for r in Role.objects.all()}
+        password = make_password(DEMO_PASSWORD)
+        north = self.groups["regions"]["North"]
+        cast = [
+            ("supervisor@example.org", "Sam", "Supervisor", list(roles), [north.get_root()], True),
+            (
+                "tutor@example.org",
+                "Tara",
+                "Tutor",
+                [
+                    "Standard administrator",
+                    "Edit Learner Details",
+                    "Create Users",
+                    "Data Export",
+                    "Edit Programme Details",
+                ],
+                [north],
+                False,
+            ),
+            (
+                "colleague@example.org",
+                "Colin",
+                "Colleague",
+                ["Standard administrator"],
+                [north],
+                False,
+            ),
+        ]
+        admins = []
+        for email, first, last, role_names, groups, staff in cast:
+            admin = self._person(
+                email=email,
+                first_name=first,
+                last_name=last,
+                password=password,
+                user_type=User.Type.ADMINISTRATOR,
+                subscription_status=User.Status.FULL_USER,
+                is_staff=staff,
+                is_superuser=staff,
+                job_title="Tutor" if not staff else "Manager",
+                subscription_start=timezone.localdate(),
+            )
+            admin.save()
+            admin.roles.set([roles[n] for n in role_names])
+            admin.groups.set(groups)
+            admins.append(admin)
+        # Case owners across the regions, who cannot sign in with a known password.
+        for region in self.groups["regions"].values():
+            for _ in range(3):
+                first, last = self.faker.first_name(), self.faker.last_name()
+                admin = self._person(
+                    email=f"{fold_for_search(first)}.{fold_for_search(last)}."
+                    f"{self.rng.randrange(10**6)}@example.org".replace(" ", "").replace("'", ""),
+                    first_name=first,
+                    last_name=last,
+                    user_type=User.Type.ADMINISTRATOR,
+                    subscription_status=User.Status.FULL_USER,
+                    password="!unusable",
+                    job_title=self.rng.choice(["Tutor", "Assessor", "Skills coach"]),
+                )
+                admin.save()
+                admin.roles.set([roles["Standard administrator"], roles["Edit Learner Details"]])
+                admin.groups.set([region])
+                admins.append(admin)
+        return admins
+
+    def seed_contacts(self) -> dict[int, list[User]]:
+        """Employer logins (two per employer) and one referrer login per referrer."""
+        centres = self.groups["centres"]
+        logins: dict[int, list[User]] = {}
+        people = []
+        for i, org in enumerate(self.employers):
+            for j in range(2):
+                first, last = self.faker.first_name(), self.faker.last_name()
+                people.append(
+                    self._person(
+                        email=f"contact{j}@employer{i}.example.com",
+                        first_name=first,
+                        last_name=last,
+                        user_type=User.Type.EMPLOYER,
+                        organisation=org,
+                        subscription_status=self.rng.choice(
+                            [User.Status.FULL_USER, User.Status.FULL_USER, User.Status.INVITED]
+                        ),
+                        password="!unusable",
+                        job_title="Line manager",
+                    )
+                )
+        for i, org in enumerate(self.referrers):
+            people.append(
+                self._person(
+                    email=f"referrals@referrer{i}.example.org",
+                    first_name=self.faker.first_name(),
+                    last_name=self.faker.last_name(),
+                    user_type=User.Type.REFERRER,
+                    organisation=org,
+                    subscription_status=User.Status.FULL_USER,
+                    password="!unusable",
+                )
+            )
+        User.objects.bulk_create(people)
+        memberships = []
+        for k, person in enumerate(people):
+            memberships.append(
+                User.groups.through(user_id=person.pk, group_id=centres[k % len(centres)].pk)
+            )
+            if person.user_type == User.Type.EMPLOYER:
+                logins.setdefault(person.organisation_id, []).append(person)
+        User.groups.through.objects.bulk_create(memberships)
+        return logins
+
+    def seed_learners(self, count: int) -> None:
+        first_names = [self.faker.first_name() for _ in range(600)] + ["Zoë", "Chloé", "Siân"]
+        last_names = [self.faker.last_name() for _ in range(1500)] + ["Ó Briain", "Brontë"]
+        streets = [self.faker.street_address() for _ in range(500)]
+        towns = [(self.faker.city(), self.faker.postcode()) for _ in range(300)]
+        statuses, status_w = zip(*STATUS_WEIGHTS, strict=True)
+        enrol_statuses, enrol_w = zip(*ENROLMENT_WEIGHTS, strict=True)
+        case_owners = {}
+        for admin in self.admins[3:]:
+            case_owners.setdefault(admin.groups.first().pk, []).append(admin)
+        cohorts = self.groups["cohorts"]
+        today = timezone.localdate()
+        done = 0
+        while done < count:
+            size = min(BATCH, count - done)
+            batch, cohort_of = [], []
+            for n in range(done, done + size):
+                if n == 0:
+                    first, last = "John", "Smith"
+                elif n == 1:
+                    first, last = "Zoë", "Ashworth"
+                else:
+                    first, last = self.rng.choice(first_names), self.rng.choice(last_names)
+                cohort = cohorts[n % len(cohorts)] if n > 1 else cohorts[0]
+                cohort_of.append(cohort)
+                status = self.rng.choices(statuses, status_w)[0]
+                employer = self.rng.choice(self.employers)
+                start = today - datetime.timedelta(days=self.rng.randrange(30, 900))
+                town, postcode = self.rng.choice(towns)
+                batch.append(
+                    self._person(
+                        email=f"{_slug(first)}.{_slug(last)}.{n}@learners.example.com",
+                        first_name=first,
+                        last_name=last,
+                        user_type=User.Type.LEARNER,
+                        title=self.rng.choice(["Mr", "Ms", "Mrs", "Miss", "Mx", ""]),
+                        date_of_birth=today
+                        - datetime.timedelta(days=self.rng.randrange(16 * 365, 55 * 365)),
+                        sex=self.rng.choice(["F", "M"]),
+                        mobile=f"07{self.rng.randrange(10**9):09d}",
+                        address_line_1=self.rng.choice(streets),
+                        town=town,
+                        postcode=postcode,
+                        ni_number=_ni_number(self.rng, n),
+                        uln=_uln(self.rng),
+                        reference_number=f"REF{n + 1:06d}",
+                        subscription_status=status,
+                        status_before_cancel=User.Status.FULL_USER
+                        if status == User.Status.CANCELLED
+                        else "",
+                        subscription_start=start,
+                        subscription_end=start
+                        + datetime.timedelta(days=self.rng.randrange(365, 1100)),
+                        organisation=employer,
+                        password="!unusable",
+                        created_at=timezone.now()
+                        - datetime.timedelta(days=self.rng.randrange(0, 900)),
+                    )
+                )
+            User.objects.bulk_create(batch, batch_size=1000)
+            memberships, enrolments = [], []
+            for learner, cohort in zip(batch, cohort_of, strict=True):
+                memberships.append(User.groups.through(user_id=learner.pk, group_id=cohort.pk))
+                if self.rng.random() < 0.9:
+                    programme = self.rng.choice(self.programmes)
+                    enrolments.append(
+                        Enrolment(
+                            learner_id=learner.pk,
+                            programme=programme,
+                            status=self.rng.choices(enrol_statuses, enrol_w)[0],
+                            start_date=learner.subscription_start,
+                            planned_end_date=learner.subscription_start
+                            + datetime.timedelta(days=540),
+                        )
+                    )
+            User.groups.through.objects.bulk_create(memberships, batch_size=2000)
+            Enrolment.objects.bulk_create(enrolments, batch_size=2000)
+            self._assign_people(batch, cohort_of, case_owners)
+            done += size
+            if count >= 20000:
+                self.stdout.write(f"  {done} learners")
+
+    def _assign_people(self, batch, cohort_of, case_owners) -> None:
+        """Case owner from the learner's region; manager and mentor from their employer."""
+        # A cohort's path starts with its region's path (root, then region: two steps).
+        regions_by_path = {g.path: g.pk for g in self.groups["regions"].values()}
+        for learner, cohort in zip(batch, cohort_of, strict=True):
+            region_pk = regions_by_path[cohort.path[: Group.steplen * 2]]
+            learner.case_owner = self.rng.choice(case_owners[region_pk])
+            logins = self.employer_logins.get(learner.organisation_id, [])
+            if logins:
+                learner.manager = logins[0]
+                learner.mentor = logins[-1]
+        # Seeding, not editing: bulk_update deliberately bypasses the audit trail here.
+        User.objects.bulk_update(batch, ["case_owner", "manager", "mentor"], batch_size=1000)
+
+
+def _slug(name: str) -> str:
+    return "".join(c for c in fold_for_search(name) if c in string.ascii_lowercase)
+
+
+def _ni_number(rng: random.Random, n: int) -> str:
+    while True:
+        prefix = rng.choice(NI_FIRST) + rng.choice(NI_SECOND)
+        if prefix not in {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}:
+            return f"{prefix}{n % 1_000_000:06d}{rng.choice('ABCD')}"
+
+
+def _uln(rng: random.Random) -> str:
+    while True:
+        stem = str(rng.randrange(10**8, 10**9))
+        digit = uln_check_digit(stem + "0")
+        if digit is not None:
+            return stem + digit
