@@ -25,11 +25,11 @@ def _fast_passwords(settings):
 
 @pytest.fixture
 def tree(db) -> dict[str, Group]:
-    root = Group.add_root(name="Regions")
-    north = root.add_child(name="North")
-    leeds = north.add_child(name="Leeds")
-    cohort = leeds.add_child(name="Leeds cohort")
-    south = root.add_child(name="South")
+    root = Group.objects.add_root(instance=Group(name="Regions"))
+    north = Group.objects.add_child(root, instance=Group(name="North"))
+    leeds = Group.objects.add_child(north, instance=Group(name="Leeds"))
+    cohort = Group.objects.add_child(leeds, instance=Group(name="Leeds cohort"))
+    south = Group.objects.add_child(root, instance=Group(name="South"))
     return {"root": root, "north": north, "leeds": leeds, "cohort": cohort, "south": south}
 
 

@@ -8,7 +8,6 @@ from django.utils import timezone
 from aptem.validators import fold_for_search, normalise_ni_number
 from programmes.models import Enrolment, Programme
 
-from .forms import GroupChoiceField, PersonChoiceField
 from .models import Group, User
 
 EXPIRING = "EXPIRING"
@@ -47,11 +46,10 @@ class UserFilter(django_filters.FilterSet):
         method="filter_name",
         help_text="Any part of the first, last or preferred name, in any order.",
     )
-    groups = django_filters.ModelMultipleChoiceFilter(
-        queryset=Group.objects.none(),
-        method="filter_groups",
-        label="Groups",
-        help_text="Includes their sub-groups.",
+    # Groups, programme and case owner are plain choice filters whose choices come from one
+    # query each, so validating and rendering the form costs no further queries.
+    groups = django_filters.MultipleChoiceFilter(
+        label="Groups", method="filter_groups", help_text="Includes their sub-groups."
     )
     email = django_filters.CharFilter(label="Email", method="filter_email")
     status = django_filters.MultipleChoiceFilter(
@@ -64,11 +62,8 @@ class UserFilter(django_filters.FilterSet):
     user_type = django_filters.ChoiceFilter(
         label="Type", choices=User.Type.choices, empty_label="All types"
     )
-    programme = django_filters.ModelChoiceFilter(
-        label="Programme",
-        queryset=Programme.objects.all(),
-        method="filter_noop",
-        empty_label="Any programme",
+    programme = django_filters.ChoiceFilter(
+        label="Programme", method="filter_noop", empty_label="Any programme"
     )
     programme_status = django_filters.ChoiceFilter(
         label="Programme status",
@@ -77,8 +72,8 @@ class UserFilter(django_filters.FilterSet):
         empty_label="Any programme status",
     )
     ni_number = django_filters.CharFilter(label="NI number", method="filter_ni_number")
-    case_owner = django_filters.ModelChoiceFilter(
-        label="Case owner", queryset=User.objects.none(), empty_label="Any case owner"
+    case_owner = django_filters.ChoiceFilter(
+        label="Case owner", field_name="case_owner_id", empty_label="Any case owner"
     )
     reference_number = django_filters.CharFilter(
         label="Reference number", field_name="reference_number", lookup_expr="istartswith"
@@ -94,15 +89,24 @@ class UserFilter(django_filters.FilterSet):
             data.setlist("status", list(User.DEFAULT_LIST_STATUSES))
         super().__init__(data, *args, **kwargs)
         self.viewer = viewer
-        self.filters["groups"].queryset = Group.objects.visible_to(viewer)
-        self.filters["groups"].field_class = GroupChoiceField
-        self.filters["case_owner"].queryset = User.objects.administrators()
-        self.filters["case_owner"].field_class = PersonChoiceField
-        if viewer.has_perm("users.supervise_admins"):
-            return
-        self.filters["user_type"].extra["choices"] = [
-            c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
+        self.visible_groups = {g.pk: g for g in Group.objects.visible_to(viewer)}
+        top = min((g.depth for g in self.visible_groups.values()), default=1)
+        self.filters["groups"].extra["choices"] = [
+            (g.pk, "\u2003" * (g.depth - top) + g.name) for g in self.visible_groups.values()
         ]
+        self.filters["programme"].extra["choices"] = list(
+            Programme.objects.values_list("pk", "name")
+        )
+        self.filters["case_owner"].extra["choices"] = [
+            (pk, f"{first} {last}")
+            for pk, first, last in User.objects.administrators().values_list(
+                "pk", "first_name", "last_name"
+            )
+        ]
+        if not viewer.has_perm("users.supervise_admins"):
+            self.filters["user_type"].extra["choices"] = [
+                c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
+            ]
 
     def filter_name(self, queryset, name, value):
         for word in fold_for_search(value).split():
@@ -112,7 +116,8 @@ class UserFilter(django_filters.FilterSet):
     def filter_groups(self, queryset, name, value):
         if not value:
             return queryset
-        subtree = Group.objects.subtrees_of(value).values("pk")
+        chosen = [self.visible_groups[int(pk)] for pk in value]
+        subtree = Group.objects.subtrees_of(chosen).values("pk")
         membership = User.groups.through.objects.filter(
             user_id=OuterRef("pk"), group_id__in=subtree
         )
@@ -148,7 +153,7 @@ class UserFilter(django_filters.FilterSet):
         if programme or status:
             enrolments = Enrolment.objects.filter(learner=OuterRef("pk"), is_current=True)
             if programme:
-                enrolments = enrolments.filter(programme=programme)
+                enrolments = enrolments.filter(programme_id=programme)
             if status:
                 enrolments = enrolments.filter(status=status)
             queryset = queryset.filter(Exists(enrolments))
@@ -160,7 +165,7 @@ class UserFilter(django_filters.FilterSet):
             return []
         chips = []
         for name, field in self.form.fields.items():
-            labels = _value_labels(field, self.form.cleaned_data.get(name))
+            labels = {str(k): str(v).strip() for k, v in getattr(field, "choices", [])}
             raw_values = [v for v in self.data.getlist(name) if v]
             for raw in raw_values:
                 remaining = self.data.copy()
@@ -174,11 +179,3 @@ class UserFilter(django_filters.FilterSet):
                     }
                 )
         return chips
-
-
-def _value_labels(field: forms.Field, cleaned) -> dict[str, str]:
-    """Readable labels for a field's submitted values, without querying the database again."""
-    if isinstance(field, forms.ModelChoiceField):
-        objects = cleaned if isinstance(cleaned, (list, tuple, QuerySet)) else [cleaned]
-        return {str(obj.pk): str(obj) for obj in objects if obj is not None}
-    return {str(k): str(v) for k, v in getattr(field, "choices", [])}

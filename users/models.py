@@ -6,6 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
@@ -53,9 +54,17 @@ class GroupQuerySet(MP_NodeQuerySet):
         return self.filter(reduce(or_, (Q(path__startswith=p) for p in paths)))
 
     def visible_to(self, viewer) -> "GroupQuerySet":
+        """The viewer's groups and everything below them, as one lazy subquery.
+
+        A group is visible when the path of one of the viewer's groups is a prefix of its path.
+        """
         if viewer.has_perm("users.view_all_groups"):
             return self.all()
-        return self.subtrees_of(viewer.visible_group_roots())
+        own_ancestor = User.groups.through.objects.filter(
+            user_id=viewer.pk,
+            group__path=Substr(OuterRef("path"), 1, Length("group__path")),
+        )
+        return self.filter(Exists(own_ancestor))
 
 
 class GroupManager(MP_NodeManager):
@@ -338,12 +347,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         if getattr(self, "audit_reason", ""):
             data["reason"] = self.audit_reason
         return data
-
-    def visible_group_roots(self) -> list[Group]:
-        """The groups this user belongs to; their sub-groups are implied. Cached per instance."""
-        if not hasattr(self, "_group_roots_cache"):
-            self._group_roots_cache = list(self.groups.all())
-        return self._group_roots_cache
 
     def expires_within(self, days: int, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -111,19 +111,22 @@ class Command(BaseCommand):
         self.seed_learners(learner_count)
 
     def seed_groups(self) -> dict[str, list[Group]]:
-        root = Group.add_root(name="Regions")
+        root = Group.objects.add_root(instance=Group(name="Regions"))
         regions, centres, cohorts = {}, [], []
         for region_name, centre_names in REGIONS.items():
-            region = root.add_child(name=region_name)
+            region = Group.objects.add_child(root, instance=Group(name=region_name))
             regions[region_name] = region
             for centre_name in centre_names:
-                centre = region.add_child(name=centre_name)
+                centre = Group.objects.add_child(region, instance=Group(name=centre_name))
                 centres.append(centre)
                 for year in (2025, 2026):
-                    cohorts.append(centre.add_child(name=f"{centre_name.split()[0]} {year} cohort"))
-        contracts = Group.add_root(name="Contracts")
+                    cohort_name = f"{centre_name.split()[0]} {year} cohort"
+                    cohorts.append(
+                        Group.objects.add_child(centre, instance=Group(name=cohort_name))
+                    )
+        contracts = Group.objects.add_root(instance=Group(name="Contracts"))
         for name in ("Levy", "Non-levy", "Adult skills"):
-            contracts.add_child(name=name)
+            Group.objects.add_child(contracts, instance=Group(name=name))
         return {"regions": regions, "centres": centres, "cohorts": cohorts}
 
     def seed_organisations(self):
