@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group as Role
+from django.core.validators import MaxLengthValidator
 from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
@@ -104,6 +105,15 @@ class UserForm(forms.ModelForm):
             self.fields["case_owner"] = PersonChoiceField(
                 queryset=User.objects.administrators(), required=False, label="Case owner"
             )
+        # People type NI numbers and postcodes with spaces; allow them in, then normalise.
+        for name, length in (("ni_number", 20), ("postcode", 16)):
+            if name in self.fields:
+                field = self.fields[name]
+                field.max_length = length
+                field.widget.attrs["maxlength"] = length
+                field.validators = [
+                    v for v in field.validators if not isinstance(v, MaxLengthValidator)
+                ]
         for name in ("first_name", "last_name", "middle_name", "preferred_name"):
             if name in self.fields:
                 self.fields[name].validators.append(validate_person_name)
