@@ -1,0 +1,38 @@
+import pytest
+
+from tests.factories import AdminFactory
+
+PAGES = [
+    "/admin/users/user/",
+    "/admin/users/user/?q=smith",
+    "/admin/users/organisation/",
+    "/admin/users/group/",
+    "/admin/programmes/programme/",
+    "/admin/programmes/enrolment/",
+    "/admin/audit/auditentry/",
+]
+
+
+@pytest.fixture
+def staff(client, db):
+    user = AdminFactory(is_staff=True, is_superuser=True)
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_support_staff_can_open_every_admin_list(staff, learner, url):
+    assert staff.get(url).status_code == 200
+
+
+def test_audit_entries_are_read_only_in_the_admin(staff, learner):
+    from audit.models import AuditEntry
+
+    entry = AuditEntry.objects.first()
+    assert staff.get("/admin/audit/auditentry/add/").status_code == 403
+    assert staff.post(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
+    assert staff.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == 200
+
+
+def test_portal_administrators_without_staff_flag_cannot_use_the_admin(as_user, tutor):
+    assert as_user(tutor).get("/admin/").status_code == 302

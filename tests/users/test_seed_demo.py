@@ -1,0 +1,66 @@
+from django.core.management import call_command
+from django.db import transaction
+
+from users.models import User
+
+
+def test_seed_demo_loads_every_status_and_is_repeatable(db, capsys):
+    call_command("seed_demo", learners=120, seed=7)
+    out = capsys.readouterr().out
+    assert "supervisor@example.org" in out
+    learners = User.objects.filter(user_type=User.Type.LEARNER)
+    assert learners.count() == 120
+    assert set(learners.values_list("subscription_status", flat=True)) >= {
+        User.Status.FULL_USER,
+        User.Status.PROSPECT,
+        User.Status.INVITED,
+    }
+    assert User.objects.filter(user_type=User.Type.EMPLOYER).exists()
+    assert User.objects.filter(user_type=User.Type.REFERRER).exists()
+    for learner in learners[:5]:
+        learner.full_clean(exclude=["password"])
+
+    call_command("seed_demo", learners=120, seed=7, if_empty=True)
+    assert "already has users" in capsys.readouterr().out
+    assert User.objects.filter(user_type=User.Type.LEARNER).count() == 120
+
+
+def _seeded_learners(seed: int) -> list[tuple]:
+    """Seed inside a savepoint, read the learners back, then roll the savepoint back."""
+
+    class Rollback(Exception):
+        pass
+
+    rows = []
+    try:
+        with transaction.atomic():
+            call_command("seed_demo", learners=30, seed=seed)
+            rows = list(
+                User.objects.filter(user_type=User.Type.LEARNER)
+                .order_by("pk")
+                .values_list("first_name", "last_name", "ni_number", "uln", "date_of_birth")
+            )
+            raise Rollback
+    except Rollback:
+        pass
+    return rows
+
+
+def test_the_same_seed_gives_the_same_learners(db):
+    first = _seeded_learners(11)
+    assert first == _seeded_learners(11)
+    assert first != _seeded_learners(12)
+
+
+def test_demo_logins_work_with_their_roles_and_scope(db, client):
+    call_command("seed_demo", learners=40, seed=3)
+    assert client.login(username="tutor@example.org", password="Demo-portal-2026!")
+    tutor = User.objects.get(email="tutor@example.org")
+    assert tutor.has_perm("users.create_users")
+    assert not tutor.has_perm("users.view_all_groups")
+    supervisor = User.objects.get(email="supervisor@example.org")
+    assert supervisor.has_perm("users.view_all_groups")
+    colleague = User.objects.get(email="colleague@example.org")
+    assert not colleague.has_perm("users.edit_user_details")
+    visible = User.objects.visible_to(tutor).filter(user_type=User.Type.LEARNER).count()
+    assert 0 < visible < User.objects.filter(user_type=User.Type.LEARNER).count()
