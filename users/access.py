@@ -1,12 +1,21 @@
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import User
 
 
+def require_portal_access(request: HttpRequest) -> None:
+    """Only administrators (every one holds Standard administrator) use the portal; a learner
+    or employer who signs in is refused."""
+    if not request.user.has_perm("users.view_user"):
+        raise PermissionDenied
+
+
 def get_user_for(request: HttpRequest, pk: int) -> User:
     """The one way views reach a user record: outside the viewer's scope is a 404, like a
     missing one, so an administrator cannot probe for users in other groups."""
+    require_portal_access(request)
     return get_object_or_404(User.objects.visible_to(request.user), pk=pk)
 
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from programmes.models import Enrolment
 
 from . import services
-from .access import get_user_for, may_cancel, may_edit
+from .access import get_user_for, may_cancel, may_edit, require_portal_access
 from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
 from .forms import FORMS_BY_TYPE, CancelForm
 from .models import User
@@ -34,6 +34,7 @@ TYPE_SLUGS = {
 
 def _search(request: HttpRequest) -> tuple[UserFilter, str]:
     """The filtered, sorted queryset behind the Users page and its CSV export."""
+    require_portal_access(request)
     viewer = request.user
     base = with_current_programme(User.objects.visible_to(viewer).select_related("case_owner"))
     user_filter = UserFilter(request.GET, queryset=base, viewer=viewer)
@@ -169,6 +170,7 @@ def user_create(request: HttpRequest, user_type: str) -> HttpResponse:
     kind = TYPE_SLUGS.get(user_type)
     if kind is None:
         raise Http404("No such user type.")
+    require_portal_access(request)
     if not request.user.has_perm(CREATE_PERMISSION[kind]):
         raise PermissionDenied
     form_class = FORMS_BY_TYPE[kind]

@@ -335,3 +335,19 @@ def test_query_count_does_not_grow_with_the_data(as_user, tutor, tree, query):
     add_learners(20)
     assert _count_queries(client, url) == small
     assert small <= 10
+
+
+@pytest.mark.parametrize("user_type", [User.Type.LEARNER, User.Type.EMPLOYER])
+def test_learners_and_employers_who_sign_in_cannot_use_the_portal(
+    as_user, learner, tree, user_type
+):
+    person = UserFactory(user_type=user_type, groups=[tree["north"]])
+    client = as_user(person)
+    for url in (
+        URL,
+        f"/users/{learner.pk}/",
+        "/users/export.csv",
+        "/users/create/user/",
+        f"/users/{learner.pk}/edit/",
+    ):
+        assert client.get(url).status_code == 403, url
