@@ -82,6 +82,9 @@ class UserForm(forms.ModelForm):
             "date_of_birth": DateInput(),
             "subscription_start": DateInput(),
             "subscription_end": DateInput(),
+            # Declared here, not swapped in later, so the widgets get the fields' choices.
+            "groups": forms.CheckboxSelectMultiple(),
+            "roles": forms.CheckboxSelectMultiple(),
         }
         field_classes = {"groups": GroupChoiceField}
 
@@ -99,7 +102,6 @@ class UserForm(forms.ModelForm):
         if "groups" in self.fields:
             self.fields["groups"].queryset = Group.objects.visible_to(viewer)
             self.fields["groups"].required = True
-            self.fields["groups"].widget = forms.CheckboxSelectMultiple()
             self.fields["groups"].help_text = "Choose at least one. Sub-groups are included."
         if "case_owner" in self.fields:
             self.fields["case_owner"] = PersonChoiceField(
@@ -416,7 +418,6 @@ class AdminForm(UserForm):
         )
         if may_set_roles:
             self.fields["roles"].queryset = Role.objects.order_by("name")
-            self.fields["roles"].widget = forms.CheckboxSelectMultiple()
         else:
             del self.fields["roles"]
 

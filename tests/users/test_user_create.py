@@ -259,3 +259,14 @@ def test_employer_organisation_choices_are_employers_only(as_user, tutor):
     OrganisationFactory(name="Referral Hub", kind=Organisation.Kind.REFERRER)
     form = as_user(tutor).get("/users/create/employer/").context["form"]
     assert not form.fields["organisation"].queryset.filter(name="Referral Hub").exists()
+
+
+def test_form_offers_the_visible_groups_as_checkboxes(as_user, tutor, tree):
+    body = as_user(tutor).get("/users/create/user/").content.decode()
+    assert f'type="checkbox" name="groups" value="{tree["cohort"].pk}"' in body
+    assert f'value="{tree["south"].pk}"' not in body
+
+
+def test_admin_form_offers_roles_as_checkboxes(as_user, supervisor):
+    body = as_user(supervisor).get("/users/create/admin/").content.decode()
+    assert 'type="checkbox" name="roles"' in body
