@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from aptem.migrations_helpers import on_postgresql
+
 FORWARD = [
     """
     CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger AS $$
@@ -22,17 +24,7 @@ BACKWARD = [
 ]
 
 
-def run(statements):
-    def apply(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return
-        for statement in statements:
-            schema_editor.execute(statement)
-
-    return apply
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0002_initial")]
 
-    operations = [migrations.RunPython(run(FORWARD), run(BACKWARD))]
+    operations = [migrations.RunPython(on_postgresql(FORWARD), on_postgresql(BACKWARD))]
