@@ -13,6 +13,7 @@ def on_postgresql(statements: Sequence[str]) -> Callable:
         if schema_editor.connection.vendor != "postgresql":
             return
         for statement in statements:
-            schema_editor.execute(statement)
+            # No parameters, so a literal % (as in RAISE messages) is not a placeholder.
+            schema_editor.execute(statement, params=None)
 
     return apply

@@ -127,7 +127,7 @@ class Command(BaseCommand):
         contracts = Group.objects.add_root(instance=Group(name="Contracts"))
         for name in ("Levy", "Non-levy", "Adult skills"):
             Group.objects.add_child(contracts, instance=Group(name=name))
-        return {"regions": regions, "centres": centres, "cohorts": cohorts}
+        return {"root": root, "regions": regions, "centres": centres, "cohorts": cohorts}
 
     def seed_organisations(self):
         employers = Organisation.objects.bulk_create(
@@ -179,7 +179,14 @@ class Command(BaseCommand):
         password = make_password(DEMO_PASSWORD)
         north = self.groups["regions"]["North"]
         cast = [
-            ("supervisor@example.org", "Sam", "Supervisor", list(roles), [north.get_root()], True),
+            (
+                "supervisor@example.org",
+                "Sam",
+                "Supervisor",
+                list(roles),
+                [self.groups["root"]],
+                True,
+            ),
             (
                 "tutor@example.org",
                 "Tara",
