@@ -25,6 +25,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -97,6 +98,8 @@ def main() -> int:
     analyze()
 
     settings.DEBUG = False
+    # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
+    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers")
     if "testserver" not in settings.ALLOWED_HOSTS:
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
@@ -172,9 +175,9 @@ def build_scenarios() -> list[Scenario]:
     )
     programme_name = Programme.objects.get(pk=programme).name
 
-    def listing(name: str, **params) -> Scenario:
+    def listing(label: str, **params) -> Scenario:
         query = "&".join(f"{k}={v}" for k, v in params.items()).replace(" ", "+")
-        return Scenario(name, f"/users/?{query}" if query else "/users/", params)
+        return Scenario(label, f"/users/?{query}" if query else "/users/", params)
 
     scenarios = [
         Scenario(f"baseline: profile /users/{sample.pk}/", f"/users/{sample.pk}/", None),
@@ -201,17 +204,19 @@ def build_scenarios() -> list[Scenario]:
 def measure(client: Client, viewer: User, scenario: Scenario, runs: int) -> Result:
     for _ in range(WARM_UP):
         check(client.get(scenario.url), scenario)
+    # Queries logged earlier (while seeding with DEBUG on) would hide this request's queries.
+    reset_queries()
     with CaptureQueriesContext(connection) as captured:
         check(client.get(scenario.url), scenario)
+    # A snapshot: captured_queries reads the connection's log, which the next request clears.
+    queries = list(captured.captured_queries)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         response = client.get(scenario.url)
         times.append((time.perf_counter() - started) * 1000)
         check(response, scenario)
-    return Result(
-        scenario, viewer.email, times, list(captured.captured_queries), count(viewer, scenario)
-    )
+    return Result(scenario, viewer.email, times, queries, count(viewer, scenario))
 
 
 def check(response, scenario: Scenario) -> None:
@@ -245,7 +250,12 @@ def explain(result: Result) -> None:
 
 def print_table(results: list[Result], runs: int) -> None:
     baseline = {r.viewer: r.median for r in results if r.scenario.params is None}
-    print(f"\nServer time per request, {runs} runs after {WARM_UP} warm-up runs:\n")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(
+        f"\nServer time per request, {runs} runs after {WARM_UP} warm-up runs "
+        f"(CONN_MAX_AGE={settings.DATABASES['default']['CONN_MAX_AGE']}, "
+        f"load average {load}; other work on the machine inflates these):\n"
+    )
     header = (
         f"{'scenario':<36} {'viewer':<23} {'median ms':>9} {'p95 ms':>8} "
         f"{'queries':>7} {'results':>7} {'x baseline':>10}"
