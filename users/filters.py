@@ -2,7 +2,8 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 
 from aptem.validators import fold_for_search, normalise_ni_number
@@ -89,7 +90,7 @@ class UserFilter(django_filters.FilterSet):
             data.setlist("status", list(User.DEFAULT_LIST_STATUSES))
         super().__init__(data, *args, **kwargs)
         self.viewer = viewer
-        self.visible_groups = {g.pk: g for g in Group.objects.visible_to(viewer)}
+        self.visible_groups = {g.pk: g for g in viewer.visible_groups()}
         top = min((g.depth for g in self.visible_groups.values()), default=1)
         self.filters["groups"].extra["choices"] = [
             (g.pk, "\u2003" * (g.depth - top) + g.name) for g in self.visible_groups.values()
@@ -107,6 +108,19 @@ class UserFilter(django_filters.FilterSet):
             self.filters["user_type"].extra["choices"] = [
                 c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
             ]
+
+    def sorted(self, sort: str) -> QuerySet:
+        """The filtered users in the order of ``sort`` (a SORTS key, "-" for descending)."""
+        key, descending = sort.lstrip("-"), sort.startswith("-")
+        expressions = [F(field) for field in SORTS[key]]
+        if key == "name" and self.form.cleaned_data.get("name"):
+            # Matches of a name search cluster in name order, so PostgreSQL's guess that walking
+            # the name index finds 25 of them quickly is badly wrong at 100,000 users. Sorting by
+            # an expression the index cannot supply makes it find the matches through the
+            # trigram index and sort just those.
+            expressions = [Concat(e, Value("")) for e in expressions]
+        expressions.append(F("pk"))
+        return self.qs.order_by(*(e.desc() if descending else e.asc() for e in expressions))
 
     def filter_name(self, queryset, name, value):
         for word in fold_for_search(value).split():

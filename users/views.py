@@ -44,12 +44,6 @@ def _search(request: HttpRequest) -> tuple[UserFilter, str]:
     return user_filter, sort
 
 
-def _ordered(queryset, sort: str):
-    descending = sort.startswith("-")
-    fields = [f"-{f}" if descending else f for f in SORTS[sort.lstrip("-")]]
-    return queryset.order_by(*fields, "-pk" if descending else "pk")
-
-
 @require_GET
 def user_list(request: HttpRequest) -> HttpResponse:
     user_filter, sort = _search(request)
@@ -61,7 +55,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
         per_page = DEFAULT_PAGE_SIZE
     page = None
     if user_filter.is_valid():
-        paginator = Paginator(_ordered(user_filter.qs, sort), per_page)
+        paginator = Paginator(user_filter.sorted(sort), per_page)
         page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -137,7 +131,7 @@ def user_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Fix the search filters before exporting.")
         return redirect(f"{reverse('users:list')}?{request.GET.urlencode()}")
     writer = csv.writer(_Echo())
-    rows = (writer.writerow(_safe_row(r)) for r in _export_rows(_ordered(user_filter.qs, sort)))
+    rows = (writer.writerow(_safe_row(r)) for r in _export_rows(user_filter.sorted(sort)))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     return StreamingHttpResponse(
         rows,

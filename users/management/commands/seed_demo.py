@@ -352,6 +352,7 @@ class Command(BaseCommand):
                         - datetime.timedelta(days=self.rng.randrange(0, 900)),
                     )
                 )
+            self._assign_people(batch, cohort_of, case_owners)
             User.objects.bulk_create(batch, batch_size=1000)
             memberships, enrolments = [], []
             for learner, cohort in zip(batch, cohort_of, strict=True):
@@ -370,7 +371,6 @@ class Command(BaseCommand):
                     )
             User.groups.through.objects.bulk_create(memberships, batch_size=2000)
             Enrolment.objects.bulk_create(enrolments, batch_size=2000)
-            self._assign_people(batch, cohort_of, case_owners)
             done += size
             if count >= 20000:
                 self.stdout.write(f"  {done} learners")
@@ -386,8 +386,6 @@ class Command(BaseCommand):
             if logins:
                 learner.manager = logins[0]
                 learner.mentor = logins[-1]
-        # Seeding, not editing: bulk_update deliberately bypasses the audit trail here.
-        User.objects.bulk_update(batch, ["case_owner", "manager", "mentor"], batch_size=1000)
 
 
 def _slug(name: str) -> str:
