@@ -50,7 +50,9 @@ class UserFilter(django_filters.FilterSet):
     # Groups, programme and case owner are plain choice filters whose choices come from one
     # query each, so validating and rendering the form costs no further queries.
     groups = django_filters.MultipleChoiceFilter(
-        label="Groups", method="filter_groups", help_text="Includes their sub-groups."
+        label="Groups",
+        method="filter_groups",
+        help_text="Includes their sub-groups. Hold Ctrl (or Cmd) to choose several.",
     )
     email = django_filters.CharFilter(label="Email", method="filter_email")
     status = django_filters.MultipleChoiceFilter(

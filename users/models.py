@@ -198,7 +198,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     county = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
     ni_number = models.CharField(
-        "NI number", max_length=9, blank=True, validators=[validate_ni_number]
+        "NI number", max_length=9, blank=True, validators=[validate_ni_number], db_index=True
     )
     uln = models.CharField("ULN", max_length=10, blank=True, validators=[validate_uln])
     reference_number = models.CharField("reference number", max_length=100, blank=True)

@@ -1,7 +1,8 @@
 """PostgreSQL-only indexes behind the Users search.
 
 Name and email search are ``LIKE '%word%'`` on lower-case columns, which trigram GIN indexes
-serve; NI number search is a prefix match, which a pattern-ops B-tree serves. SQLite has no such
+serve; reference number search is a case-insensitive prefix match, which an expression index
+serves. (NI number prefix search uses the ``_like`` index Django adds for ``db_index``.) SQLite has no such
 index types and needs none at its scale, so this migration does nothing there.
 """
 
@@ -14,14 +15,12 @@ FORWARD = [
     "CREATE INDEX IF NOT EXISTS user_search_name_trgm ON users_user "
     "USING gin (search_name gin_trgm_ops)",
     "CREATE INDEX IF NOT EXISTS user_email_trgm ON users_user USING gin (email gin_trgm_ops)",
-    "CREATE INDEX IF NOT EXISTS user_ni_prefix ON users_user (ni_number varchar_pattern_ops)",
     "CREATE INDEX IF NOT EXISTS user_reference_prefix ON users_user "
     "(UPPER(reference_number::text) text_pattern_ops)",
 ]
 BACKWARD = [
     "DROP INDEX IF EXISTS user_search_name_trgm",
     "DROP INDEX IF EXISTS user_email_trgm",
-    "DROP INDEX IF EXISTS user_ni_prefix",
     "DROP INDEX IF EXISTS user_reference_prefix",
 ]
 
