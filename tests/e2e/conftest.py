@@ -11,7 +11,6 @@ import os
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import connections
 from django.test import Client
@@ -48,29 +47,6 @@ def _chromium_executable() -> str:
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
     return executable
-
-
-@pytest.fixture(scope="package", autouse=True)
-def _flushable_postgresql_database(django_db_setup, django_db_blocker) -> None:
-    """Let the flush after each transactional test work on PostgreSQL.
-
-    django-auditlog's migrations create ``auditlog_logentry`` even though
-    AUDITLOG_LOGENTRY_MODEL swaps its model out for audit.AuditEntry. Django's flush does not
-    know that table, so it truncates ``users_user`` without it, which PostgreSQL refuses
-    because the table references ``users_user``. The table is never used; in the test
-    database, drop it (and the tables of any other swapped-out model that still exist).
-    """
-    with django_db_blocker.unblock():
-        for alias in connections:
-            connection = connections[alias]
-            if connection.vendor != "postgresql":
-                continue
-            existing = set(connection.introspection.table_names())
-            for model in apps.get_models(include_swapped=True):
-                table = model._meta.db_table
-                if model._meta.swapped and table in existing:
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)} CASCADE")
 
 
 @pytest.fixture(scope="package")
