@@ -87,6 +87,9 @@ class UserFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def __init__(self, data=None, *args, viewer: User, **kwargs):
+        # What the administrator asked for, before the default statuses are filled in: only
+        # these are shown as removable active filters.
+        self.requested = data.copy() if data is not None else None
         data = data.copy() if data is not None else None
         if data is not None and not data.getlist("status"):
             data.setlist("status", list(User.DEFAULT_LIST_STATUSES))
@@ -182,9 +185,9 @@ class UserFilter(django_filters.FilterSet):
         chips = []
         for name, field in self.form.fields.items():
             labels = {str(k): str(v).strip() for k, v in getattr(field, "choices", [])}
-            raw_values = [v for v in self.data.getlist(name) if v]
+            raw_values = [v for v in self.requested.getlist(name) if v]
             for raw in raw_values:
-                remaining = self.data.copy()
+                remaining = self.requested.copy()
                 remaining.setlist(name, [v for v in raw_values if v != raw])
                 remaining.pop("page", None)
                 chips.append(

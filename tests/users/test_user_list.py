@@ -351,3 +351,9 @@ def test_learners_and_employers_who_sign_in_cannot_use_the_portal(
         f"/users/{learner.pk}/edit/",
     ):
         assert client.get(url).status_code == 403, url
+
+
+def test_default_statuses_are_not_shown_as_active_filters(as_user, tutor, learner):
+    assert as_user(tutor).get(URL).context["active_filters"] == []
+    chips = as_user(tutor).get(URL, {"status": "EXPIRED"}).context["active_filters"]
+    assert [(c["label"], c["value"]) for c in chips] == [("Status", "Expired")]
