@@ -120,7 +120,12 @@ class UserForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].validators.append(validate_person_name)
         if "email" in self.fields:
-            self.fields["email"].required = self.email_required
+            # Only a prospect may be without an email: everyone else has been (or is being)
+            # invited with it, and signs in with it.
+            invited = (
+                not self.creating and self.instance.subscription_status != User.Status.PROSPECT
+            )
+            self.fields["email"].required = self.email_required or invited
 
     @property
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:

@@ -130,3 +130,19 @@ def test_each_type_uses_its_own_form(as_user, tutor, tree, user_type):
     form = as_user(tutor).get(url(person)).context["form"]
     assert form.user_type == user_type
     assert "ni_number" not in form.fields
+
+
+def test_email_cannot_be_removed_once_the_user_was_invited(as_user, tutor, learner):
+    response = as_user(tutor).post(url(learner), edit_data(learner, email=""))
+    assert "email" in response.context["form"].errors
+    learner.refresh_from_db()
+    assert learner.email == "john.smith@example.com"
+
+
+def test_a_prospects_email_may_be_blank(as_user, tutor, learner):
+    learner.subscription_status = User.Status.PROSPECT
+    learner.save()
+    response = as_user(tutor).post(url(learner), edit_data(learner, email=""))
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.email is None
