@@ -3,13 +3,13 @@ from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aptem.pagination import paginate
 from programmes.models import Enrolment
 
 from . import services
@@ -75,8 +75,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
         per_page = DEFAULT_PAGE_SIZE
     page = None
     if user_filter.is_valid():
-        paginator = Paginator(user_filter.sorted(sort), per_page)
-        page = paginator.get_page(request.GET.get("page"))
+        # A name search collects and sorts all its matches (see UserFilter.sorted), so the
+        # total can come with the page's rows.
+        page = paginate(
+            user_filter.sorted(sort),
+            request.GET.get("page"),
+            per_page,
+            count_with_rows=bool(user_filter.form.cleaned_data.get("name")),
+        )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -357,3 +357,17 @@ def test_default_statuses_are_not_shown_as_active_filters(as_user, tutor, learne
     assert as_user(tutor).get(URL).context["active_filters"] == []
     chips = as_user(tutor).get(URL, {"status": "EXPIRED"}).context["active_filters"]
     assert [(c["label"], c["value"]) for c in chips] == [("Status", "Expired")]
+
+
+def test_name_search_pages_count_every_match(as_user, tutor, tree):
+    UserFactory.create_batch(30, last_name="Smith", groups=[tree["cohort"]])
+    client = as_user(tutor)
+    first = client.get(URL, {"name": "smith"}).context["page"]
+    assert first.paginator.count == 30
+    assert len(first.object_list) == 25
+    second = client.get(URL, {"name": "smith", "page": 2}).context["page"]
+    assert (second.number, len(second.object_list)) == (2, 5)
+    beyond = client.get(URL, {"name": "smith", "page": 9}).context["page"]
+    assert beyond.number == 2
+    assert client.get(URL, {"name": "smith", "page": "x"}).context["page"].number == 1
+    assert client.get(URL, {"name": "nobody"}).context["page"].paginator.count == 0

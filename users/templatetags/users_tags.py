@@ -1,3 +1,5 @@
+import functools
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -57,6 +59,24 @@ def sort_header(context, key: str, label: str) -> str:
     )
 
 
+_PK_PLACEHOLDER = 987654321
+
+
+@functools.cache
+def _url_pattern(name: str) -> str:
+    return reverse(name, args=[_PK_PLACEHOLDER])
+
+
+@register.simple_tag
+def user_url(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for the per-user URLs, resolved once per name.
+
+    The Users page links every row to up to four such URLs; reversing each separately is a
+    measurable part of the page's time at 100 rows.
+    """
+    return _url_pattern(name).replace(str(_PK_PLACEHOLDER), str(pk))
+
+
 @register.simple_tag(takes_context=True)
 def user_row_actions(context, person) -> str:
     viewer = context["request"].user
@@ -71,5 +91,5 @@ def user_row_actions(context, person) -> str:
     return format_html_join(
         " ",
         '<a class="btn btn-sm btn-outline-secondary" href="{}" aria-label="{} {}">{}</a>',
-        ((reverse(name, args=[p.pk]), label, p.full_name, label) for name, label, p in actions),
+        ((user_url(name, p.pk), label, p.full_name, label) for name, label, p in actions),
     )

@@ -1,0 +1,25 @@
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+
+
+def paginate(queryset: QuerySet, number, per_page: int, *, count_with_rows: bool) -> Page:
+    """One page of ``queryset``, like ``Paginator.get_page``.
+
+    With ``count_with_rows`` the total comes from a ``COUNT(*) OVER ()`` on the page's own rows
+    instead of a separate COUNT query. That pays off when the database must collect and sort
+    every match anyway (a search it cannot answer in index order): the count is then free,
+    where a separate query would repeat the whole search. An empty or out-of-range page falls
+    back to the ordinary count.
+    """
+    paginator = Paginator(queryset, per_page)
+    if count_with_rows:
+        try:
+            wanted = max(int(number), 1)
+        except (TypeError, ValueError):
+            wanted = 1
+        offset = (wanted - 1) * per_page
+        rows = list(queryset.annotate(match_count=Window(Count("pk")))[offset : offset + per_page])
+        if rows:
+            paginator.count = rows[0].match_count  # Paginator.count is a cached property.
+            return Page(rows, wanted, paginator)
+    return paginator.get_page(number)
