@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.pagination import paginate
+from audit.models import AuditEntry
 from programmes.models import Enrolment
 
 from . import services
@@ -156,6 +157,13 @@ def user_export(request: HttpRequest) -> HttpResponse:
     if not user_filter.is_valid():
         messages.error(request, "Fix the search filters before exporting.")
         return redirect(f"{reverse('users:list')}?{request.GET.urlencode()}")
+    # Exports carry personal data out of the portal (NI numbers among it): record who took which.
+    AuditEntry.objects.log_create(
+        request.user,
+        force_log=True,
+        action=AuditEntry.Action.ACCESS,
+        changes={"export": ["", f"Users CSV: {request.GET.urlencode() or 'default search'}"]},
+    )
     writer = csv.writer(_Echo())
     rows = (writer.writerow(_safe_row(r)) for r in _export_rows(user_filter.sorted(sort)))
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")

@@ -46,3 +46,13 @@ def test_export_with_invalid_filters_goes_back_to_the_list(as_user, tutor, tree)
     response = as_user(tutor).get("/users/export.csv", {"groups": tree["south"].pk})
     assert response.status_code == 302
     assert response["Location"].startswith("/users/?")
+
+
+def test_each_export_is_recorded_as_an_access_entry(as_user, tutor, learner):
+    from audit.models import AuditEntry
+
+    as_user(tutor).get("/users/export.csv", {"name": "smith"}, REMOTE_ADDR="192.0.2.4")
+    entry = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).get()
+    assert entry.actor == tutor
+    assert entry.remote_addr == "192.0.2.4"
+    assert "name=smith" in entry.changes_dict["export"][1]
