@@ -439,3 +439,38 @@ class CancelForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Recorded in the audit trail.",
     )
+
+
+class ArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason for archiving",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit trail.",
+    )
+
+
+class ExtendForm(forms.Form):
+    subscription_end = forms.DateField(label="New end date", widget=DateInput())
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit trail.",
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["subscription_end"].initial = user.subscription_end
+
+    def clean_subscription_end(self):
+        end = self.cleaned_data["subscription_end"]
+        current = self.user.subscription_end
+        if current and end <= current:
+            raise forms.ValidationError(
+                f"Choose a date after the current end date, {current:%d/%m/%Y}."
+            )
+        if self.user.subscription_start and end <= self.user.subscription_start:
+            raise forms.ValidationError("The end date must be after the start date.")
+        return end

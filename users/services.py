@@ -102,3 +102,54 @@ def user_reinstate(*, user: User, actor: User) -> User:
     user.version += 1
     user.save(update_fields=["status_before_cancel", "subscription_status", "version"])
     return user
+
+
+@transaction.atomic
+def user_extend(*, user: User, actor: User, end, reason: str) -> User:
+    """Move the subscription end date; an expired user whose new end is ahead is active again."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.subscription_end = end
+    if user.subscription_status == User.Status.EXPIRED and end >= timezone.localdate():
+        user.subscription_status = (
+            User.Status.FULL_USER
+            if user.invitation_accepted_at or user.has_usable_password()
+            else User.Status.INVITED
+            if user.invitation_sent_at
+            else User.Status.PROSPECT
+        )
+    user.version += 1
+    user.audit_reason = reason
+    user.save(update_fields=["subscription_end", "subscription_status", "version"])
+    return user
+
+
+@transaction.atomic
+def user_archive(*, user: User, actor: User, reason: str) -> User:
+    user = User.objects.select_for_update().get(pk=user.pk)
+    user.subscription_status = User.Status.ARCHIVED
+    user.version += 1
+    user.audit_reason = reason
+    user.save(update_fields=["subscription_status", "version"])
+    return user
+
+
+def subscriptions_expire(*, today=None) -> int:
+    """Mark as Expired every active user whose subscription ended before ``today``.
+
+    Safe to run repeatedly: users already expired (or cancelled or archived) are left alone.
+    Each user is saved separately so every change has its own audit entry.
+    """
+    today = today or timezone.localdate()
+    due = User.objects.filter(
+        subscription_end__lt=today,
+        subscription_status__in=[User.Status.PROSPECT, User.Status.INVITED, User.Status.FULL_USER],
+    )
+    count = 0
+    for user in due.iterator(chunk_size=500):
+        with transaction.atomic():
+            user.subscription_status = User.Status.EXPIRED
+            user.version += 1
+            user.audit_reason = f"Subscription ended on {user.subscription_end:%d/%m/%Y}"
+            user.save(update_fields=["subscription_status", "version"])
+        count += 1
+    return count

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.user_edit, name="edit"),
     path("<int:pk>/cancel/", views.user_cancel, name="cancel"),
     path("<int:pk>/reinstate/", views.user_reinstate, name="reinstate"),
+    path("<int:pk>/extend/", views.user_extend, name="extend"),
+    path("<int:pk>/archive/", views.user_archive, name="archive"),
 ]

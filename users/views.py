@@ -16,8 +16,9 @@ from programmes.models import Enrolment
 from . import services
 from .access import get_user_for, may_cancel, may_edit, require_portal_access
 from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
-from .forms import FORMS_BY_TYPE, CancelForm
+from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm
 from .models import User
+from .profile import visible_sections
 
 CREATE_PERMISSION = {
     User.Type.LEARNER: "users.create_users",
@@ -186,9 +187,9 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "subject": user,
         "groups": user.groups.all(),
         "roles": user.roles.all() if user.is_administrator else [],
-        "enrolments": user.enrolments.select_related("programme"),
         "may_edit": may_edit(request.user, user),
         "may_cancel": may_cancel(request.user, user),
+        "sections": visible_sections(request, user),
     }
     return render(request, "users/user_detail.html", context)
 
@@ -293,3 +294,43 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(user)
     return render(request, "users/user_reinstate.html", {"subject": user})
+
+
+@require_http_methods(["GET", "POST"])
+def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for(request, pk)
+    if not may_edit(request.user, user):
+        raise PermissionDenied
+    form = ExtendForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        services.user_extend(
+            user=user,
+            actor=request.user,
+            end=form.cleaned_data["subscription_end"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request,
+            f"{user.full_name}'s subscription now ends on "
+            f"{form.cleaned_data['subscription_end']:%d/%m/%Y}.",
+        )
+        return redirect(user)
+    return render(request, "users/user_extend.html", {"form": form, "subject": user})
+
+
+@require_http_methods(["GET", "POST"])
+def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for(request, pk)
+    if not request.user.has_perm("users.archive_user") or user.pk == request.user.pk:
+        raise PermissionDenied
+    if user.subscription_status == User.Status.ARCHIVED:
+        messages.error(request, f"{user.full_name} is already archived.")
+        return redirect(user)
+    form = ArchiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.user_archive(user=user, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, f"{user.full_name} was archived. Only Supervisors can see them now."
+        )
+        return redirect(user)
+    return render(request, "users/user_archive.html", {"form": form, "subject": user})
