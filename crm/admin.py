@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from .models import CrmContact, LearnerContact, Note
+
+
+@admin.register(Note)
+class NoteAdmin(admin.ModelAdmin):
+    list_display = ["learner", "short_text", "created_by", "created_at", "updated_at", "version"]
+    list_filter = ["created_at"]
+    search_fields = ["text", "learner__first_name", "learner__last_name", "learner__email"]
+    list_select_related = ["learner", "created_by"]
+    raw_id_fields = ["learner", "created_by"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+    date_hierarchy = "created_at"
+
+    @admin.display(description="note")
+    def short_text(self, obj: Note) -> str:
+        return obj.text[:80]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Notes are kept; an edit is audited, a deletion would lose the record.
+        return False
+
+
+@admin.register(CrmContact)
+class CrmContactAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "organisation", "job_title", "email", "phone"]
+    list_filter = ["is_ad_hoc", "organisation__kind"]
+    search_fields = ["first_name", "last_name", "email", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    raw_id_fields = ["created_by"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(LearnerContact)
+class LearnerContactAdmin(admin.ModelAdmin):
+    list_display = ["learner", "kind", "admin", "crm_contact", "role", "relationship", "created_at"]
+    list_filter = ["kind", "role"]
+    search_fields = [
+        "learner__first_name",
+        "learner__last_name",
+        "admin__first_name",
+        "admin__last_name",
+        "crm_contact__first_name",
+        "crm_contact__last_name",
+    ]
+    list_select_related = ["learner", "admin", "crm_contact"]
+    raw_id_fields = ["learner", "admin", "crm_contact", "created_by"]
+    readonly_fields = ["created_at"]

@@ -1,0 +1,76 @@
+"""Audited write workflows for notes and contacts; each takes the acting user."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from audit.models import AuditEntry
+from users.models import User
+from users.services import EditConflict
+
+from .forms import ContactForm
+from .models import CrmContact, LearnerContact, Note
+
+
+@transaction.atomic
+def note_create(*, learner: User, text: str, actor: User) -> Note:
+    return Note.objects.create(learner=learner, text=text, created_by=actor)
+
+
+@transaction.atomic
+def note_update(*, note: Note, text: str, actor: User, based_on_version: int) -> Note:
+    """Save an edit unless someone else saved the note after ``based_on_version``."""
+    current = Note.objects.select_for_update().get(pk=note.pk)
+    if current.version != based_on_version:
+        raise EditConflict(current.version, note_changes_since(current, based_on_version))
+    current.text = text
+    current.version += 1
+    current.save()
+    return current
+
+
+def note_changes_since(note: Note, version: int) -> list[AuditEntry]:
+    """Audit entries for ``note`` written after the given version was saved, oldest first."""
+    entries = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Note), object_id=note.pk
+        )
+        .select_related("actor")
+        .order_by("-timestamp")[:50]
+    )
+    later = [e for e in entries if (e.additional_data or {}).get("version", 0) > version]
+    return list(reversed(later))
+
+
+@transaction.atomic
+def contact_add(*, learner: User, form: ContactForm, actor: User) -> LearnerContact:
+    data = form.cleaned_data
+    kind = data["kind"]
+    link = LearnerContact(learner=learner, kind=kind, created_by=actor)
+    if kind == LearnerContact.Kind.ADMIN:
+        link.admin = data["admin"]
+        link.role = data["role"]
+    elif kind == LearnerContact.Kind.CRM and data.get("crm_contact"):
+        link.crm_contact = data["crm_contact"]
+    else:
+        link.crm_contact = CrmContact.objects.create(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            extension=data["extension"],
+            organisation=data["organisation"],
+            job_title=data["job_title"],
+            is_ad_hoc=kind == LearnerContact.Kind.AD_HOC,
+            created_by=actor,
+        )
+        if kind == LearnerContact.Kind.AD_HOC:
+            link.relationship = data["relationship"]
+            link.notes = data["notes"]
+    link.save()
+    return link
+
+
+@transaction.atomic
+def contact_remove(*, link: LearnerContact, actor: User) -> None:
+    """Delete the link only; the administrator or CRM contact stays."""
+    link.delete()

@@ -1,0 +1,111 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from users.access import get_user_for, may_edit
+from users.models import User
+from users.services import EditConflict
+
+from . import services
+from .forms import ContactForm, NoteForm
+from .models import Note
+
+NOTES_PER_PAGE = 25
+
+
+def _learner_for(request: HttpRequest, pk: int) -> User:
+    """A learner the viewer can reach; other user types have no notes or contacts (404)."""
+    learner = get_user_for(request, pk)
+    if not learner.is_learner:
+        raise Http404("Only learners have notes and contacts.")
+    return learner
+
+
+@require_GET
+def note_list(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = _learner_for(request, pk)
+    notes = learner.notes.select_related("created_by")
+    page = Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(note, note.may_be_edited_by(request.user)) for note in page.object_list]
+    context = {"subject": learner, "page": page, "rows": rows, "query": ""}
+    return render(request, "crm/note_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    # Any administrator who can reach the learner may record an interaction with them.
+    learner = _learner_for(request, pk)
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.note_create(learner=learner, text=form.cleaned_data["text"], actor=request.user)
+        messages.success(request, f"Your note on {learner.full_name} was saved.")
+        return redirect(f"{learner.get_absolute_url()}#notes")
+    return render(request, "crm/note_form.html", {"form": form, "subject": learner})
+
+
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
+    learner = _learner_for(request, pk)
+    note = get_object_or_404(learner.notes.select_related("created_by"), pk=note_pk)
+    if not note.may_be_edited_by(request.user):
+        raise PermissionDenied
+    form = NoteForm(request.POST or None, instance=note)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_update(
+                note=note,
+                text=form.cleaned_data["text"],
+                actor=request.user,
+                based_on_version=form.cleaned_data.get("version") or 0,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            # Keep what was typed; saving again is a deliberate overwrite of the newer version.
+            data = request.POST.copy()
+            data["version"] = exc.current_version
+            form = NoteForm(data, instance=Note.objects.get(pk=note.pk))
+            form.is_valid()
+            form.add_error(
+                None,
+                "Someone else saved this note after you opened it, so your changes were not "
+                "saved. Their changes are listed below; check your text and save again to "
+                "keep yours.",
+            )
+        else:
+            messages.success(request, "Your changes to the note were saved.")
+            return redirect(f"{learner.get_absolute_url()}#notes")
+    context = {"form": form, "subject": learner, "note": note, "conflict": conflict}
+    return render(request, "crm/note_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = _learner_for(request, pk)
+    if not may_edit(request.user, learner):
+        raise PermissionDenied
+    form = ContactForm(request.POST or None, learner=learner)
+    if request.method == "POST" and form.is_valid():
+        link = services.contact_add(learner=learner, form=form, actor=request.user)
+        messages.success(request, f"{link.name} was added to {learner.full_name}'s contacts.")
+        return redirect(f"{learner.get_absolute_url()}#contacts")
+    return render(request, "crm/contact_form.html", {"form": form, "subject": learner})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    learner = _learner_for(request, pk)
+    if not may_edit(request.user, learner):
+        raise PermissionDenied
+    link = get_object_or_404(
+        learner.learner_contacts.select_related("admin", "crm_contact"), pk=contact_pk
+    )
+    if request.method == "POST":
+        name = link.name
+        services.contact_remove(link=link, actor=request.user)
+        messages.success(request, f"{name} is no longer one of {learner.full_name}'s contacts.")
+        return redirect(f"{learner.get_absolute_url()}#contacts")
+    return render(request, "crm/contact_remove.html", {"link": link, "subject": learner})
