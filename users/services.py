@@ -1,14 +1,23 @@
 """Audited write workflows for users. Each runs in one transaction and takes the acting user."""
 
+import logging
+from functools import partial
+
+from django.conf import settings
 from django.contrib.auth.models import Group as Role
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from audit.models import AuditEntry
 
+from . import invitations
 from .forms import UserForm
 from .models import Group, User
+
+logger = logging.getLogger(__name__)
 
 STANDARD_ROLE = "Standard administrator"
 
@@ -23,13 +32,15 @@ class EditConflict(Exception):
 
 
 @transaction.atomic
-def user_create(*, form: UserForm, actor: User) -> User:
+def user_create(*, form: UserForm, actor: User, site_url: str = "") -> User:
+    """Create a user; an invited one (every administrator) is emailed an activation link built
+    on ``site_url`` once the transaction commits."""
     user = form.save(commit=False)
     user.user_type = form.user_type
     user.created_by = actor
     user.set_unusable_password()
     if user.user_type == User.Type.ADMINISTRATOR:
-        # An administrator is always invited; the email itself is sent by the invitations flow.
+        # An administrator is always invited.
         invite = True
     else:
         invite = bool(form.cleaned_data.get("invite_now"))
@@ -42,6 +53,8 @@ def user_create(*, form: UserForm, actor: User) -> User:
     form.save_m2m()
     if user.user_type == User.Type.ADMINISTRATOR:
         user.roles.add(Role.objects.get(name=STANDARD_ROLE))
+    if invite and user.email:
+        _email_invitation_on_commit(user, site_url)
     return user
 
 
@@ -153,3 +166,70 @@ def subscriptions_expire(*, today=None) -> int:
             user.save(update_fields=["subscription_status", "version"])
         count += 1
     return count
+
+
+@transaction.atomic
+def invitation_send(*, user: User, actor: User, site_url: str) -> User:
+    """Invite (or invite again) a prospect or invited user: a newer link supersedes older ones."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    problem = invitations.send_problem(user)
+    if problem:
+        raise ValueError(problem)
+    user.subscription_status = User.Status.INVITED
+    user.invitation_sent_at = timezone.now()
+    user.invitation_accepted_at = None
+    user.version += 1
+    user.audit_reason = "Invitation sent"
+    user.save(
+        update_fields=[
+            "subscription_status",
+            "invitation_sent_at",
+            "invitation_accepted_at",
+            "version",
+        ]
+    )
+    _email_invitation_on_commit(user, site_url)
+    return user
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, password: str) -> User:
+    """Activate an invited user with the password they chose (already validated)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.subscription_status != User.Status.INVITED or user.invitation_accepted_at:
+        raise ValueError("This invitation can no longer be accepted.")
+    user.set_password(password)
+    user.subscription_status = User.Status.FULL_USER
+    user.invitation_accepted_at = timezone.now()
+    user.version += 1
+    user.audit_reason = "Invitation accepted"
+    user.save(
+        update_fields=["password", "subscription_status", "invitation_accepted_at", "version"]
+    )
+    return user
+
+
+def _email_invitation_on_commit(user: User, site_url: str) -> None:
+    # The link is built now, from the invitation just saved; the email goes only if it commits.
+    context = {
+        "user": user,
+        "url": invitations.activation_url(user, site_url),
+        "valid_days": invitations.MAX_AGE.days,
+    }
+    transaction.on_commit(partial(_send_invitation_email, user.email, context))
+
+
+def _send_invitation_email(to: str, context: dict) -> None:
+    message = EmailMultiAlternatives(
+        subject="Your invitation to the learner portal",
+        body=render_to_string("emails/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+    )
+    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    try:
+        message.send()
+    except Exception:
+        # The invitation is already saved; a mail server failure must not turn the page into an
+        # error. The administrator can resend once mail works again.
+        logger.exception("Could not send the invitation email to user %s", context["user"].pk)

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/reinstate/", views.user_reinstate, name="reinstate"),
     path("<int:pk>/extend/", views.user_extend, name="extend"),
     path("<int:pk>/archive/", views.user_archive, name="archive"),
+    path("<int:pk>/invite/", views.invitation_send, name="invite"),
+    path("activate/<str:token>/", views.invitation_accept, name="activate"),
 ]

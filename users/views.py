@@ -2,6 +2,8 @@ import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -13,7 +15,7 @@ from aptem.pagination import paginate
 from audit.models import AuditEntry
 from programmes.models import Enrolment
 
-from . import services
+from . import invitations, services
 from .access import get_user_for, may_cancel, may_edit, require_portal_access
 from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
 from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm
@@ -189,6 +191,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "roles": user.roles.all() if user.is_administrator else [],
         "may_edit": may_edit(request.user, user),
         "may_cancel": may_cancel(request.user, user),
+        "invitable": user.subscription_status in invitations.INVITABLE_STATUSES,
         "sections": visible_sections(request, user),
     }
     return render(request, "users/user_detail.html", context)
@@ -205,7 +208,7 @@ def user_create(request: HttpRequest, user_type: str) -> HttpResponse:
     form_class = FORMS_BY_TYPE[kind]
     form = form_class(request.POST or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
-        user = services.user_create(form=form, actor=request.user)
+        user = services.user_create(form=form, actor=request.user, site_url=_site_url(request))
         messages.success(
             request,
             f"{user.full_name} was created with status {user.get_subscription_status_display()}.",
@@ -334,3 +337,52 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(user)
     return render(request, "users/user_archive.html", {"form": form, "subject": user})
+
+
+def _site_url(request: HttpRequest) -> str:
+    """Where links in emails point: this site, as the request reached it (ALLOWED_HOSTS-checked)."""
+    return request.build_absolute_uri("/")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+    user = get_user_for(request, pk)
+    if not may_edit(request.user, user):
+        raise PermissionDenied
+    problem = invitations.send_problem(user)
+    if problem:
+        messages.error(request, f"No invitation was sent. {problem}")
+        return redirect(user)
+    if request.method == "POST":
+        resend = user.subscription_status == User.Status.INVITED
+        user = services.invitation_send(user=user, actor=request.user, site_url=_site_url(request))
+        messages.success(
+            request,
+            f"{'A new invitation' if resend else 'An invitation'} was sent to {user.email}. "
+            f"The link works for {invitations.MAX_AGE.days} days.",
+        )
+        return redirect(user)
+    return render(request, "users/invitation_send.html", {"subject": user})
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    check = invitations.check_token(token)
+    if check.problem:
+        context = {"problem": check.problem.value}
+        return render(request, "users/invitation_invalid.html", context, status=410)
+    user = check.user
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_accept(user=user, password=form.cleaned_data["new_password1"])
+        except ValueError:
+            # Accepted a moment ago in another tab: the link is now used.
+            context = {"problem": invitations.Problem.USED.value}
+            return render(request, "users/invitation_invalid.html", context, status=410)
+        messages.success(
+            request, "Your account is active. Sign in with your email address and new password."
+        )
+        return redirect("login")
+    return render(request, "users/invitation_accept.html", {"form": form, "invitee": user})
