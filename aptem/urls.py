@@ -19,5 +19,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
     path("users/", include("users.urls")),
+    path("users/", include("crm.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,91 @@
+import datetime
+
+import django_filters
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .trail import kind_label
+
+SYSTEM = "system"
+
+
+class DateInput(forms.DateInput):
+    # A native date picker sends ISO dates; dd/mm/yyyy typed into the address also works
+    # (DATE_INPUT_FORMATS).
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class AuditFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and start > end:
+            self.add_error(
+                "date_to",
+                f"The end date must be on or after the start date, {start:%d/%m/%Y}.",
+            )
+        return cleaned
+
+
+class AuditFilter(django_filters.FilterSet):
+    """Filters for one user's trail. Actor and section choices are the ones present in the trail
+    (one query each), so the page's query count does not depend on its data."""
+
+    date_from = django_filters.DateFilter(
+        label="From", method="filter_from", widget=DateInput(), help_text="dd/mm/yyyy"
+    )
+    date_to = django_filters.DateFilter(
+        label="To", method="filter_to", widget=DateInput(), help_text="dd/mm/yyyy, inclusive"
+    )
+    actor = django_filters.ChoiceFilter(label="Who", method="filter_actor", empty_label="Anyone")
+    section = django_filters.ChoiceFilter(
+        label="Section", field_name="content_type_id", empty_label="All sections"
+    )
+
+    class Meta:
+        form = AuditFilterForm
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(data, queryset=queryset, **kwargs)
+        trail = queryset.order_by()
+        actors: dict[str, str] = {}
+        for actor_id, first, last, email in trail.values_list(
+            "actor_id", "actor__first_name", "actor__last_name", "actor_email"
+        ).distinct():
+            key = str(actor_id) if actor_id is not None else SYSTEM
+            if first is not None:
+                actors[key] = f"{first} {last}".strip()
+            else:
+                actors.setdefault(key, email or "System")
+        self.filters["actor"].extra["choices"] = sorted(
+            actors.items(), key=lambda item: (item[0] == SYSTEM, item[1].lower())
+        )
+        kinds = [
+            ContentType.objects.get_for_id(pk)
+            for pk in trail.values_list("content_type_id", flat=True).distinct()
+        ]
+        self.filters["section"].extra["choices"] = sorted(
+            ((ct.pk, kind_label(ct)) for ct in kinds), key=lambda item: item[1]
+        )
+
+    @staticmethod
+    def _day_start(day: datetime.date) -> datetime.datetime:
+        # Days are UK days: a change at 00:30 BST on 1 June belongs to 1 June.
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    def filter_from(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(timestamp__gte=self._day_start(value))
+
+    def filter_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.filter(timestamp__lt=self._day_start(value + datetime.timedelta(days=1)))
+
+    def filter_actor(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if value == SYSTEM:
+            return queryset.filter(actor_id__isnull=True)
+        return queryset.filter(actor_id=int(value))
