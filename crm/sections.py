@@ -12,7 +12,8 @@ LATEST_NOTES = 5
 def _notes(request: HttpRequest, subject: User) -> dict:
     viewer = request.user
     notes = list(subject.notes.select_related("created_by")[:LATEST_NOTES])
-    count = len(notes) if len(notes) < LATEST_NOTES else subject.notes.count()
+    # Always counted, even when fewer than five came back, so the query count stays fixed.
+    count = subject.notes.count()
     return {
         "notes": [(note, note.may_be_edited_by(viewer)) for note in notes],
         "note_count": count,

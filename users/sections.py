@@ -3,6 +3,8 @@
 from django.db.models import Q
 from django.http import HttpRequest
 
+from crm.sections import CONTACTS, NOTES
+
 from .access import may_cancel, may_edit
 from .models import Group, User
 from .profile import Section
@@ -69,5 +71,7 @@ SUBSCRIPTION = Section(
 SECTIONS: list[Section] = [
     PROGRAMMES,
     PEOPLE,
+    NOTES,
+    CONTACTS,
     SUBSCRIPTION,
 ]
