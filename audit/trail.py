@@ -109,6 +109,12 @@ def _model_field(model, name: str):
         return None
 
 
+def _is_reverse(model_field) -> bool:
+    # auditlog lists reverse relations (a learner's notes, say) on a create, with placeholder
+    # values such as "crm.Note.None": they say nothing about the record, so they are left out.
+    return isinstance(model_field, models.ForeignObjectRel)
+
+
 def _label(model_field, name: str) -> str:
     if model_field is not None and getattr(model_field, "verbose_name", None):
         return capfirst(str(model_field.verbose_name))
@@ -183,6 +189,8 @@ def _changes(entry: AuditEntry, may_see_sensitive: bool, related: dict) -> list[
     changes = []
     for name, values in (entry.changes_dict or {}).items():
         model_field = _model_field(model, name)
+        if _is_reverse(model_field):
+            continue
         label = _label(model_field, name)
         if isinstance(values, dict) and values.get("type") == "m2m":
             operation = M2M_OPERATIONS.get(values.get("operation", ""), values.get("operation"))
@@ -195,13 +203,13 @@ def _changes(entry: AuditEntry, may_see_sensitive: bool, related: dict) -> list[
         if is_sensitive(name) and not may_see_sensitive:
             changes.append(Change(label, MASK, MASK))
         else:
-            changes.append(
-                Change(
-                    label,
-                    _format_value(model_field, old, related),
-                    _format_value(model_field, new, related),
-                )
+            shown = (
+                _format_value(model_field, old, related),
+                _format_value(model_field, new, related),
             )
+            # A create lists every field; the ones left empty say nothing.
+            if shown != (EMPTY, EMPTY):
+                changes.append(Change(label, *shown))
     return changes
 
 
@@ -232,4 +240,5 @@ def field_labels(entry: AuditEntry) -> list[str]:
     """The changed fields' names only, for the profile summary (no values, so nothing to mask
     and no related records to fetch)."""
     model = entry.content_type.model_class()
-    return [_label(_model_field(model, name), name) for name in (entry.changes_dict or {})]
+    fields = ((_model_field(model, name), name) for name in (entry.changes_dict or {}))
+    return [_label(f, name) for f, name in fields if not _is_reverse(f)]

@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.http import HttpRequest
 
+from audit.sections import AUDIT
 from crm.sections import CONTACTS, NOTES
 
 from .access import may_cancel, may_edit
@@ -74,4 +75,5 @@ SECTIONS: list[Section] = [
     NOTES,
     CONTACTS,
     SUBSCRIPTION,
+    AUDIT,
 ]

@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
-from audit.trail import MASK
+from audit.trail import EMPTY, MASK
 from tests.factories import EnrolmentFactory
 
 from .helpers import change
@@ -211,3 +211,15 @@ def test_runs_a_fixed_number_of_queries(as_user, tutor, supervisor, learner):
     assert _queries(client, url(learner)) == small
     assert _queries(client, url(learner, "page=2")) == small
     assert AuditEntry.objects.filter(learner=learner).count() > 40
+
+
+def test_linked_records_are_named_and_empty_fields_left_out(as_user, tutor, learner):
+    change(learner, actor=tutor, case_owner=tutor)
+    found = rows(as_user(tutor).get(url(learner)))
+    texts = [c.as_text() for row in found for c in row.changes]
+    assert f"Case owner: {EMPTY} → Tara Tutor" in texts
+    created = next(row for row in found if row.action == "created")
+    labels = [c.label for c in created.changes]
+    assert "First name" in labels
+    assert "Middle name" not in labels  # empty on creation
+    assert "Enrolments" not in labels  # a reverse relation, not a field of the record
