@@ -38,6 +38,11 @@ KIND_FIELDS = {
     LearnerContact.Kind.CRM: {"crm_contact", *PERSON_FIELDS},
     LearnerContact.Kind.AD_HOC: {*PERSON_FIELDS, *AD_HOC_FIELDS},
 }
+KIND_PLURALS = {
+    LearnerContact.Kind.ADMIN: "administrators",
+    LearnerContact.Kind.CRM: "CRM contacts",
+    LearnerContact.Kind.AD_HOC: "ad hoc contacts",
+}
 
 
 class ContactForm(forms.Form):
@@ -97,11 +102,11 @@ class ContactForm(forms.Form):
         kind = data.get("kind")
         if not kind:
             return data
-        label = LearnerContact.Kind(kind).label.lower()
+        label = KIND_PLURALS[kind]
         allowed = KIND_FIELDS[kind]
         for name in self.fields:
             if name != "kind" and name not in allowed and data.get(name) not in (None, ""):
-                self.add_error(name, f"Leave this empty: it is not used for {label}s.")
+                self.add_error(name, f"Leave this empty: it is not used for {label}.")
         if kind == LearnerContact.Kind.ADMIN:
             self._require("admin", "Choose the administrator.")
             self._require("role", "Choose their role for this learner.")

@@ -123,7 +123,7 @@ BAD_INPUT = [
     (
         {"kind": "CRM", "first_name": "Harriet", "last_name": "Hughes", "role": "TUTOR"},
         "role",
-        "Leave this empty: it is not used for crm contacts.",
+        "Leave this empty: it is not used for CRM contacts.",
     ),
     (
         {"kind": "CRM", "first_name": "Harriet", "last_name": "Hughes"},
