@@ -91,11 +91,13 @@ class ContactForm(forms.Form):
             "last_name", "first_name"
         )
         self.fields["admin"].label_from_instance = lambda u: u.full_name
-        self.fields["crm_contact"].queryset = (
+        contacts = (
             CrmContact.objects.filter(is_ad_hoc=False)
             .select_related("organisation")
             .order_by("organisation__name", "last_name", "first_name")
         )
+        self.fields["crm_contact"].queryset = contacts
+        self.fields["crm_contact"].choices = _grouped_by_organisation(contacts)
 
     def clean(self) -> dict:
         data = super().clean()
@@ -166,3 +168,13 @@ class ContactForm(forms.Form):
             if value:
                 validator(value)
         return value
+
+
+def _grouped_by_organisation(contacts) -> list:
+    """Choices with one option group per organisation, so a contact is found by employer."""
+    groups: dict[str, list] = {}
+    for contact in contacts:
+        label = contact.organisation.name if contact.organisation_id else "No organisation"
+        job = f", {contact.job_title}" if contact.job_title else ""
+        groups.setdefault(label, []).append((contact.pk, f"{contact.full_name}{job}"))
+    return [("", "---------"), *groups.items()]

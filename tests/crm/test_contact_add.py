@@ -219,3 +219,12 @@ def test_only_administrators_are_offered(as_user, tutor, learner):
     )
     assert "Select a valid choice" in str(response.context["form"].errors["admin"])
     assert not LearnerContact.objects.exists()
+
+
+def test_existing_contacts_are_grouped_by_organisation(as_user, tutor, learner):
+    contact = CrmContactFactory(
+        first_name="Harriet", last_name="Hughes", organisation=OrganisationFactory(name="Acme Ltd")
+    )
+    body = as_user(tutor).get(url(learner)).content.decode()
+    assert '<optgroup label="Acme Ltd">' in body
+    assert f'<option value="{contact.pk}">Harriet Hughes, HR manager</option>' in body
