@@ -22,6 +22,9 @@ def note_update(*, note: Note, text: str, actor: User, based_on_version: int) ->
     current = Note.objects.select_for_update().get(pk=note.pk)
     if current.version != based_on_version:
         raise EditConflict(current.version, note_changes_since(current, based_on_version))
+    if current.text == text:
+        # Nothing changed: no new version, so no later form is refused over an empty change.
+        return current
     current.text = text
     current.version += 1
     current.save()

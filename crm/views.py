@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -89,9 +90,14 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ContactForm(request.POST or None, learner=learner)
     if request.method == "POST" and form.is_valid():
-        link = services.contact_add(learner=learner, form=form, actor=request.user)
-        messages.success(request, f"{link.name} was added to {learner.full_name}'s contacts.")
-        return redirect(f"{learner.get_absolute_url()}#contacts")
+        try:
+            link = services.contact_add(learner=learner, form=form, actor=request.user)
+        except IntegrityError:
+            # Someone linked the same person in the same role between the check and the save.
+            form.add_error(None, "This contact was linked to the learner a moment ago.")
+        else:
+            messages.success(request, f"{link.name} was added to {learner.full_name}'s contacts.")
+            return redirect(f"{learner.get_absolute_url()}#contacts")
     return render(request, "crm/contact_form.html", {"form": form, "subject": learner})
 
 

@@ -228,3 +228,18 @@ def test_existing_contacts_are_grouped_by_organisation(as_user, tutor, learner):
     body = as_user(tutor).get(url(learner)).content.decode()
     assert '<optgroup label="Acme Ltd">' in body
     assert f'<option value="{contact.pk}">Harriet Hughes, HR manager</option>' in body
+
+
+def test_a_link_made_at_the_same_moment_is_reported_not_a_crash(
+    as_user, tutor, colleague, learner, monkeypatch
+):
+    from crm import forms
+
+    monkeypatch.setattr(forms.ContactForm, "_admin_already_linked", lambda self, data: False)
+    AdminLinkFactory(learner=learner, admin=colleague, role="TUTOR")
+    response = as_user(tutor).post(
+        url(learner), {"kind": "ADMIN", "admin": colleague.pk, "role": "TUTOR"}
+    )
+    assert response.status_code == 200
+    assert "linked to the learner a moment ago" in response.content.decode()
+    assert LearnerContact.objects.count() == 1

@@ -87,3 +87,10 @@ def test_stale_edit_is_refused_naming_who_changed_it(as_user, client, supervisor
     assert client.post(url(note), {"text": "Tutor's text", "version": 2}).status_code == 302
     note.refresh_from_db()
     assert note.text == "Tutor's text"
+
+
+def test_saving_unchanged_text_keeps_the_version(as_user, tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Same")
+    assert as_user(tutor).post(url(note), {"text": "Same", "version": 1}).status_code == 302
+    note.refresh_from_db()
+    assert note.version == 1
