@@ -5,6 +5,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
+from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
 from users.access import get_user_for, may_edit
 from users.models import User
@@ -43,8 +44,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.note_create(learner=learner, text=form.cleaned_data["text"], actor=request.user)
         messages.success(request, f"Your note on {learner.full_name} was saved.")
-        return redirect(f"{learner.get_absolute_url()}#notes")
-    return render(request, "crm/note_form.html", {"form": form, "subject": learner})
+        return _back_to_profile(request, learner, "notes")
+    return _render_note_form(request, {"form": form, "subject": learner})
 
 
 @require_http_methods(["GET", "POST"])
@@ -78,9 +79,27 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
             )
         else:
             messages.success(request, "Your changes to the note were saved.")
-            return redirect(f"{learner.get_absolute_url()}#notes")
+            return _back_to_profile(request, learner, "notes")
     context = {"form": form, "subject": learner, "note": note, "conflict": conflict}
+    return _render_note_form(request, context)
+
+
+def _render_note_form(request: HttpRequest, context: dict) -> HttpResponse:
+    """The whole page, or just the form when htmx opened it inside the profile's section."""
+    if request.htmx:
+        context["form"].fields["text"].widget.attrs["autofocus"] = True
+        return render(request, "crm/note_form.html#form", context)
     return render(request, "crm/note_form.html", context)
+
+
+def _back_to_profile(request: HttpRequest, learner: User, anchor: str) -> HttpResponse:
+    url = f"{learner.get_absolute_url()}#{anchor}"
+    if not request.htmx:
+        return redirect(url)
+    # Sent from the profile itself, a redirect would only move to the anchor without reloading.
+    if (request.htmx.current_url_abs_path or "").split("#")[0] == learner.get_absolute_url():
+        return HttpResponseClientRefresh()
+    return HttpResponseClientRedirect(url)
 
 
 @require_http_methods(["GET", "POST"])

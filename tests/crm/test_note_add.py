@@ -70,3 +70,26 @@ def test_the_new_note_shows_on_the_profile(as_user, tutor, learner):
     assert "Discussed &lt;b&gt;progress&lt;/b&gt;" in body
     assert "Tara Tutor" in body
     assert User.objects.filter(pk=learner.pk).exists()
+
+
+def test_htmx_gets_just_the_form_and_a_client_redirect_on_save(as_user, tutor, learner):
+    client = as_user(tutor)
+    response = client.get(url(learner), headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith("<form")
+    assert "autofocus" in body
+    response = client.post(url(learner), {"text": ""}, headers={"HX-Request": "true"})
+    assert "This field is required." in response.content.decode()
+    assert "<html" not in response.content.decode()
+    response = client.post(url(learner), {"text": "Via htmx"}, headers={"HX-Request": "true"})
+    assert response["HX-Redirect"] == f"/users/{learner.pk}/#notes"
+    assert Note.objects.get().text == "Via htmx"
+
+
+def test_htmx_save_from_the_profile_reloads_it(as_user, tutor, learner):
+    response = as_user(tutor).post(
+        url(learner),
+        {"text": "Inline"},
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver/users/{learner.pk}/"},
+    )
+    assert response["HX-Refresh"] == "true"
