@@ -22,7 +22,15 @@ def test_details_page_shows_the_learner_and_leads_to_the_edit_form(page, sign_in
     assert address.inner_text().splitlines() == ["1 Park Row", "Leeds", "LS1 5AB"]
     expect(page.get_by_role("navigation", name="Breadcrumb")).to_contain_text("Users")
     expect(page.get_by_role("heading", level=2)).to_have_text(
-        ["Details", "Groups and people", "Programme", "Notes", "Contacts", "Subscription details"]
+        [
+            "Details",
+            "Groups and people",
+            "Programme",
+            "Notes",
+            "Contacts",
+            "Subscription details",
+            "Audit trail",
+        ]
     )
     screenshot(page, "user-details")
 
