@@ -42,10 +42,17 @@ def test_support_staff_can_add_a_user_in_the_admin(staff, tree):
     from users.models import User
 
     assert staff.get("/admin/users/user/add/").status_code == 200
-    response = staff.post("/admin/users/user/add/", {
-        "email": "Support.Added@Example.org", "first_name": "Sup", "last_name": "Added",
-        "user_type": "ADMINISTRATOR", "password1": "Bright-Lantern-72!",
-        "password2": "Bright-Lantern-72!", "usable_password": "true",
-    })
+    response = staff.post(
+        "/admin/users/user/add/",
+        {
+            "email": "Support.Added@Example.org",
+            "first_name": "Sup",
+            "last_name": "Added",
+            "user_type": "ADMINISTRATOR",
+            "password1": "Bright-Lantern-72!",
+            "password2": "Bright-Lantern-72!",
+            "usable_password": "true",
+        },
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert User.objects.get(email="support.added@example.org").check_password("Bright-Lantern-72!")
