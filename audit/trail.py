@@ -200,16 +200,17 @@ def _changes(entry: AuditEntry, may_see_sensitive: bool, related: dict) -> list[
             changes.append(Change(label, operation=operation, objects=objects))
             continue
         old, new = [*values, None, None][:2]
+        shown = (
+            _format_value(model_field, old, related),
+            _format_value(model_field, new, related),
+        )
+        # A create lists every field; the ones left empty say nothing.
+        if shown == (EMPTY, EMPTY):
+            continue
         if is_sensitive(name) and not may_see_sensitive:
-            changes.append(Change(label, MASK, MASK))
-        else:
-            shown = (
-                _format_value(model_field, old, related),
-                _format_value(model_field, new, related),
-            )
-            # A create lists every field; the ones left empty say nothing.
-            if shown != (EMPTY, EMPTY):
-                changes.append(Change(label, *shown))
+            # Mask what was there, but let an empty side still read as empty.
+            shown = tuple(EMPTY if value == EMPTY else MASK for value in shown)
+        changes.append(Change(label, *shown))
     return changes
 
 

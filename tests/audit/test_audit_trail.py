@@ -223,3 +223,10 @@ def test_linked_records_are_named_and_empty_fields_left_out(as_user, tutor, lear
     assert "First name" in labels
     assert "Middle name" not in labels  # empty on creation
     assert "Enrolments" not in labels  # a reverse relation, not a field of the record
+
+
+def test_masking_keeps_an_empty_side_empty(as_user, tutor, learner):
+    rows = as_user(tutor).get(url(learner)).context["rows"]
+    created = next(r for r in rows if r.action == "created" and r.kind == "user")
+    ni = next(c for c in created.changes if c.label == "NI number")
+    assert (ni.old, ni.new) == (EMPTY, MASK)
