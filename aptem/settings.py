@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "audit",
     "programmes",
     "crm",
+    "activity",
+    "documents",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("users/", include("users.urls")),
     path("users/", include("crm.urls")),
+    path("users/", include("activity.urls")),
+    path("users/", include("documents.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

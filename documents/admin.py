@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from .models import Document
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["learner", "kind", "original_name", "size", "created_by", "created_at"]
+    list_filter = ["kind", "created_at"]
+    search_fields = ["original_name", "sha256", "learner__first_name", "learner__last_name"]
+    list_select_related = ["learner", "created_by"]
+    raw_id_fields = ["learner", "created_by"]
+    # Files arrive only through the portal's checked upload; support staff see the record.
+    readonly_fields = [
+        "kind",
+        "learner",
+        "file",
+        "original_name",
+        "content_type",
+        "size",
+        "sha256",
+        "created_at",
+        "created_by",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Mandates are kept as evidence; deleting one would lose the record.
+        return False

@@ -1,0 +1,99 @@
+"""Mandate workflows: the prepared PDF, storing an upload, and recording downloads."""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from users.models import User
+
+from .models import Document, document_upload_to
+from .validators import CheckedFile
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    # The mandate uses only installed fonts and inline CSS: nothing may be fetched, so learner
+    # data can never make the server request a URL.
+    raise ValueError(f"External resources are not allowed in PDFs: {url[:80]}")
+
+
+def mandate_pdf(*, learner: User, actor: User) -> bytes:
+    """The mandate filled in with the learner's and the provider's details, as PDF bytes.
+
+    Preparing it reads the learner's date of birth, NI number and ULN, so it is logged as access.
+    """
+    context = {
+        "learner": learner,
+        "employer": learner.organisation,
+        "provider_name": settings.PROVIDER_NAME,
+        "provider_ukprn": settings.PROVIDER_UKPRN,
+        "prepared_on": timezone.localdate(),
+    }
+    html = render_to_string("pdf/mandate.html", context)
+    # Imported here: WeasyPrint is slow to load and only this view needs it. Its step-by-step
+    # progress messages are noise in the server log.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetch).write_pdf()
+    AuditEntry.objects.log_create(
+        learner,
+        force_log=True,
+        action=AuditEntry.Action.ACCESS,
+        changes={"mandate": ["", "Mandate PDF prepared"]},
+        actor=actor,
+    )
+    return pdf
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def document_upload(
+    *, learner: User, upload: UploadedFile, checked: CheckedFile, kind: str, actor: User
+) -> Document:
+    """Store an already validated upload under a random name and record it.
+
+    The file is written first and the row saved after, so a committed row always has its file;
+    if the row cannot be saved the file is removed again. Nothing is written before validation.
+    """
+    document = Document(
+        kind=kind,
+        learner=learner,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=_sha256(upload),
+        created_by=actor,
+    )
+    stored_name = default_storage.save(document_upload_to(document, checked.name), upload)
+    document.file.name = stored_name
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        default_storage.delete(stored_name)
+        raise
+    return document
+
+
+def document_download_log(*, document: Document, actor: User) -> None:
+    AuditEntry.objects.log_create(
+        document,
+        force_log=True,
+        action=AuditEntry.Action.ACCESS,
+        changes={"download": ["", document.original_name]},
+        actor=actor,
+    )

@@ -1,0 +1,71 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods
+
+from users.access import get_user_for, may_edit
+from users.models import User
+
+from . import services
+from .forms import MandateUploadForm
+from .models import Document
+
+
+def _learner_for(request: HttpRequest, pk: int) -> User:
+    """A learner the viewer can reach; other user types have no mandate (404)."""
+    learner = get_user_for(request, pk)
+    if not learner.is_learner:
+        raise Http404("Only learners have mandates.")
+    return learner
+
+
+@require_GET
+def mandate_prepare(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = _learner_for(request, pk)
+    pdf = services.mandate_pdf(learner=learner, actor=request.user)
+    filename = f"mandate-{slugify(learner.full_name) or learner.pk}.pdf"
+    return HttpResponse(
+        pdf,
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def mandate_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = _learner_for(request, pk)
+    if not may_edit(request.user, learner):
+        raise PermissionDenied
+    form = MandateUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        document = services.document_upload(
+            learner=learner,
+            upload=form.cleaned_data["file"],
+            checked=form.checked,
+            kind=Document.Kind.MANDATE,
+            actor=request.user,
+        )
+        messages.success(
+            request, f"The mandate {document.original_name} was uploaded for {learner.full_name}."
+        )
+        return redirect(learner)
+    return render(request, "documents/mandate_upload.html", {"form": form, "subject": learner})
+
+
+@require_GET
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    learner = _learner_for(request, pk)
+    document = get_object_or_404(learner.documents.all(), pk=document_pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The stored file is missing.") from exc
+    services.document_download_log(document=document, actor=request.user)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
