@@ -3,6 +3,7 @@
 from django.db.models import Q
 from django.http import HttpRequest
 
+from activity.sections import ACTIVITY
 from audit.sections import AUDIT
 from crm.sections import CONTACTS, NOTES
 
@@ -70,6 +71,7 @@ SUBSCRIPTION = Section(
 
 # The seed's order. Sections of features not built yet are simply absent.
 SECTIONS: list[Section] = [
+    ACTIVITY,
     PROGRAMMES,
     PEOPLE,
     NOTES,
