@@ -31,6 +31,17 @@ def mandate_pdf(*, learner: User, actor: User) -> bytes:
     context = {
         "learner": learner,
         "employer": learner.organisation,
+        "address": ", ".join(
+            part
+            for part in (
+                learner.address_line_1,
+                learner.address_line_2,
+                learner.town,
+                learner.county,
+                learner.postcode,
+            )
+            if part
+        ),
         "provider_name": settings.PROVIDER_NAME,
         "provider_ukprn": settings.PROVIDER_UKPRN,
         "prepared_on": timezone.localdate(),

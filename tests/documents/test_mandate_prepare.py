@@ -1,3 +1,4 @@
+import datetime
 import io
 
 from pypdf import PdfReader
@@ -41,6 +42,8 @@ def test_the_pdf_holds_learner_provider_details_and_signature_boxes(
     learner.organisation = OrganisationFactory(name="Acme Widgets Ltd")
     learner.address_line_1 = "1 High Street"
     learner.town = "Leeds"
+    learner.postcode = "LS1 4AP"
+    learner.date_of_birth = datetime.date(2001, 2, 14)
     learner.save()
     response = as_user(tutor).get(url(learner))
     assert response.status_code == 200
@@ -52,7 +55,8 @@ def test_the_pdf_holds_learner_provider_details_and_signature_boxes(
         "1000000004",
         "AB123456C",
         "Acme Widgets Ltd",
-        "1 High Street",
+        "1 High Street, Leeds, LS1 4AP",
+        "14/02/2001",
         "Northern Skills Academy",
         "10012345",
         "Learner signature",
