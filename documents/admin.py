@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Document
 
@@ -14,7 +16,7 @@ class DocumentAdmin(admin.ModelAdmin):
     readonly_fields = [
         "kind",
         "learner",
-        "file",
+        "stored_file",
         "original_name",
         "content_type",
         "size",
@@ -22,6 +24,14 @@ class DocumentAdmin(admin.ModelAdmin):
         "created_at",
         "created_by",
     ]
+
+    fields = readonly_fields
+
+    @admin.display(description="file")
+    def stored_file(self, obj: Document):
+        # Never the storage's own URL: files are private and served only by the checked view.
+        url = reverse("documents:download", args=[obj.learner_id, obj.pk])
+        return format_html('<a href="{}">Download</a> (stored as {})', url, obj.file.name)
 
     def has_add_permission(self, request) -> bool:
         return False
