@@ -13,6 +13,7 @@ class TaskForm(forms.ModelForm):
             "title": f"Up to {TASK_TITLE_MAX_LENGTH} characters.",
             "due_date": "dd/mm/yyyy; today or later.",
         }
+        error_messages = {"title": {"required": "Enter the task."}}
         widgets = {"due_date": forms.DateInput(format="%d/%m/%Y")}
 
     def clean_title(self) -> str:
