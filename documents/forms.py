@@ -7,7 +7,7 @@ from .validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_byt
 class MandateUploadForm(forms.Form):
     file = forms.FileField(
         label="Signed mandate",
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(f".{e}" for e in MANDATE_TYPES)}),
+        widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in MANDATE_TYPES)}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -194,3 +194,15 @@ def test_the_profile_hides_upload_without_permission(as_user, colleague, learner
     assert "Mandate: none uploaded" in body
     assert f"/users/{learner.pk}/mandate/prepare/" in body
     assert url(learner) not in body
+
+
+def test_a_failed_save_removes_the_file_it_wrote(as_user, tutor, learner, media, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(Document, "save", fail)
+    client = as_user(tutor)
+    client.raise_request_exception = True
+    with pytest.raises(RuntimeError):
+        client.post(url(learner), {"file": upload("m.pdf", MINIMAL_PDF)})
+    assert stored_files(media) == []
