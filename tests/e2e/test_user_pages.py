@@ -25,6 +25,7 @@ def test_details_page_shows_the_learner_and_leads_to_the_edit_form(page, sign_in
         [
             "Details",
             "Groups and people",
+            "Activity summary (last 30 days)",
             "Programme",
             "Notes",
             "Contacts",

@@ -1,0 +1,258 @@
+"""Every form that creates, changes or deletes something writes an audit entry naming the actor
+and the changed fields.
+
+``FORMS`` lists each POST form of the portal with good input; ``test_every_form_is_listed``
+fails when a URL that accepts POST is added without joining the list (or ``NOT_WRITES``), so
+the walk stays complete as the portal grows.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from activity.models import Task
+from audit.models import AuditEntry
+from crm.models import LearnerContact, Note
+from tests.factories import OrganisationFactory, UserFactory
+from users.models import User
+
+MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+# URLs that accept POST but do not change portal data (or change it outside the audited models).
+NOT_WRITES = {"home", "login", "logout", "admin:*", "users:activate"}
+
+
+@dataclass
+class Form:
+    name: str
+    actor: str  # a cast fixture
+    url: str  # formatted with the objects made by setup()
+    data: dict[str, Any]
+    changed: str  # a field that the audit entry must list
+
+
+FORMS = [
+    Form(
+        "users:create",
+        "tutor",
+        "/users/create/user/",
+        {"first_name": "Amara", "last_name": "Okafor", "groups": ["{cohort}"], "invite_now": "no"},
+        "last_name",
+    ),
+    Form(
+        "users:create",
+        "tutor",
+        "/users/create/employer/",
+        {
+            "first_name": "Ella",
+            "last_name": "Boss",
+            "email": "ella@acme.example",
+            "organisation": "{org}",
+            "groups": ["{cohort}"],
+            "invite_now": "no",
+        },
+        "organisation",
+    ),
+    Form(
+        "users:create",
+        "tutor",
+        "/users/create/referrer/",
+        {
+            "first_name": "Rita",
+            "last_name": "Ref",
+            "email": "rita@ref.example",
+            "confirm_email": "rita@ref.example",
+            "groups": ["{cohort}"],
+        },
+        "email",
+    ),
+    Form(
+        "users:create",
+        "supervisor",
+        "/users/create/admin/",
+        {
+            "first_name": "Ada",
+            "last_name": "Min",
+            "email": "ada@provider.example",
+            "groups": ["{north}"],
+        },
+        "user_type",
+    ),
+    Form(
+        "users:edit",
+        "tutor",
+        "/users/{learner}/edit/",
+        {
+            "first_name": "John",
+            "last_name": "Smyth",
+            "email": "john.smith@example.com",
+            "groups": ["{cohort}"],
+            "version": 1,
+        },
+        "last_name",
+    ),
+    Form(
+        "users:cancel",
+        "tutor",
+        "/users/{learner}/cancel/",
+        {"reason": "Left"},
+        "subscription_status",
+    ),
+    Form("users:reinstate", "tutor", "/users/{cancelled}/reinstate/", {}, "subscription_status"),
+    Form(
+        "users:extend",
+        "tutor",
+        "/users/{learner}/extend/",
+        {"subscription_end": "2027-12-31", "reason": "Break"},
+        "subscription_end",
+    ),
+    Form(
+        "users:archive",
+        "supervisor",
+        "/users/{learner}/archive/",
+        {"reason": "Duplicate"},
+        "subscription_status",
+    ),
+    Form("users:invite", "tutor", "/users/{prospect}/invite/", {}, "invitation_sent_at"),
+    Form("crm:note_add", "tutor", "/users/{learner}/notes/add/", {"text": "Called"}, "text"),
+    Form(
+        "crm:note_edit",
+        "tutor",
+        "/users/{learner}/notes/{note}/edit/",
+        {"text": "Called twice", "version": 1},
+        "text",
+    ),
+    Form(
+        "crm:contact_add",
+        "tutor",
+        "/users/{learner}/contacts/add/",
+        {"kind": "ADMIN", "admin": "{tutor}", "role": "TUTOR"},
+        "role",
+    ),
+    Form("crm:contact_remove", "tutor", "/users/{learner}/contacts/{contact}/remove/", {}, "role"),
+    Form("activity:task_add", "tutor", "/users/{learner}/tasks/add/", {"title": "Revise"}, "title"),
+    Form("activity:task_done", "tutor", "/users/{learner}/tasks/{task}/done/", {}, "status"),
+    Form(
+        "activity:task_action_plan",
+        "tutor",
+        "/users/{learner}/tasks/{plan_task}/action-plan/",
+        {},
+        "in_action_plan",
+    ),
+    Form(
+        "documents:mandate_upload",
+        "tutor",
+        "/users/{learner}/mandate/upload/",
+        {"file": "{pdf}"},
+        "sha256",
+    ),
+]
+
+
+@pytest.fixture
+def objects(tree, learner, tutor, supervisor):
+
+    learner.subscription_end = datetime.date(2027, 1, 31)
+    learner.save()
+    cancelled = UserFactory(
+        groups=[tree["cohort"]],
+        subscription_status=User.Status.CANCELLED,
+        status_before_cancel=User.Status.FULL_USER,
+    )
+    prospect = UserFactory(groups=[tree["cohort"]], subscription_status=User.Status.PROSPECT)
+    note = Note.objects.create(learner=learner, text="Called", created_by=tutor)
+    contact = LearnerContact.objects.create(
+        learner=learner,
+        kind=LearnerContact.Kind.ADMIN,
+        admin=supervisor,
+        role=LearnerContact.Role.ASSESSOR,
+        created_by=tutor,
+    )
+    task = Task.objects.create(learner=learner, title="Open task", created_by=tutor)
+    plan_task = Task.objects.create(learner=learner, title="Plan task", created_by=tutor)
+    return {
+        "task": task.pk,
+        "plan_task": plan_task.pk,
+        "cohort": tree["cohort"].pk,
+        "north": tree["north"].pk,
+        "learner": learner.pk,
+        "cancelled": cancelled.pk,
+        "prospect": prospect.pk,
+        "note": note.pk,
+        "contact": contact.pk,
+        "tutor": tutor.pk,
+        "org": OrganisationFactory().pk,
+    }
+
+
+def _fill(value, objects):
+    if value == "{pdf}":
+        # A fresh upload for every request: a file object is read once.
+        return SimpleUploadedFile("mandate.pdf", MINIMAL_PDF, content_type="application/pdf")
+    if isinstance(value, dict):
+        return {k: _fill(v, objects) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_fill(v, objects) for v in value]
+    return value.format(**objects) if isinstance(value, str) else value
+
+
+@pytest.mark.parametrize("form", FORMS, ids=lambda f: f.url.split("{")[0] + f.name)
+def test_the_form_writes_an_audit_entry_with_actor_and_changes(
+    request, client, objects, form, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    actor = request.getfixturevalue(form.actor)
+    client.force_login(actor)
+    before = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    response = client.post(
+        _fill(form.url, objects), _fill(form.data, objects), REMOTE_ADDR="203.0.113.20"
+    )
+    assert response.status_code == 302, (
+        getattr(response, "context", None) and response.context.get("form", {}).errors
+    )
+    entries = list(AuditEntry.objects.filter(pk__gt=before))
+    assert entries, "no audit entry was written"
+    assert all(e.actor == actor for e in entries)
+    assert all(e.remote_addr == "203.0.113.20" for e in entries)
+    assert any(form.changed in (e.changes_dict or {}) for e in entries), [
+        e.changes_dict for e in entries
+    ]
+
+
+def _post_url_names(resolver=None, prefix="") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            if pattern.namespace == "admin":
+                names.add("admin:*")
+                continue
+            names |= _post_url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            view = pattern.callback
+            allowed = getattr(view, "http_method_names", None) or _allowed_methods(view)
+            if "POST" in allowed or "post" in allowed:
+                names.add(prefix + pattern.name)
+    return names
+
+
+def _allowed_methods(view) -> set[str]:
+    # require_http_methods/require_GET keep the allowed list in the closure of their wrapper.
+    for cell in getattr(view, "__closure__", None) or ():
+        contents = cell.cell_contents
+        if isinstance(contents, list | tuple) and all(isinstance(m, str) for m in contents):
+            return set(contents)
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        return {m.upper() for m in view_class.http_method_names}
+    return {"GET", "POST"}  # a plain function view accepts anything
+
+
+def test_every_form_is_listed():
+    listed = {f.name for f in FORMS} | NOT_WRITES
+    missing = _post_url_names() - listed
+    assert not missing, f"POST views without an audit walk case: {sorted(missing)}"
