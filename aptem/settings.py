@@ -146,6 +146,8 @@ STORAGES = {
 # Uploaded files are private: stored outside the web root and served only through views that
 # check access, so there is deliberately no MEDIA_URL route.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# The largest upload accepted for a learner's document (mandates and later kinds), in bytes.
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
