@@ -7,3 +7,43 @@ document.addEventListener("DOMContentLoaded", () => {
     summary.focus();
   }
 });
+
+// Dialog actions: a link with hx-target="#portal-dialog-body" loads a form page's content into
+// the dialog, which opens as a modal titled by the link's data-dialog-title. Without
+// JavaScript the same link simply opens the form's own page.
+document.addEventListener("htmx:afterSwap", (event) => {
+  if (event.detail.target.id !== "portal-dialog-body") {
+    return;
+  }
+  const dialog = document.getElementById("portal-dialog");
+  const trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const title = trigger && trigger.dataset ? trigger.dataset.dialogTitle : null;
+  if (title) {
+    document.getElementById("portal-dialog-title").textContent = title;
+  }
+  if (!dialog.open) {
+    dialog.showModal();
+  }
+  const field = dialog.querySelector("textarea, select, input:not([type=hidden])");
+  if (field) {
+    field.focus();
+  }
+});
+
+document.addEventListener("click", (event) => {
+  if (!event.target.closest("[data-dialog-close]")) {
+    return;
+  }
+  const dialog = document.getElementById("portal-dialog");
+  dialog.close();
+});
+
+document.addEventListener("DOMContentLoaded", () => {
+  const dialog = document.getElementById("portal-dialog");
+  if (dialog) {
+    // Whether closed by the button or by Escape, leave nothing of the old form behind.
+    dialog.addEventListener("close", () => {
+      document.getElementById("portal-dialog-body").replaceChildren();
+    });
+  }
+});
