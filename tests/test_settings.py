@@ -45,3 +45,9 @@ def test_responses_carry_a_content_security_policy_without_inline_scripts(client
     policy = client.get("/login/")["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
+
+
+def test_pages_show_no_template_comments(as_user, tutor):
+    body = as_user(tutor).get("/users/").content.decode()
+    assert "{#" not in body
+    assert "{%" not in body
