@@ -64,3 +64,11 @@ def test_demo_logins_work_with_their_roles_and_scope(db, client):
     assert not colleague.has_perm("users.edit_user_details")
     visible = User.objects.visible_to(tutor).filter(user_type=User.Type.LEARNER).count()
     assert 0 < visible < User.objects.filter(user_type=User.Type.LEARNER).count()
+
+
+def test_demo_learners_have_recent_activity(db):
+    from activity.models import ActivityEvent
+
+    call_command("seed_demo", learners=30, seed=5)
+    assert ActivityEvent.objects.filter(kind=ActivityEvent.Kind.SIGN_IN).exists()
+    assert ActivityEvent.objects.exclude(area="").exists()

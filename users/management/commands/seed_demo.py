@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
+from activity.models import ActivityEvent
 from aptem.validators import fold_for_search, uln_check_digit
 from programmes.models import Enrolment, Programme
 from users.models import Group, Organisation, User
@@ -109,6 +110,7 @@ class Command(BaseCommand):
         self.admins = self.seed_administrators()
         self.employer_logins = self.seed_contacts()
         self.seed_learners(learner_count)
+        self.seed_activity()
 
     def seed_groups(self) -> dict[str, list[Group]]:
         root = Group.objects.add_root(instance=Group(name="Regions"))
@@ -374,6 +376,36 @@ class Command(BaseCommand):
             done += size
             if count >= 20000:
                 self.stdout.write(f"  {done} learners")
+
+    def seed_activity(self, learners: int = 200) -> None:
+        """Sign-ins and page visits over the last two months for the first learners, so the
+        activity summary and usage report have something to show."""
+        now = timezone.now()
+        areas = list(ActivityEvent.Area)
+        events = []
+        ids = (
+            User.objects.filter(
+                user_type=User.Type.LEARNER, subscription_status=User.Status.FULL_USER
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:learners]
+        )
+        for user_id in ids:
+            for _ in range(self.rng.randrange(0, 25)):
+                at = now - datetime.timedelta(minutes=self.rng.randrange(0, 60 * 24 * 62))
+                events.append(
+                    ActivityEvent(user_id=user_id, kind=ActivityEvent.Kind.SIGN_IN, occurred_at=at)
+                )
+                for _ in range(self.rng.randrange(1, 4)):
+                    events.append(
+                        ActivityEvent(
+                            user_id=user_id,
+                            kind=ActivityEvent.Kind.PAGE_VISIT,
+                            area=self.rng.choice(areas),
+                            occurred_at=at + datetime.timedelta(minutes=self.rng.randrange(1, 30)),
+                        )
+                    )
+        ActivityEvent.objects.bulk_create(events, batch_size=2000)
 
     def _assign_people(self, batch, cohort_of, case_owners) -> None:
         """Case owner from the learner's region; manager and mentor from their employer."""
