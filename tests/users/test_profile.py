@@ -163,3 +163,41 @@ def test_expire_subscriptions_is_safe_to_repeat(learner, tree, time_machine, cap
     assert cancelled.subscription_status == User.Status.CANCELLED
     entry = AuditEntry.objects.filter(object_id=learner.pk).latest("pk")
     assert entry.changes_dict["subscription_status"] == ["FULL_USER", "EXPIRED"]
+
+
+def test_full_profile_query_count_does_not_grow_with_any_section(
+    as_user, tutor, learner, settings, tmp_path
+):
+    """Every section populated, then ten times over: the page's query count stays the same."""
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+
+    from documents.models import Document
+    from tests.activity.factories import SignInFactory, TaskFactory, VisitFactory
+    from tests.crm.factories import AdminLinkFactory, NoteFactory
+
+    def add(n):
+        for _ in range(n):
+            EnrolmentFactory(learner=learner, is_current=False)
+            NoteFactory(learner=learner, created_by=tutor)
+            TaskFactory(learner=learner, created_by=tutor)
+            SignInFactory(user=learner)
+            VisitFactory(user=learner)
+            Document.objects.create(
+                learner=learner,
+                kind=Document.Kind.MANDATE,
+                original_name="m.pdf",
+                file=ContentFile(b"%PDF-1.4", name="m.pdf"),
+                content_type="application/pdf",
+                size=8,
+                sha256="0" * 64,
+                created_by=tutor,
+            )
+
+    client = as_user(tutor)
+    add(1)
+    AdminLinkFactory(learner=learner, admin=tutor)
+    small = _profile_queries(client, learner)
+    add(10)
+    assert _profile_queries(client, learner) == small
+    assert small <= 30
