@@ -174,12 +174,13 @@ def test_full_profile_query_count_does_not_grow_with_any_section(
 
     from documents.models import Document
     from tests.activity.factories import SignInFactory, TaskFactory, VisitFactory
-    from tests.crm.factories import AdminLinkFactory, NoteFactory
+    from tests.crm.factories import AdminLinkFactory, CrmLinkFactory, NoteFactory
 
     def add(n):
         for _ in range(n):
             EnrolmentFactory(learner=learner, is_current=False)
             NoteFactory(learner=learner, created_by=tutor)
+            CrmLinkFactory(learner=learner)
             TaskFactory(learner=learner, created_by=tutor)
             SignInFactory(user=learner)
             VisitFactory(user=learner)
