@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from users.access import get_user_for, may_edit
+from users.access import get_learner_for, may_edit
 from users.models import User
 
 from . import services
@@ -16,16 +16,8 @@ from .models import ActivityEvent
 EVENTS_PER_PAGE = 25
 
 
-def _learner_for(request: HttpRequest, pk: int) -> User:
-    """A learner the viewer can reach; other user types have no activity pages (404)."""
-    learner = get_user_for(request, pk)
-    if not learner.is_learner:
-        raise Http404("Only learners have activity and tasks.")
-    return learner
-
-
 def _editable_learner_for(request: HttpRequest, pk: int) -> User:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     if not may_edit(request.user, learner):
         raise PermissionDenied
     return learner
@@ -33,7 +25,7 @@ def _editable_learner_for(request: HttpRequest, pk: int) -> User:
 
 @require_GET
 def usage_report(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     first_day = services.previous_month_start()
     days = services.usage_by_day(learner, first_day)
     context = {
@@ -50,7 +42,7 @@ def usage_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     first_day = services.current_month_start()
     events = services.events_in_month(learner, first_day)
     page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -60,7 +52,7 @@ def activity_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def task_list(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     context = {
         "subject": learner,
         "tasks": list(learner.tasks.select_related("created_by")),
@@ -71,7 +63,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def task_print(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     context = {"subject": learner, "tasks": list(learner.tasks.select_related("created_by"))}
     return render(request, "activity/task_print.html", context)
 

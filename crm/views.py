@@ -2,12 +2,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from users.access import get_user_for, may_edit
+from users.access import get_learner_for, may_edit
 from users.models import User
 from users.services import EditConflict
 
@@ -18,17 +18,9 @@ from .models import Note
 NOTES_PER_PAGE = 25
 
 
-def _learner_for(request: HttpRequest, pk: int) -> User:
-    """A learner the viewer can reach; other user types have no notes or contacts (404)."""
-    learner = get_user_for(request, pk)
-    if not learner.is_learner:
-        raise Http404("Only learners have notes and contacts.")
-    return learner
-
-
 @require_GET
 def note_list(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     notes = learner.notes.select_related("created_by")
     page = Paginator(notes, NOTES_PER_PAGE).get_page(request.GET.get("page"))
     rows = [(note, note.may_be_edited_by(request.user)) for note in page.object_list]
@@ -39,7 +31,7 @@ def note_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     # Any administrator who can reach the learner may record an interaction with them.
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.note_create(learner=learner, text=form.cleaned_data["text"], actor=request.user)
@@ -50,7 +42,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     note = get_object_or_404(learner.notes.select_related("created_by"), pk=note_pk)
     if not note.may_be_edited_by(request.user):
         raise PermissionDenied
@@ -104,7 +96,7 @@ def _back_to_profile(request: HttpRequest, learner: User, anchor: str) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     if not may_edit(request.user, learner):
         raise PermissionDenied
     form = ContactForm(request.POST or None, learner=learner)
@@ -122,7 +114,7 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     if not may_edit(request.user, learner):
         raise PermissionDenied
     link = get_object_or_404(

@@ -5,25 +5,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from users.access import get_user_for, may_edit
-from users.models import User
+from users.access import get_learner_for, may_edit
 
 from . import services
 from .forms import MandateUploadForm
 from .models import Document
 
 
-def _learner_for(request: HttpRequest, pk: int) -> User:
-    """A learner the viewer can reach; other user types have no mandate (404)."""
-    learner = get_user_for(request, pk)
-    if not learner.is_learner:
-        raise Http404("Only learners have mandates.")
-    return learner
-
-
 @require_GET
 def mandate_prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     pdf = services.mandate_pdf(learner=learner, actor=request.user)
     filename = f"mandate-{slugify(learner.full_name) or learner.pk}.pdf"
     return HttpResponse(
@@ -35,7 +26,7 @@ def mandate_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def mandate_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     if not may_edit(request.user, learner):
         raise PermissionDenied
     form = MandateUploadForm(request.POST or None, request.FILES or None)
@@ -56,7 +47,7 @@ def mandate_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    learner = _learner_for(request, pk)
+    learner = get_learner_for(request, pk)
     document = get_object_or_404(learner.documents.all(), pk=document_pk)
     try:
         handle = document.file.open("rb")

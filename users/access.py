@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from .models import User
@@ -17,6 +17,14 @@ def get_user_for(request: HttpRequest, pk: int) -> User:
     missing one, so an administrator cannot probe for users in other groups."""
     require_portal_access(request)
     return get_object_or_404(User.objects.visible_to(request.user), pk=pk)
+
+
+def get_learner_for(request: HttpRequest, pk: int) -> User:
+    """``get_user_for``, for pages that exist only for learners: any other user is a 404."""
+    user = get_user_for(request, pk)
+    if not user.is_learner:
+        raise Http404("This page exists only for learners.")
+    return user
 
 
 def may_edit(viewer: User, user: User) -> bool:
