@@ -1,6 +1,5 @@
 """Audited write workflows for notes and contacts; each takes the acting user."""
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 
 from audit.models import AuditEntry
@@ -21,7 +20,9 @@ def note_update(*, note: Note, text: str, actor: User, based_on_version: int) ->
     """Save an edit unless someone else saved the note after ``based_on_version``."""
     current = Note.objects.select_for_update().get(pk=note.pk)
     if current.version != based_on_version:
-        raise EditConflict(current.version, note_changes_since(current, based_on_version))
+        raise EditConflict(
+            current.version, AuditEntry.objects.changes_since(current, based_on_version)
+        )
     if current.text == text:
         # Nothing changed: no new version, so no later form is refused over an empty change.
         return current
@@ -29,19 +30,6 @@ def note_update(*, note: Note, text: str, actor: User, based_on_version: int) ->
     current.version += 1
     current.save()
     return current
-
-
-def note_changes_since(note: Note, version: int) -> list[AuditEntry]:
-    """Audit entries for ``note`` written after the given version was saved, oldest first."""
-    entries = (
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(Note), object_id=note.pk
-        )
-        .select_related("actor")
-        .order_by("-timestamp")[:50]
-    )
-    later = [e for e in entries if (e.additional_data or {}).get("version", 0) > version]
-    return list(reversed(later))
 
 
 @transaction.atomic

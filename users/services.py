@@ -5,7 +5,6 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group as Role
-from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -63,7 +62,9 @@ def user_update(*, user: User, form: UserForm, actor: User, based_on_version: in
     """Save an edit unless someone else saved the record after ``based_on_version``."""
     current = User.objects.select_for_update().get(pk=user.pk)
     if current.version != based_on_version:
-        raise EditConflict(current.version, changes_since(current, based_on_version))
+        raise EditConflict(
+            current.version, AuditEntry.objects.changes_since(current, based_on_version)
+        )
     # Groups the editor cannot see are not on the form; keep them rather than drop them.
     hidden_groups = set(current.groups.exclude(pk__in=Group.objects.visible_to(actor)))
     user.version = current.version + 1
@@ -75,19 +76,6 @@ def user_update(*, user: User, form: UserForm, actor: User, based_on_version: in
         chosen.add(Role.objects.get(name=STANDARD_ROLE))
         user.roles.set(chosen)
     return user
-
-
-def changes_since(user: User, version: int) -> list[AuditEntry]:
-    """Audit entries for ``user`` written after the given version was saved, oldest first."""
-    entries = (
-        AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(User), object_id=user.pk
-        )
-        .select_related("actor")
-        .order_by("-timestamp")[:50]
-    )
-    later = [e for e in entries if (e.additional_data or {}).get("version", 0) > version]
-    return list(reversed(later))
 
 
 @transaction.atomic
