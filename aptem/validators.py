@@ -128,3 +128,18 @@ class PasswordComplexityValidator:
 
     def get_help_text(self) -> str:
         return self.message
+
+
+# The ILR schema's base string type (schemafile25.xsd, RestrictedString): printable ASCII less
+# `"`, `|` and backtick, plus £ and €. Anything else makes the whole export file invalid.
+ILR_RESTRICTED_STRING = re.compile(r"^[A-Za-z0-9 ~!@#$%&'()*+,\-./:;<=>?\[\\\]_{}^£€]*$")
+
+
+def is_ilr_restricted_string(value: str) -> bool:
+    """True when every character is allowed by the ILR schema's RestrictedString."""
+    return bool(ILR_RESTRICTED_STRING.match(value or ""))
+
+
+def is_postcode_format(value: str) -> bool:
+    """Postcode_15 as the ESFA engine applies it: capitals and one space, without tidying."""
+    return bool(_POSTCODE_PATTERN.match(value or ""))

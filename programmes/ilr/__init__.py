@@ -1,0 +1,1 @@
+"""ILR 2025-26 field rules, pure Python: see ``programmes.ilr.rules``."""
