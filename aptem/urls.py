@@ -22,6 +22,7 @@ urlpatterns = [
     path("users/", include("crm.urls")),
     path("users/", include("activity.urls")),
     path("users/", include("documents.urls")),
+    path("", include("programmes.urls")),
     path("audit/", include("audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,35 @@
+import datetime
+import math
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+# Statutory annual leave (5.6 weeks a year) is not counted towards off-the-job training.
+STATUTORY_LEAVE_WEEKS_PER_YEAR = Decimal("5.6")
+OTJ_SHARE = Decimal("0.2")
+DAYS_PER_YEAR = Decimal("365")
+DAYS_PER_WEEK = Decimal("7")
+
+
+def minimum_otj_hours(
+    start: datetime.date | None, planned_end: datetime.date | None, weekly_hours: Decimal | None
+) -> int | None:
+    """The minimum off-the-job training hours for an apprenticeship.
+
+    (programme weeks - 5.6 weeks' statutory leave for each year of the programme)
+    x weekly hours x 0.2, where programme weeks = days from start to planned end / 7 and the
+    years are days / 365. Rounded up to a whole hour, because it is a minimum. ``None`` when
+    a date or the weekly hours are missing, or the end is not after the start.
+    """
+    if start is None or planned_end is None or weekly_hours is None or planned_end <= start:
+        return None
+    days = Decimal((planned_end - start).days)
+    weeks = days / DAYS_PER_WEEK
+    leave = STATUTORY_LEAVE_WEEKS_PER_YEAR * days / DAYS_PER_YEAR
+    hours = (weeks - leave) * Decimal(weekly_hours) * OTJ_SHARE
+    return max(0, math.ceil(hours.quantize(Decimal("0.0001"))))
 
 
 class Programme(models.Model):
@@ -11,6 +41,46 @@ class Programme(models.Model):
     code = models.CharField(max_length=30, unique=True)
     kind = models.CharField("type", max_length=10, choices=Kind.choices, default=Kind.DELIVERY)
     is_apprenticeship = models.BooleanField("apprenticeship", default=False)
+    standard_code = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(99999)],
+        help_text="The apprenticeship standard's code (ILR StdCode), up to 5 digits.",
+    )
+    level = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(2, "The level must be between 2 and 7."),
+            MaxValueValidator(7, "The level must be between 2 and 7."),
+        ],
+    )
+    duration_months = models.PositiveSmallIntegerField(
+        "duration (months)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "The duration must be at least 1 month.")],
+    )
+    weekly_hours = models.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal("0.1"), "Weekly hours must be more than 0."),
+            MaxValueValidator(Decimal("60"), "Weekly hours cannot be more than 60."),
+        ],
+    )
+    planned_otj_hours = models.PositiveIntegerField(
+        "planned off-the-job hours",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1, "Planned off-the-job hours must be more than 0.")],
+    )
+    ilr_enabled = models.BooleanField("ILR enabled", default=False)
+    # The default learning aims and FAMs new enrolments' ILRs start from. Kept as JSON, edited
+    # in the Django admin only, until the ILR models exist (issue 4, point 4).
+    ilr_template = models.JSONField("ILR template", default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -47,8 +117,84 @@ class Enrolment(models.Model):
     is_current = models.BooleanField(
         default=True, help_text="The learner's current programme; earlier ones are history."
     )
+
+    class WithdrawReason(models.TextChoices):
+        # The ILR 2025-26 WithdrawReason code list.
+        TRANSFERRED_PROVIDER = "2", "2: Learner has transferred to another provider"
+        INJURY_ILLNESS = "3", "3: Learner injury or illness"
+        TRANSFERRED_INTERVENTION = (
+            "7",
+            (
+                "7: Learner has transferred between providers due to intervention by or with the "
+                "written agreement of the funding body"
+            ),
+        )
+        OLASS = (
+            "28",
+            "28: OLASS learner withdrawn due to circumstances outside the provider's control",
+        )
+        REDUNDANT = "29", "29: Learner has been made redundant"
+        NEW_AIM_SAME_PROVIDER = (
+            "40",
+            ("40: Learner has transferred to a new learning aim with the same provider"),
+        )
+        GOVERNMENT_STRATEGY = (
+            "41",
+            (
+                "41: Learner has transferred to another provider to undertake learning that meets "
+                "a specific government strategy"
+            ),
+        )
+        ACADEMIC_FAILURE = "42", "42: Academic failure, left in bad standing (HE aims only)"
+        FINANCIAL = "43", "43: Financial reasons"
+        PERSONAL = "44", "44: Other personal reasons"
+        WRITTEN_OFF = "45", "45: Written off after lapse of time (HE aims only)"
+        EXCLUSION = "46", "46: Exclusion"
+        INDUSTRIAL_PLACEMENT = (
+            "48",
+            (
+                "48: Industrial placement learner withdrawn due to circumstances outside the "
+                "provider's control"
+            ),
+        )
+        OTHER = "97", "97: Other"
+        NOT_KNOWN = "98", "98: Reason not known"
+
+    # Which status may follow which; statuses absent as keys (or mapped to nothing) are final.
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.ONBOARDING: frozenset({Status.READY_TO_ENROL, Status.STOPPED, Status.WITHDRAWN}),
+        Status.READY_TO_ENROL: frozenset({Status.ACTIVE}),
+        Status.ACTIVE: frozenset(
+            {
+                Status.ON_A_BREAK,
+                Status.ENTERED_EPA,
+                Status.PENDING_CHANGE,
+                Status.STOPPED,
+                Status.WITHDRAWN,
+            }
+        ),
+        Status.ON_A_BREAK: frozenset(
+            {Status.ACTIVE, Status.PENDING_CHANGE, Status.STOPPED, Status.WITHDRAWN}
+        ),
+        Status.ENTERED_EPA: frozenset({Status.COMPLETE}),
+        Status.PENDING_CHANGE: frozenset(),
+        Status.COMPLETE: frozenset(),
+        Status.STOPPED: frozenset(),
+        Status.WITHDRAWN: frozenset(),
+    }
+    # Stopping needs a date and an ILR withdrawal reason, so it goes through the stop page.
+    STOP_STATUSES = frozenset({Status.STOPPED, Status.WITHDRAWN})
+
     start_date = models.DateField(null=True, blank=True)
     planned_end_date = models.DateField(null=True, blank=True)
+    employer_start_date = models.DateField(null=True, blank=True)
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    end_date = models.DateField(
+        null=True, blank=True, help_text="When the learner stopped or left this programme."
+    )
+    withdraw_reason = models.CharField(
+        "withdrawal reason", max_length=2, choices=WithdrawReason.choices, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -67,3 +213,22 @@ class Enrolment(models.Model):
     @property
     def audit_learner_id(self) -> int:
         return self.learner_id
+
+    @property
+    def minimum_otj_hours(self) -> int | None:
+        return minimum_otj_hours(self.start_date, self.planned_end_date, self.weekly_hours)
+
+    def allowed_statuses(self) -> list[str]:
+        return [s for s in self.Status if s in self.TRANSITIONS.get(self.status, frozenset())]
+
+    def may_change_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, frozenset())
+
+    @property
+    def can_be_stopped(self) -> bool:
+        allowed = self.TRANSITIONS.get(self.status, frozenset())
+        return self.Status.STOPPED in allowed or self.Status.PENDING_CHANGE in allowed
+
+    @property
+    def is_final(self) -> bool:
+        return not self.TRANSITIONS.get(self.status)

@@ -6,17 +6,13 @@ from django.http import HttpRequest
 from activity.sections import ACTIVITY
 from audit.sections import AUDIT
 from crm.sections import CONTACTS, NOTES
+from programmes.sections import PROGRAMMES
 
 from .access import may_cancel, may_edit
 from .models import Group, User
 from .profile import Section
 
 ALL_TYPES = frozenset(User.Type)
-
-
-def _programmes(request: HttpRequest, subject: User) -> dict:
-    enrolments = list(subject.enrolments.select_related("programme"))
-    return {"enrolments": enrolments, "current": [e for e in enrolments if e.is_current]}
 
 
 def _people(request: HttpRequest, subject: User) -> dict:
@@ -48,12 +44,6 @@ def _subscription(request: HttpRequest, subject: User) -> dict:
     }
 
 
-PROGRAMMES = Section(
-    key="programmes",
-    title="Programme",
-    template="users/sections/_programmes.html",
-    summary=_programmes,
-)
 PEOPLE = Section(
     key="people",
     title="Learners and groups",

@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activity.models import Task
 from audit.models import AuditEntry
 from crm.models import LearnerContact, Note
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import EnrolmentFactory, OrganisationFactory, ProgrammeFactory, UserFactory
 from users.models import User
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -150,6 +150,46 @@ FORMS = [
         {"file": "{pdf}"},
         "sha256",
     ),
+    Form(
+        "programmes:create",
+        "supervisor",
+        "/programmes/create/",
+        {"name": "Digital Marketer", "code": "DM3", "kind": "DELIVERY", "is_active": "on"},
+        "code",
+    ),
+    Form(
+        "programmes:edit",
+        "supervisor",
+        "/programmes/{programme}/edit/",
+        {"name": "Data Analyst L4", "code": "DA4", "kind": "DELIVERY", "is_active": "on"},
+        "name",
+    ),
+    Form(
+        "programmes:enrol",
+        "supervisor",
+        "/users/{learner}/programmes/enrol/",
+        {
+            "programme": "{onboarding}",
+            "start_date": "2026-09-01",
+            "planned_end_date": "2027-03-01",
+            "weekly_hours": "30",
+        },
+        "programme",
+    ),
+    Form(
+        "programmes:enrolment_status",
+        "supervisor",
+        "/users/{learner}/programmes/{enrolment}/status/",
+        {"status": "ON_A_BREAK"},
+        "status",
+    ),
+    Form(
+        "programmes:enrolment_stop",
+        "supervisor",
+        "/users/{learner}/programmes/{enrolment}/stop/",
+        {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44"},
+        "withdraw_reason",
+    ),
 ]
 
 
@@ -174,7 +214,12 @@ def objects(tree, learner, tutor, supervisor):
     )
     task = Task.objects.create(learner=learner, title="Open task", created_by=tutor)
     plan_task = Task.objects.create(learner=learner, title="Plan task", created_by=tutor)
+    enrolment = EnrolmentFactory(learner=learner, programme__code="DA4")
+    onboarding = ProgrammeFactory(kind="ONBOARDING")
     return {
+        "programme": enrolment.programme_id,
+        "enrolment": enrolment.pk,
+        "onboarding": onboarding.pk,
         "task": task.pk,
         "plan_task": plan_task.pk,
         "cohort": tree["cohort"].pk,

@@ -1,0 +1,176 @@
+from django import forms
+
+from users.models import User
+
+from .models import Enrolment, Programme
+
+
+class ProgrammeForm(forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "code",
+            "kind",
+            "is_apprenticeship",
+            "standard_code",
+            "level",
+            "duration_months",
+            "weekly_hours",
+            "planned_otj_hours",
+            "ilr_enabled",
+            "is_active",
+        ]
+        help_texts = {
+            "code": "A short code unique to this programme, such as DA-L4.",
+            "level": "The qualification level, 2 to 7.",
+        }
+        error_messages = {"code": {"unique": "Another programme already uses this code."}}
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip().upper()
+        clash = Programme.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError("Another programme already uses this code.", code="unique")
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("is_apprenticeship"):
+            if data.get("kind") == Programme.Kind.ONBOARDING:
+                self.add_error(
+                    "is_apprenticeship", "Only a delivery programme can be an apprenticeship."
+                )
+            if not data.get("standard_code") and "standard_code" not in self.errors:
+                self.add_error("standard_code", "An apprenticeship needs its standard code.")
+        return data
+
+
+class EnrolmentForm(forms.ModelForm):
+    class Meta:
+        model = Enrolment
+        fields = [
+            "programme",
+            "start_date",
+            "planned_end_date",
+            "employer_start_date",
+            "weekly_hours",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+            "planned_end_date": forms.DateInput(attrs={"type": "date"}),
+            "employer_start_date": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "weekly_hours": "The learner's contracted hours a week; the minimum off-the-job "
+            "hours are worked out from these.",
+        }
+
+    def __init__(self, *args, learner: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.learner = learner
+        self.fields["programme"].queryset = Programme.objects.filter(is_active=True)
+        for name in ["start_date", "planned_end_date", "weekly_hours"]:
+            self.fields[name].required = True
+        self.fields["weekly_hours"].min_value = 0
+
+    def clean_weekly_hours(self):
+        hours = self.cleaned_data["weekly_hours"]
+        if hours is not None and not 0 < hours <= 60:
+            raise forms.ValidationError("Weekly hours must be more than 0 and at most 60.")
+        return hours
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("planned_end_date")
+        if start and end and end <= start:
+            self.add_error("planned_end_date", "The planned end date must be after the start date.")
+        programme = data.get("programme")
+        if programme is not None:
+            current = self.learner.enrolments.filter(
+                is_current=True, programme__kind=programme.kind
+            ).select_related("programme")
+            existing = current.first()
+            if existing is not None:
+                self.add_error(
+                    "programme",
+                    f"{self.learner.full_name} is already on a current "
+                    f"{programme.get_kind_display().lower()} programme ({existing.programme}). "
+                    "Stop or progress that programme first.",
+                )
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(choices=Enrolment.Status.choices, label="New status")
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+        allowed = enrolment.allowed_statuses()
+        self.fields["status"].help_text = "Allowed from {}: {}.".format(
+            enrolment.get_status_display(),
+            ", ".join(Enrolment.Status(s).label for s in allowed) or "none, it is final",
+        )
+
+    def clean_status(self) -> str:
+        status = self.cleaned_data["status"]
+        enrolment = self.enrolment
+        allowed = [Enrolment.Status(s).label for s in enrolment.allowed_statuses()]
+        if not enrolment.may_change_to(status):
+            named = ", ".join(allowed) if allowed else "none: it is final"
+            raise forms.ValidationError(
+                f"A programme cannot go from {enrolment.get_status_display()} to "
+                f"{Enrolment.Status(status).label}. Allowed changes: {named}."
+            )
+        if status in Enrolment.STOP_STATUSES:
+            raise forms.ValidationError(
+                "Use Stop programme to stop or withdraw: it records the date and the reason."
+            )
+        return status
+
+
+class StopForm(forms.Form):
+    PROGRESS = "progress"
+    STOP = "stop"
+    action = forms.ChoiceField(
+        choices=[(PROGRESS, "Progress to a new programme"), (STOP, "Stop programme")],
+        widget=forms.RadioSelect,
+        label="What do you want to do?",
+    )
+    end_date = forms.DateField(
+        label="End date", widget=forms.DateInput(attrs={"type": "date"}), required=True
+    )
+    withdraw_reason = forms.ChoiceField(
+        label="Withdrawal reason",
+        choices=[("", "Choose a reason"), *Enrolment.WithdrawReason.choices],
+        required=False,
+        help_text="Needed to stop the programme; from the ILR WithdrawReason list.",
+    )
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+
+    def clean(self) -> dict:
+        data = super().clean()
+        end = data.get("end_date")
+        start = self.enrolment.start_date
+        if end and start and end < start:
+            self.add_error("end_date", "The end date cannot be before the programme's start date.")
+        action = data.get("action")
+        if action == self.STOP and not data.get("withdraw_reason"):
+            self.add_error("withdraw_reason", "Choose the reason the learner is stopping.")
+        if action == self.PROGRESS:
+            data["withdraw_reason"] = ""
+        allowed = self.enrolment.TRANSITIONS.get(self.enrolment.status, frozenset())
+        needed = (
+            Enrolment.Status.PENDING_CHANGE if action == self.PROGRESS else Enrolment.Status.STOPPED
+        )
+        if action and needed not in allowed:
+            self.add_error(
+                "action",
+                f"A programme that is {self.enrolment.get_status_display()} cannot be "
+                + ("progressed to a new one." if action == self.PROGRESS else "stopped."),
+            )
+        return data

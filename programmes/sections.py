@@ -1,0 +1,23 @@
+"""The learner profile's Programme section."""
+
+from django.http import HttpRequest
+
+from users.models import User
+from users.profile import Section
+
+
+def _programmes(request: HttpRequest, subject: User) -> dict:
+    enrolments = list(subject.enrolments.select_related("programme"))
+    return {
+        "enrolments": enrolments,
+        "current": [e for e in enrolments if e.is_current],
+        "may_enrol": request.user.has_perm("programmes.edit_programme_details"),
+    }
+
+
+PROGRAMMES = Section(
+    key="programmes",
+    title="Programme",
+    template="users/sections/_programmes.html",
+    summary=_programmes,
+)

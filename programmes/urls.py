@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+# Mounted at the site root: the catalogue lives under /programmes/, a learner's enrolments
+# under /users/<pk>/programmes/ beside the other learner pages.
+urlpatterns = [
+    path("programmes/", views.programme_list, name="list"),
+    path("programmes/create/", views.programme_create, name="create"),
+    path("programmes/<int:programme_pk>/edit/", views.programme_edit, name="edit"),
+    path("users/<int:pk>/programmes/enrol/", views.enrolment_add, name="enrol"),
+    path(
+        "users/<int:pk>/programmes/<int:enrolment_pk>/status/",
+        views.enrolment_status,
+        name="enrolment_status",
+    ),
+    path(
+        "users/<int:pk>/programmes/<int:enrolment_pk>/stop/",
+        views.enrolment_stop,
+        name="enrolment_stop",
+    ),
+]

@@ -1,0 +1,124 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from users.access import get_learner_for, require_portal_access
+
+from . import services
+from .forms import EnrolmentForm, ProgrammeForm, StatusForm, StopForm
+from .models import Enrolment, Programme
+
+MANAGE = "programmes.manage_programmes"
+EDIT_DETAILS = "programmes.edit_programme_details"
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+@require_GET
+def programme_list(request: HttpRequest) -> HttpResponse:
+    require_portal_access(request)
+    _require(request, MANAGE)
+    programmes = Programme.objects.order_by("name")
+    return render(request, "programmes/programme_list.html", {"programmes": programmes})
+
+
+@require_http_methods(["GET", "POST"])
+def programme_create(request: HttpRequest) -> HttpResponse:
+    require_portal_access(request)
+    _require(request, MANAGE)
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        programme = form.save()
+        messages.success(request, f"The programme {programme.name} was created.")
+        return redirect("programmes:list")
+    return render(request, "programmes/programme_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
+    require_portal_access(request)
+    _require(request, MANAGE)
+    programme = get_object_or_404(Programme, pk=programme_pk)
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Your changes to {programme.name} were saved.")
+        return redirect("programmes:list")
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_DETAILS)
+    form = EnrolmentForm(request.POST or None, learner=learner)
+    if request.method == "POST" and form.is_valid():
+        enrolment = services.enrolment_create(
+            learner=learner,
+            programme=form.cleaned_data["programme"],
+            data=form.cleaned_data,
+            actor=request.user,
+        )
+        messages.success(
+            request,
+            f"{learner.full_name} was enrolled on {enrolment.programme.name}. Minimum "
+            f"off-the-job hours: {enrolment.minimum_otj_hours}.",
+        )
+        return redirect(f"{learner.get_absolute_url()}#programmes")
+    return render(request, "programmes/enrolment_form.html", {"form": form, "subject": learner})
+
+
+def _enrolment_for(request: HttpRequest, pk: int, enrolment_pk: int):
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_DETAILS)
+    enrolment = get_object_or_404(learner.enrolments.select_related("programme"), pk=enrolment_pk)
+    return learner, enrolment
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_status(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    learner, enrolment = _enrolment_for(request, pk, enrolment_pk)
+    form = StatusForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        services.enrolment_change_status(
+            enrolment=enrolment, status=form.cleaned_data["status"], actor=request.user
+        )
+        label = Enrolment.Status(form.cleaned_data["status"]).label
+        messages.success(request, f"{enrolment.programme.name} is now {label}.")
+        return redirect(f"{learner.get_absolute_url()}#programmes")
+    context = {"form": form, "subject": learner, "enrolment": enrolment}
+    return render(request, "programmes/enrolment_status.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_stop(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    learner, enrolment = _enrolment_for(request, pk, enrolment_pk)
+    form = StopForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["action"] == StopForm.PROGRESS:
+            services.enrolment_progress(
+                enrolment=enrolment, end_date=data["end_date"], actor=request.user
+            )
+            messages.success(
+                request,
+                f"{enrolment.programme.name} has ended. "
+                f"Choose {learner.full_name}'s new programme.",
+            )
+            return redirect(reverse("programmes:enrol", args=[learner.pk]))
+        services.enrolment_stop(
+            enrolment=enrolment,
+            end_date=data["end_date"],
+            withdraw_reason=data["withdraw_reason"],
+            actor=request.user,
+        )
+        messages.success(request, f"{enrolment.programme.name} was stopped.")
+        return redirect(f"{learner.get_absolute_url()}#programmes")
+    context = {"form": form, "subject": learner, "enrolment": enrolment}
+    return render(request, "programmes/enrolment_stop.html", context)
