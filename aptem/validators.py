@@ -137,9 +137,9 @@ ILR_RESTRICTED_STRING = re.compile(r"^[A-Za-z0-9 ~!@#$%&'()*+,\-./:;<=>?\[\\\]_{
 
 def is_ilr_restricted_string(value: str) -> bool:
     """True when every character is allowed by the ILR schema's RestrictedString."""
-    return bool(ILR_RESTRICTED_STRING.match(value or ""))
+    return bool(ILR_RESTRICTED_STRING.fullmatch(value or ""))
 
 
 def is_postcode_format(value: str) -> bool:
     """Postcode_15 as the ESFA engine applies it: capitals and one space, without tidying."""
-    return bool(_POSTCODE_PATTERN.match(value or ""))
+    return bool(_POSTCODE_PATTERN.fullmatch(value or ""))

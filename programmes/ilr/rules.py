@@ -198,7 +198,7 @@ def check_learn_ref_number(value) -> list[Finding]:
                 "The learner reference number is at most 12 characters",
             )
         )
-    if not _LEARN_REF_PATTERN.match(value):
+    if not _LEARN_REF_PATTERN.fullmatch(value):
         findings.append(
             _error(
                 "FD_LearnRefNumber_AP",
@@ -481,7 +481,7 @@ def check_tel_no(value) -> list[Finding]:
     findings = []
     if len(value) > 18:
         findings.append(_error("FD_TelNo_AL", field, "A telephone number is at most 18 digits"))
-    if not _TEL_PATTERN.match(value):
+    if not _TEL_PATTERN.fullmatch(value):
         findings.append(
             _error(
                 "FD_TelNo_AP",
@@ -500,7 +500,7 @@ def check_email(value) -> list[Finding]:
     findings = []
     if len(value) > 100:
         findings.append(_error("FD_Email_AL", field, "An email address is at most 100 characters"))
-    if not _EMAIL_PATTERN.match(value) or not is_ilr_restricted_string(value):
+    if not _EMAIL_PATTERN.fullmatch(value) or not is_ilr_restricted_string(value):
         findings.append(
             _error(
                 "FD_Email_AP",
