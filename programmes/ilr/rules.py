@@ -450,17 +450,21 @@ def check_ni_number(value, deliveries: Iterable[Mapping] = ()) -> list[Finding]:
     return []
 
 
-def check_postcode(value, field: str, rule: str, *, mandatory: bool = True) -> list[Finding]:
-    """Format only; existence (Postcode_14, PostcodePrior_01) needs the ONS table."""
+def check_postcode(
+    value, field: str, rule: str, *, mandatory: bool = True, aim: int | None = None
+) -> list[Finding]:
+    """Format only; existence (Postcode_14, PostcodePrior_01, DelLocPostCode_03) needs ONS data."""
     if _blank(value):
         if mandatory:
             return [
-                _error(f"FD_{field}_MA", field, "Enter a postcode, or ZZ99 9ZZ if it is not known")
+                _error(
+                    f"FD_{field}_MA", field, "Enter a postcode, or ZZ99 9ZZ if it is not known", aim
+                )
             ]
         return []
     value = _text(value)
     if len(value) > 8:
-        return [_error(f"FD_{field}_AL", field, "A postcode is at most 8 characters")]
+        return [_error(f"FD_{field}_AL", field, "A postcode is at most 8 characters", aim)]
     if not is_postcode_format(value):
         return [
             _error(
@@ -468,6 +472,7 @@ def check_postcode(value, field: str, rule: str, *, mandatory: bool = True) -> l
                 field,
                 "Enter a full UK postcode in capitals with one space, for example SW1A 1AA "
                 "(ZZ99 9ZZ if not known)",
+                aim,
             )
         ]
     return []
@@ -522,6 +527,18 @@ def check_learning_delivery(
     file_date = file_date or date.today()
     return [
         *_check_aim_ref(delivery, aim),
+        # DelLocPostCode is mandatory in the schema, but only judged when the caller passes the key,
+        # so a form that edits other aim fields is not told off for a field it does not show.
+        *check_postcode(
+            delivery.get("DelLocPostCode"),
+            "DelLocPostCode",
+            "DelLocPostCode_11",
+            mandatory="DelLocPostCode" in delivery,
+            aim=aim,
+        ),
+        *check_postcode(
+            delivery.get("LSDPostcode"), "LSDPostcode", "LSDPostcode_03", mandatory=False, aim=aim
+        ),
         *_check_prog_type(delivery, aim),
         *_check_dates(delivery, aim, file_date),
         *_check_completion(delivery, aim),
