@@ -113,3 +113,14 @@ def test_one_onboarding_and_one_delivery_programme_may_be_current(as_user, super
 def test_an_ended_programme_does_not_block_a_new_one(as_user, supervisor, learner):
     EnrolmentFactory(learner=learner, is_current=False, status=Enrolment.Status.STOPPED)
     assert as_user(supervisor).post(url(learner), good(ProgrammeFactory())).status_code == 302
+
+
+def test_the_form_explains_the_minimum_and_offers_active_programmes_only(
+    as_user, supervisor, learner
+):
+    ProgrammeFactory(name="Retired programme", is_active=False)
+    ProgrammeFactory(name="Live programme")
+    body = as_user(supervisor).get(url(learner)).content.decode()
+    assert "5.6 weeks" in body
+    assert "Live programme" in body
+    assert "Retired programme" not in body

@@ -69,3 +69,26 @@ def test_stopping_goes_through_the_stop_page(as_user, supervisor, enrolment):
     assert "Use Stop programme" in response.context["form"].errors["status"][0]
     enrolment.refresh_from_db()
     assert enrolment.status == S.ACTIVE
+
+
+def test_the_form_names_the_allowed_changes(as_user, supervisor, enrolment):
+    body = as_user(supervisor).get(url(enrolment)).content.decode()
+    assert "Allowed from Active: On a Break, Entered EPA, Pending Change of Programme" in body
+
+
+def test_the_profile_offers_change_status_and_stop_only_with_the_permission(
+    as_user, supervisor, tutor, enrolment
+):
+    stop_url = f"/users/{enrolment.learner_id}/programmes/{enrolment.pk}/stop/"
+    profile = f"/users/{enrolment.learner_id}/"
+    body = as_user(supervisor).get(profile).content.decode()
+    assert url(enrolment) in body
+    assert stop_url in body
+    body = as_user(tutor).get(profile).content.decode()
+    assert url(enrolment) not in body
+    assert stop_url not in body
+
+
+def test_an_ended_programme_offers_no_actions(as_user, supervisor, learner):
+    ended = EnrolmentFactory(learner=learner, status=S.STOPPED, is_current=False)
+    assert url(ended) not in as_user(supervisor).get(f"/users/{learner.pk}/").content.decode()

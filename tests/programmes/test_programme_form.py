@@ -95,3 +95,8 @@ def test_an_onboarding_programme_cannot_be_an_apprenticeship(as_user, supervisor
 def test_a_programme_keeps_its_own_code_when_edited(as_user, supervisor):
     programme = ProgrammeFactory(code="DA4")
     assert as_user(supervisor).post(edit_url(programme), GOOD).status_code == 302
+
+
+def test_the_create_page_says_where_the_ilr_template_is_edited(as_user, supervisor):
+    body = as_user(supervisor).get(CREATE).content.decode()
+    assert "edited in the Django admin" in body
