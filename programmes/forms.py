@@ -92,13 +92,15 @@ class EnrolmentForm(forms.ModelForm):
             ).select_related("programme")
             existing = current.first()
             if existing is not None:
-                self.add_error(
-                    "programme",
-                    f"{self.learner.full_name} is already on a current "
-                    f"{programme.get_kind_display().lower()} programme ({existing.programme}). "
-                    "Stop or progress that programme first.",
-                )
+                self.add_error("programme", self.already_enrolled_message(existing))
         return data
+
+    def already_enrolled_message(self, existing: Enrolment) -> str:
+        return (
+            f"{self.learner.full_name} is already on a current "
+            f"{existing.programme.get_kind_display().lower()} programme ({existing.programme}). "
+            "Stop or progress that programme first."
+        )
 
 
 class StatusForm(forms.Form):

@@ -9,12 +9,27 @@ from users.models import User
 from .models import Enrolment, Programme
 
 
+class AlreadyEnrolled(Exception):
+    """The learner already has a current programme of this kind."""
+
+    def __init__(self, existing: Enrolment):
+        super().__init__(str(existing))
+        self.existing = existing
+
+
 @transaction.atomic
 def enrolment_create(*, learner: User, programme: Programme, data: dict, actor: User) -> Enrolment:
     """Put the learner on the programme: onboarding for an onboarding programme, ready to
     enrol for a delivery one (it becomes Active through the status form)."""
     # Locks the learner's row so two enrolments made at once cannot both pass the one-current rule.
     User.objects.select_for_update().filter(pk=learner.pk).first()
+    existing = (
+        learner.enrolments.filter(is_current=True, programme__kind=programme.kind)
+        .select_related("programme")
+        .first()
+    )
+    if existing is not None:
+        raise AlreadyEnrolled(existing)
     status = (
         Enrolment.Status.ONBOARDING
         if programme.kind == Programme.Kind.ONBOARDING

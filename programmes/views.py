@@ -59,12 +59,19 @@ def enrolment_add(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, EDIT_DETAILS)
     form = EnrolmentForm(request.POST or None, learner=learner)
     if request.method == "POST" and form.is_valid():
-        enrolment = services.enrolment_create(
-            learner=learner,
-            programme=form.cleaned_data["programme"],
-            data=form.cleaned_data,
-            actor=request.user,
-        )
+        try:
+            enrolment = services.enrolment_create(
+                learner=learner,
+                programme=form.cleaned_data["programme"],
+                data=form.cleaned_data,
+                actor=request.user,
+            )
+        except services.AlreadyEnrolled as exc:
+            # Someone enrolled the learner between the form's check and this save.
+            form.add_error("programme", form.already_enrolled_message(exc.existing))
+            return render(
+                request, "programmes/enrolment_form.html", {"form": form, "subject": learner}
+            )
         messages.success(
             request,
             f"{learner.full_name} was enrolled on {enrolment.programme.name}. Minimum "

@@ -1,4 +1,9 @@
+import datetime
+
+import pytest
+
 from audit.models import AuditEntry
+from programmes import services
 from programmes.models import Enrolment, Programme
 from tests.factories import EnrolmentFactory, ProgrammeFactory
 
@@ -124,3 +129,17 @@ def test_the_form_explains_the_minimum_and_offers_active_programmes_only(
     assert "5.6 weeks" in body
     assert "Live programme" in body
     assert "Retired programme" not in body
+
+
+def test_the_service_refuses_a_second_current_programme_made_meanwhile(learner, supervisor):
+    EnrolmentFactory(learner=learner)
+    data = {
+        "start_date": datetime.date(2026, 1, 1),
+        "planned_end_date": datetime.date(2027, 1, 1),
+        "weekly_hours": 30,
+    }
+    with pytest.raises(services.AlreadyEnrolled):
+        services.enrolment_create(
+            learner=learner, programme=ProgrammeFactory(), data=data, actor=supervisor
+        )
+    assert Enrolment.objects.count() == 1
