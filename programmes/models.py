@@ -119,7 +119,8 @@ class Enrolment(models.Model):
     )
 
     class WithdrawReason(models.TextChoices):
-        # The ILR 2025-26 WithdrawReason code list.
+        # The ILR WithdrawReason code list (checked against the codes DfE's apprenticeship
+        # service accepts, 2, 3, 7, 29, 40-48, 97, 98, plus 28 for OLASS learning).
         TRANSFERRED_PROVIDER = "2", "2: Learner has transferred to another provider"
         INJURY_ILLNESS = "3", "3: Learner injury or illness"
         TRANSFERRED_INTERVENTION = (
@@ -150,6 +151,7 @@ class Enrolment(models.Model):
         PERSONAL = "44", "44: Other personal reasons"
         WRITTEN_OFF = "45", "45: Written off after lapse of time (HE aims only)"
         EXCLUSION = "46", "46: Exclusion"
+        MERGER = "47", "47: Learner has transferred to another provider due to merger"
         INDUSTRIAL_PLACEMENT = (
             "48",
             (
