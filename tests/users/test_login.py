@@ -65,3 +65,8 @@ def test_a_strong_password_passes():
 def test_session_cookie_is_httponly_and_ends_with_the_browser(settings):
     assert settings.SESSION_COOKIE_HTTPONLY
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE
+
+
+def test_programmes_link_shows_only_with_manage_programmes(as_user, tutor, supervisor):
+    assert 'href="/programmes/"' not in as_user(tutor).get("/users/").content.decode()
+    assert 'href="/programmes/"' in as_user(supervisor).get("/users/").content.decode()

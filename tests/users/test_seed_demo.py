@@ -72,3 +72,11 @@ def test_demo_learners_have_recent_activity(db):
     call_command("seed_demo", learners=30, seed=5)
     assert ActivityEvent.objects.filter(kind=ActivityEvent.Kind.SIGN_IN).exists()
     assert ActivityEvent.objects.exclude(area="").exists()
+
+
+def test_demo_programmes_have_their_delivery_details(db):
+    from programmes.models import Programme
+
+    call_command("seed_demo", learners=10, seed=2)
+    ba = Programme.objects.get(code="BA3")
+    assert (ba.level, ba.duration_months, ba.ilr_enabled) == (3, 18, True)

@@ -33,15 +33,23 @@ REGIONS = {
     "South": ["Bristol centre", "Southampton centre"],
     "London": ["Camden centre", "Croydon centre"],
 }
+# name, code, type, apprenticeship, then (level, months, weekly hours, planned OTJ hours) for the
+# delivery programmes. Standard codes are illustrative demo values, not checked against LARS.
 PROGRAMMES = [
-    ("Business Administrator Level 3", "BA3", Programme.Kind.DELIVERY, True),
-    ("Customer Service Practitioner Level 2", "CSP2", Programme.Kind.DELIVERY, True),
-    ("Software Developer Level 4", "SD4", Programme.Kind.DELIVERY, True),
-    ("Team Leader Level 3", "TL3", Programme.Kind.DELIVERY, True),
-    ("Data Technician Level 3", "DT3", Programme.Kind.DELIVERY, True),
-    ("Adult Care Worker Level 2", "ACW2", Programme.Kind.DELIVERY, True),
-    ("Employability Skills", "EMP1", Programme.Kind.DELIVERY, False),
-    ("Apprenticeship Onboarding", "ONB", Programme.Kind.ONBOARDING, False),
+    ("Business Administrator Level 3", "BA3", Programme.Kind.DELIVERY, True, (3, 18, 30, 312)),
+    (
+        "Customer Service Practitioner Level 2",
+        "CSP2",
+        Programme.Kind.DELIVERY,
+        True,
+        (2, 12, 30, 278),
+    ),
+    ("Software Developer Level 4", "SD4", Programme.Kind.DELIVERY, True, (4, 24, 37, 500)),
+    ("Team Leader Level 3", "TL3", Programme.Kind.DELIVERY, True, (3, 12, 37, 300)),
+    ("Data Technician Level 3", "DT3", Programme.Kind.DELIVERY, True, (3, 18, 30, 350)),
+    ("Adult Care Worker Level 2", "ACW2", Programme.Kind.DELIVERY, True, (2, 12, 30, 278)),
+    ("Employability Skills", "EMP1", Programme.Kind.DELIVERY, False, None),
+    ("Apprenticeship Onboarding", "ONB", Programme.Kind.ONBOARDING, False, None),
 ]
 # Weighted so most learners are active, with every status represented.
 STATUS_WEIGHTS = [
@@ -104,8 +112,10 @@ class Command(BaseCommand):
         self.groups = self.seed_groups()
         self.employers, self.referrers = self.seed_organisations()
         self.programmes = [
-            Programme.objects.create(name=n, code=c, kind=k, is_apprenticeship=a)
-            for n, c, k, a in PROGRAMMES
+            Programme.objects.create(
+                name=n, code=c, kind=k, is_apprenticeship=a, **_programme_details(i, details)
+            )
+            for i, (n, c, k, a, details) in enumerate(PROGRAMMES)
         ]
         self.admins = self.seed_administrators()
         self.employer_logins = self.seed_contacts()
@@ -369,6 +379,7 @@ class Command(BaseCommand):
                             start_date=learner.subscription_start,
                             planned_end_date=learner.subscription_start
                             + datetime.timedelta(days=540),
+                            weekly_hours=30,
                         )
                     )
             User.groups.through.objects.bulk_create(memberships, batch_size=2000)
@@ -418,6 +429,20 @@ class Command(BaseCommand):
             if logins:
                 learner.manager = logins[0]
                 learner.mentor = logins[-1]
+
+
+def _programme_details(index: int, details) -> dict:
+    if details is None:
+        return {}
+    level, months, weekly_hours, otj_hours = details
+    return {
+        "standard_code": 100 + index,
+        "level": level,
+        "duration_months": months,
+        "weekly_hours": weekly_hours,
+        "planned_otj_hours": otj_hours,
+        "ilr_enabled": True,
+    }
 
 
 def _slug(name: str) -> str:
