@@ -1,16 +1,15 @@
-import csv
 from collections.abc import Iterator
 from itertools import islice
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from aptem.csv_export import csv_response
 from users.access import get_user_for
 
 from .filters import AuditFilter
@@ -72,21 +71,9 @@ def audit_export(request: HttpRequest, pk: int) -> HttpResponse:
         changes={"export": ["", f"Audit trail CSV: {request.GET.urlencode() or 'all entries'}"]},
     )
     entries = trail_filter.qs.exclude(pk=access.pk)
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(_safe_row(r)) for r in _export_rows(entries, request.user))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    return StreamingHttpResponse(
-        rows,
-        content_type="text/csv; charset=utf-8",
-        headers={
-            "Content-Disposition": f'attachment; filename="audit-trail-{subject.pk}-{stamp}.csv"'
-        },
+    return csv_response(
+        _export_rows(entries, request.user), filename_prefix=f"audit-trail-{subject.pk}"
     )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def _export_rows(entries, viewer) -> Iterator[list[str]]:
@@ -105,8 +92,3 @@ def _export_rows(entries, viewer) -> Iterator[list[str]]:
                 row.reason,
                 row.ip,
             ]
-
-
-def _safe_row(row: list) -> list[str]:
-    # Spreadsheet programs run cells that start with these characters as formulas.
-    return [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]

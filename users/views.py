@@ -1,16 +1,16 @@
-import csv
 from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aptem.csv_export import csv_response
 from aptem.pagination import paginate
 from audit.models import AuditEntry
 from programmes.models import Enrolment
@@ -107,11 +107,6 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 EXPORT_COLUMNS = [
     "ID",
     "First name",
@@ -167,19 +162,7 @@ def user_export(request: HttpRequest) -> HttpResponse:
         action=AuditEntry.Action.ACCESS,
         changes={"export": ["", f"Users CSV: {request.GET.urlencode() or 'default search'}"]},
     )
-    writer = csv.writer(_Echo())
-    rows = (writer.writerow(_safe_row(r)) for r in _export_rows(user_filter.sorted(sort)))
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    return StreamingHttpResponse(
-        rows,
-        content_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="users-{stamp}.csv"'},
-    )
-
-
-def _safe_row(row: list) -> list[str]:
-    # Spreadsheet programs run cells that start with these characters as formulas.
-    return [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+    return csv_response(_export_rows(user_filter.sorted(sort)), filename_prefix="users")
 
 
 @require_GET
