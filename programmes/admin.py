@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .ilr import models as ilr_models
 from .models import Enrolment, Programme
 
 
@@ -36,8 +37,9 @@ class ProgrammeAdmin(admin.ModelAdmin):
             "ILR",
             {
                 "fields": ["ilr_enabled", "ilr_template"],
-                "description": "The ILR template holds the default learning aims and FAMs as "
-                "JSON until the ILR models exist; it is edited only here.",
+                "description": "The ILR template holds the default learning aims and FAMs "
+                "new enrolments' ILRs start from, as JSON keyed by ILR element names; it is "
+                "edited only here.",
             },
         ),
     ]
@@ -60,3 +62,124 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_select_related = ["learner", "programme"]
     raw_id_fields = ["learner", "created_by"]
     readonly_fields = ["created_at"]
+
+
+class _IlrInline(admin.TabularInline):
+    extra = 0
+
+
+class PriorAttainInline(_IlrInline):
+    model = ilr_models.PriorAttain
+
+
+class LLDDInline(_IlrInline):
+    model = ilr_models.LLDDandHealthProblem
+
+
+class LearnerFAMInline(_IlrInline):
+    model = ilr_models.LearnerFAM
+
+
+class ProviderSpecLearnerMonitoringInline(_IlrInline):
+    model = ilr_models.ProviderSpecLearnerMonitoring
+
+
+class EmploymentStatusInline(_IlrInline):
+    model = ilr_models.LearnerEmploymentStatus
+    show_change_link = True
+
+
+class LearningDeliveryInline(_IlrInline):
+    model = ilr_models.LearningDelivery
+    fields = ["aim_seq_number", "learn_aim_ref", "aim_type", "learn_start_date", "comp_status"]
+    show_change_link = True
+
+
+class DestinationInline(_IlrInline):
+    model = ilr_models.DestinationProgression
+
+
+@admin.register(ilr_models.IlrLearner)
+class IlrLearnerAdmin(admin.ModelAdmin):
+    list_display = [
+        "learn_ref_number",
+        "learner",
+        "collection_year",
+        "episode_status",
+        "qa_verified_at",
+        "last_exported_at",
+    ]
+    list_filter = ["collection_year", "episode_status"]
+    search_fields = ["learn_ref_number", "uln", "family_name", "learner__email"]
+    list_select_related = ["learner"]
+    raw_id_fields = ["learner", "qa_verified_by", "id_verified_by", "created_by"]
+    readonly_fields = [
+        "version",
+        "created_at",
+        "updated_at",
+        "last_exported_at",
+        "last_export_file",
+    ]
+    inlines = [
+        PriorAttainInline,
+        LLDDInline,
+        LearnerFAMInline,
+        ProviderSpecLearnerMonitoringInline,
+        EmploymentStatusInline,
+        LearningDeliveryInline,
+        DestinationInline,
+    ]
+
+
+class EmploymentStatusMonitoringInline(_IlrInline):
+    model = ilr_models.EmploymentStatusMonitoring
+
+
+@admin.register(ilr_models.LearnerEmploymentStatus)
+class LearnerEmploymentStatusAdmin(admin.ModelAdmin):
+    list_display = ["ilr", "emp_stat", "date_emp_stat_app", "emp_id"]
+    raw_id_fields = ["ilr"]
+    inlines = [EmploymentStatusMonitoringInline]
+
+
+class DeliveryFAMInline(_IlrInline):
+    model = ilr_models.LearningDeliveryFAM
+
+
+class AppFinRecordInline(_IlrInline):
+    model = ilr_models.AppFinRecord
+
+
+class WorkPlacementInline(_IlrInline):
+    model = ilr_models.LearningDeliveryWorkPlacement
+
+
+class ProviderSpecDeliveryMonitoringInline(_IlrInline):
+    model = ilr_models.ProviderSpecDeliveryMonitoring
+
+
+class DeliveryHEInline(admin.StackedInline):
+    model = ilr_models.LearningDeliveryHE
+    extra = 0
+
+
+@admin.register(ilr_models.LearningDelivery)
+class LearningDeliveryAdmin(admin.ModelAdmin):
+    list_display = [
+        "ilr",
+        "aim_seq_number",
+        "learn_aim_ref",
+        "aim_type",
+        "fund_model",
+        "comp_status",
+    ]
+    list_filter = ["aim_type", "fund_model", "comp_status"]
+    search_fields = ["learn_aim_ref", "ilr__learn_ref_number"]
+    raw_id_fields = ["ilr", "enrolment"]
+    inlines = [
+        DeliveryFAMInline,
+        WorkPlacementInline,
+        AppFinRecordInline,
+        ProviderSpecDeliveryMonitoringInline,
+        DeliveryHEInline,
+    ]

@@ -8,7 +8,11 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from .ilr.models import ILR_MODELS, IlrLearner
         from .models import Enrolment, Programme
 
         auditlog.register(Programme)
         auditlog.register(Enrolment)
+        auditlog.register(IlrLearner, exclude_fields=["updated_at", "version"])
+        for model in ILR_MODELS[1:]:
+            auditlog.register(model)

@@ -234,3 +234,7 @@ class Enrolment(models.Model):
     @property
     def is_final(self) -> bool:
         return not self.TRANSITIONS.get(self.status)
+
+
+# The ILR entities live in their own module; importing them here registers them with the app.
+from programmes.ilr.models import *  # noqa: E402, F403

@@ -68,3 +68,110 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     programme = factory.SubFactory(ProgrammeFactory)
     status = Enrolment.Status.ACTIVE
     start_date = datetime.date(2026, 1, 5)
+
+
+def ilr_values(**overrides) -> dict:
+    """A valid apprenticeship ILR (the minimal example in tests/programmes/ilr/fixtures) as
+    element-name values; top-level elements can be overridden."""
+    values = {
+        "LearnRefNumber": "APP0001",
+        "ULN": "1000000043",
+        "FamilyName": "Example",
+        "GivenNames": "Alex",
+        "DateOfBirth": datetime.date(2000, 5, 17),
+        "Ethnicity": 31,
+        "Sex": "F",
+        "LLDDHealthProb": 2,
+        "NINumber": "AB123456C",
+        "PostcodePrior": "ZZ99 9ZZ",
+        "Postcode": "ZZ99 9ZZ",
+        "AddLine1": "1 Example Street",
+        "TelNo": "01234567890",
+        "Email": "alex@example.invalid",
+        "PriorAttain": [{"PriorLevel": 3, "DateLevelApp": datetime.date(2025, 9, 1)}],
+        "LearnerEmploymentStatus": [
+            {
+                "EmpStat": 10,
+                "DateEmpStatApp": datetime.date(2025, 8, 31),
+                "EmpId": 154549452,
+                "EmploymentStatusMonitoring": [
+                    {"ESMType": "LOE", "ESMCode": 4},
+                    {"ESMType": "EII", "ESMCode": 8},
+                ],
+            }
+        ],
+        "LearningDelivery": [
+            {
+                "LearnAimRef": "ZPROG001",
+                "AimType": 1,
+                "AimSeqNumber": 1,
+                "LearnStartDate": datetime.date(2025, 9, 1),
+                "LearnPlanEndDate": datetime.date(2026, 9, 30),
+                "FundModel": 36,
+                "PHours": 400,
+                "ProgType": 25,
+                "StdCode": 91,
+                "DelLocPostCode": "ZZ99 9ZZ",
+                "EPAOrgID": "EPA0001",
+                "CompStatus": 1,
+                "SWSupAimId": "2f1c6d0e-1b7a-4c1e-9a55-0d8b2c7f4e11",
+                "LearningDeliveryFAM": [
+                    {"LearnDelFAMType": "SOF", "LearnDelFAMCode": "105"},
+                    {
+                        "LearnDelFAMType": "ACT",
+                        "LearnDelFAMCode": "1",
+                        "LearnDelFAMDateFrom": datetime.date(2025, 9, 1),
+                    },
+                ],
+                "AppFinRecord": [
+                    {
+                        "AFinType": "TNP",
+                        "AFinCode": 1,
+                        "AFinDate": datetime.date(2025, 9, 1),
+                        "AFinAmount": 9000,
+                    },
+                    {
+                        "AFinType": "TNP",
+                        "AFinCode": 2,
+                        "AFinDate": datetime.date(2025, 9, 1),
+                        "AFinAmount": 1000,
+                    },
+                ],
+            },
+            {
+                "LearnAimRef": "50093186",
+                "AimType": 3,
+                "AimSeqNumber": 2,
+                "LearnStartDate": datetime.date(2025, 9, 1),
+                "LearnPlanEndDate": datetime.date(2026, 6, 30),
+                "FundModel": 36,
+                "ProgType": 25,
+                "StdCode": 91,
+                "DelLocPostCode": "ZZ99 9ZZ",
+                "CompStatus": 1,
+                "SWSupAimId": "7d0a3b52-5a3e-4c55-8f8e-2b9f5e0c1a77",
+                "LearningDeliveryFAM": [
+                    {"LearnDelFAMType": "SOF", "LearnDelFAMCode": "105"},
+                    {
+                        "LearnDelFAMType": "ACT",
+                        "LearnDelFAMCode": "1",
+                        "LearnDelFAMDateFrom": datetime.date(2025, 9, 1),
+                    },
+                ],
+            },
+        ],
+    }
+    values.update(overrides)
+    return values
+
+
+def make_ilr(learner: User, **overrides):
+    """Save a valid ILR for ``learner``; its LearnRefNumber defaults to one unique per learner."""
+    from django.db import transaction
+
+    from programmes.ilr.data import save_tree
+    from programmes.ilr.models import IlrLearner
+
+    overrides.setdefault("LearnRefNumber", f"L{learner.pk}")
+    with transaction.atomic():
+        return save_tree(IlrLearner, ilr_values(**overrides), learner=learner)
