@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .ilr import exchange_urls as ilr_exchange_urls
+from .ilr import urls as ilr_urls
 
 app_name = "programmes"
 
@@ -22,3 +24,6 @@ urlpatterns = [
         name="enrolment_stop",
     ),
 ]
+
+# The ILR pages share the programmes namespace: programmes:ilr_..., programmes:ilr_export...
+urlpatterns += ilr_urls.urlpatterns + ilr_exchange_urls.urlpatterns

@@ -1,0 +1,3 @@
+"""ILR XML export and import (Manage ILRs)."""
+
+urlpatterns: list = []

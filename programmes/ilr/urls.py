@@ -1,0 +1,3 @@
+"""A learner's ILR: the User and Admin tabs, Edit ILR forms and ILR QA."""
+
+urlpatterns: list = []
