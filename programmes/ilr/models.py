@@ -722,6 +722,46 @@ class DestinationProgression(IlrChild):
         verbose_name_plural = "destinations and progression"
 
 
+class IlrExport(models.Model):
+    """One ILR XML file export (Manage ILRs): a background job with progress, then the file.
+
+    The file is offered only when every learner in it passes the schema and the business rules;
+    otherwise ``problems`` lists each failing learner's findings and no file is kept.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "PENDING", "Waiting to start"
+        RUNNING = "RUNNING", "Running"
+        READY = "READY", "Ready to download"
+        INVALID = "INVALID", "Learners need fixing"
+        FAILED = "FAILED", "Failed"
+
+    collection_year = models.CharField(max_length=4, default=codes.COLLECTION_YEAR)
+    serial_no = models.PositiveSmallIntegerField(validators=_range(1, 99))
+    file_name = models.CharField(max_length=60)
+    file = models.FileField(upload_to="ilr-exports/", max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    total = models.PositiveIntegerField(default=0, help_text="Learners in the export.")
+    done = models.PositiveIntegerField(default=0, help_text="Learners written or checked so far.")
+    # [{"learner": pk, "learn_ref_number": ..., "name": ..., "rule": ..., "field": ...,
+    #   "message": ...}, ...] for every error that stops the file being offered.
+    problems = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, help_text="Why the job failed, for support staff.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "ILR export"
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
 ILR_MODELS = (
     IlrLearner,
     PriorAttain,
@@ -741,4 +781,4 @@ ILR_MODELS = (
     DestinationProgression,
 )
 
-__all__ = [model.__name__ for model in ILR_MODELS] + ["IlrChild", "ILR_MODELS"]
+__all__ = [model.__name__ for model in ILR_MODELS] + ["IlrChild", "IlrExport", "ILR_MODELS"]
