@@ -3,9 +3,12 @@
 import datetime
 
 from django.db import transaction
+from django.db.models import Q
 
 from users.models import User
 
+from .ilr import codes
+from .ilr.models import IlrLearner, LearningDelivery
 from .models import Enrolment, Programme
 
 
@@ -59,12 +62,21 @@ def enrolment_change_status(*, enrolment: Enrolment, status: str, actor: User) -
 
 @transaction.atomic
 def enrolment_progress(*, enrolment: Enrolment, end_date: datetime.date, actor: User) -> Enrolment:
-    """End the enrolment to move the learner to a new programme; this cannot be undone."""
+    """End the enrolment to move the learner to a new programme; this cannot be undone.
+
+    The programme's open ILR aims are withdrawn on the end date with WithdrawReason 40
+    (transferred to a new learning aim with the same provider)."""
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     current.status = Enrolment.Status.PENDING_CHANGE
     current.end_date = end_date
     current.is_current = False
     current.save()
+    ilr_aims_withdraw(
+        enrolment=current,
+        end_date=end_date,
+        withdraw_reason=codes.WithdrawReason.NEW_AIM_SAME_PROVIDER,
+        reason=f"{current.programme.name} ended to progress to a new programme",
+    )
     return current
 
 
@@ -72,12 +84,62 @@ def enrolment_progress(*, enrolment: Enrolment, end_date: datetime.date, actor: 
 def enrolment_stop(
     *, enrolment: Enrolment, end_date: datetime.date, withdraw_reason: str, actor: User
 ) -> Enrolment:
-    """Stop the programme with the ILR withdrawal reason. Setting the ILR aims' completion
-    status and actual end date follows once the ILR aims exist (issue 4, point 4)."""
+    """Stop the programme with the ILR withdrawal reason; its open ILR aims are withdrawn."""
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     current.status = Enrolment.Status.STOPPED
     current.end_date = end_date
     current.withdraw_reason = withdraw_reason
     current.is_current = False
     current.save()
+    ilr_aims_withdraw(
+        enrolment=current,
+        end_date=end_date,
+        withdraw_reason=int(withdraw_reason),
+        reason=f"{current.programme.name} stopped",
+    )
     return current
+
+
+def open_ilr_aims(enrolment: Enrolment) -> list[LearningDelivery]:
+    """The ILR aims still open (continuing or on a break) that record this enrolment: those
+    linked to it, and unlinked ones of the learner's ILRs with the programme's standard code
+    (imported aims carry no link)."""
+    linked = Q(enrolment=enrolment)
+    if enrolment.programme.standard_code:
+        linked |= Q(enrolment__isnull=True, std_code=enrolment.programme.standard_code)
+    return list(
+        LearningDelivery.objects.filter(
+            linked,
+            ilr__learner_id=enrolment.learner_id,
+            comp_status__in=[codes.CompStatus.CONTINUING, codes.CompStatus.BREAK],
+        ).select_related("ilr")
+    )
+
+
+def ilr_aims_withdraw(
+    *, enrolment: Enrolment, end_date: datetime.date, withdraw_reason: int, reason: str
+) -> list[LearningDelivery]:
+    """Withdraw the enrolment's open ILR aims consistently with the DfE rules: CompStatus 3,
+    LearnActEndDate, WithdrawReason and Outcome 3 (no achievement), which CompStatus_06,
+    WithdrawReason_03 and Outcome_12 require together.
+
+    A QA-verified ILR whose aims change goes back to Draft, so it is checked again before it
+    is sent; the audit entry says why.
+    """
+    aims = open_ilr_aims(enrolment)
+    ilrs = {}
+    for aim in aims:
+        aim.comp_status = codes.CompStatus.WITHDRAWN
+        aim.learn_act_end_date = end_date
+        aim.withdraw_reason = withdraw_reason
+        aim.outcome = codes.Outcome.NO_ACHIEVEMENT
+        aim.save()
+        ilrs[aim.ilr_id] = aim.ilr
+    for ilr in ilrs.values():
+        ilr.version += 1
+        ilr.audit_reason = reason
+        if ilr.episode_status == IlrLearner.EpisodeStatus.QA_VERIFIED:
+            ilr.episode_status = IlrLearner.EpisodeStatus.DRAFT
+            ilr.audit_reason = f"{reason}; the ILR needs QA again"
+        ilr.save()
+    return aims

@@ -127,5 +127,12 @@ def enrolment_stop(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
         )
         messages.success(request, f"{enrolment.programme.name} was stopped.")
         return redirect(f"{learner.get_absolute_url()}#programmes")
-    context = {"form": form, "subject": learner, "enrolment": enrolment}
+    open_aims = services.open_ilr_aims(enrolment)
+    context = {
+        "form": form,
+        "subject": learner,
+        "enrolment": enrolment,
+        "open_aims": open_aims,
+        "verified_ilr": any(aim.ilr.is_qa_verified for aim in open_aims),
+    }
     return render(request, "programmes/enrolment_stop.html", context)
