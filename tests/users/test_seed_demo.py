@@ -1,6 +1,12 @@
+import datetime
+import io
+
 from django.core.management import call_command
 from django.db import transaction
 
+from programmes.ilr import rules
+from programmes.ilr.data import learner_values, with_ilr_children
+from programmes.ilr.models import IlrLearner
 from users.models import User
 
 
@@ -80,3 +86,13 @@ def test_demo_programmes_have_their_delivery_details(db):
     call_command("seed_demo", learners=10, seed=2)
     ba = Programme.objects.get(code="BA3")
     assert (ba.level, ba.duration_months, ba.ilr_enabled) == (3, 18, True)
+
+
+def test_demo_ilrs_pass_the_dfe_rules(db):
+    call_command("seed_demo", learners=300, seed=7, stdout=io.StringIO())
+
+    ilrs = list(with_ilr_children(IlrLearner.objects.all()))
+    assert len(ilrs) >= 20
+    for ilr in ilrs:
+        findings = rules.check_learner(learner_values(ilr), file_date=datetime.date(2026, 7, 31))
+        assert [f.message for f in findings if f.is_error] == [], ilr.learn_ref_number

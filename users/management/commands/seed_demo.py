@@ -17,7 +17,16 @@ from django.utils import timezone
 from faker import Faker
 
 from activity.models import ActivityEvent
-from aptem.validators import fold_for_search, uln_check_digit
+from aptem.validators import fold_for_search, is_postcode_format, uln_check_digit
+from programmes.ilr import codes
+from programmes.ilr.models import (
+    AppFinRecord,
+    IlrLearner,
+    LearnerEmploymentStatus,
+    LearningDelivery,
+    LearningDeliveryFAM,
+    PriorAttain,
+)
 from programmes.models import Enrolment, Programme
 from users.models import Group, Organisation, User
 
@@ -121,6 +130,7 @@ class Command(BaseCommand):
         self.employer_logins = self.seed_contacts()
         self.seed_learners(learner_count)
         self.seed_activity()
+        self.seed_ilrs()
 
     def seed_groups(self) -> dict[str, list[Group]]:
         root = Group.objects.add_root(instance=Group(name="Regions"))
@@ -417,6 +427,118 @@ class Command(BaseCommand):
                         )
                     )
         ActivityEvent.objects.bulk_create(events, batch_size=2000)
+
+    def seed_ilrs(self, limit: int = 2000) -> None:
+        """2025-26 ILRs that pass the portal's DfE rules, for up to ``limit`` active apprentices
+        whose programme ran during the collection year: a programme aim (ZPROG001, FundModel 36,
+        the programme's standard) with SOF and ACT FAMs and TNP1/TNP2 prices."""
+        year_start, year_end = datetime.date(2025, 8, 1), datetime.date(2026, 7, 31)
+        enrolments = (
+            Enrolment.objects.filter(
+                status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.ENTERED_EPA],
+                programme__ilr_enabled=True,
+                programme__is_apprenticeship=True,
+                start_date__range=(datetime.date(2024, 8, 1), year_end),
+                learner__subscription_status=User.Status.FULL_USER,
+            )
+            .select_related("learner", "programme")
+            .order_by("pk")[:limit]
+        )
+        statuses = [
+            IlrLearner.EpisodeStatus.DRAFT,
+            IlrLearner.EpisodeStatus.DRAFT,
+            IlrLearner.EpisodeStatus.LEARNER_SIGNED,
+            IlrLearner.EpisodeStatus.QA_VERIFIED,
+        ]
+        ilrs, pending = [], []
+        for enrolment in enrolments:
+            learner = enrolment.learner
+            start, end = enrolment.start_date, enrolment.planned_end_date
+            sixteenth = learner.date_of_birth.replace(year=learner.date_of_birth.year + 16)
+            if end < year_start or sixteenth > start - datetime.timedelta(days=400):
+                continue  # outside the year, or too young for DateOfBirth_48
+            postcode = learner.postcode if is_postcode_format(learner.postcode) else "ZZ99 9ZZ"
+            ilrs.append(
+                IlrLearner(
+                    learner=learner,
+                    episode_status=self.rng.choice(statuses),
+                    learn_ref_number=learner.reference_number,
+                    uln=learner.uln,
+                    family_name=learner.last_name,
+                    given_names=learner.first_name,
+                    date_of_birth=learner.date_of_birth,
+                    ethnicity=self.rng.choice(codes.Ethnicity.values),
+                    sex=learner.sex,
+                    lldd_health_prob=self.rng.choice([2, 2, 2, 1]),
+                    ni_number=learner.ni_number,
+                    postcode_prior=postcode,
+                    postcode=postcode,
+                    tel_no=learner.mobile,
+                    email=learner.email,
+                    privacy_notice_declared_on=start,
+                )
+            )
+            pending.append(enrolment)
+        IlrLearner.objects.bulk_create(ilrs, batch_size=1000)
+        aims, prior, employment = [], [], []
+        for ilr, enrolment in zip(ilrs, pending, strict=True):
+            start = enrolment.start_date
+            prior.append(PriorAttain(ilr=ilr, prior_level=3, date_level_app=start))
+            employment.append(
+                LearnerEmploymentStatus(
+                    ilr=ilr,
+                    emp_stat=codes.EmpStat.EMPLOYED,
+                    date_emp_stat_app=start - datetime.timedelta(days=1),
+                    emp_id=999999999,
+                )
+            )
+            aims.append(
+                LearningDelivery(
+                    ilr=ilr,
+                    enrolment=enrolment,
+                    learn_aim_ref="ZPROG001",
+                    aim_type=codes.AimType.PROGRAMME,
+                    aim_seq_number=1,
+                    learn_start_date=start,
+                    learn_plan_end_date=enrolment.planned_end_date,
+                    fund_model=codes.FundModel.APPRENTICESHIPS,
+                    p_hours=enrolment.programme.planned_otj_hours,
+                    prog_type=codes.ProgType.STANDARD,
+                    std_code=enrolment.programme.standard_code,
+                    del_loc_post_code=ilr.postcode,
+                )
+            )
+        PriorAttain.objects.bulk_create(prior, batch_size=2000)
+        LearnerEmploymentStatus.objects.bulk_create(employment, batch_size=2000)
+        LearningDelivery.objects.bulk_create(aims, batch_size=2000)
+        fams, prices = [], []
+        for aim in aims:
+            start = aim.learn_start_date
+            fams.append(
+                LearningDeliveryFAM(
+                    delivery=aim, learn_del_fam_type="SOF", learn_del_fam_code="105"
+                )
+            )
+            fams.append(
+                LearningDeliveryFAM(
+                    delivery=aim,
+                    learn_del_fam_type="ACT",
+                    learn_del_fam_code="1",
+                    learn_del_fam_date_from=start,
+                )
+            )
+            for code, amount in ((1, 9000), (2, 1500)):
+                prices.append(
+                    AppFinRecord(
+                        delivery=aim,
+                        afin_type="TNP",
+                        afin_code=code,
+                        afin_date=start,
+                        afin_amount=amount,
+                    )
+                )
+        LearningDeliveryFAM.objects.bulk_create(fams, batch_size=2000)
+        AppFinRecord.objects.bulk_create(prices, batch_size=2000)
 
     def _assign_people(self, batch, cohort_of, case_owners) -> None:
         """Case owner from the learner's region; manager and mentor from their employer."""
