@@ -11,8 +11,9 @@ class ProgrammesConfig(AppConfig):
         from .ilr.models import ILR_MODELS, IlrLearner
         from .models import Enrolment, Programme
 
-        auditlog.register(Programme)
-        auditlog.register(Enrolment)
+        # The version is bookkeeping for conflict detection; it travels in additional_data.
+        auditlog.register(Programme, exclude_fields=["version"])
+        auditlog.register(Enrolment, exclude_fields=["version"])
         auditlog.register(IlrLearner, exclude_fields=["updated_at", "version"])
         for model in ILR_MODELS[1:]:
             auditlog.register(model)

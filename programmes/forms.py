@@ -1,11 +1,28 @@
 from django import forms
 
+from users.forms import DateInput
 from users.models import User
 
 from .models import Enrolment, Programme
 
 
-class ProgrammeForm(forms.ModelForm):
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version it was opened at, for conflict detection."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["version"]
+        else:
+            self.fields["version"].initial = self.instance.version
+
+    def changed_values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class ProgrammeForm(VersionedForm):
     class Meta:
         model = Programme
         fields = [
@@ -46,7 +63,7 @@ class ProgrammeForm(forms.ModelForm):
         return data
 
 
-class EnrolmentForm(forms.ModelForm):
+class EnrolmentForm(VersionedForm):
     class Meta:
         model = Enrolment
         fields = [
@@ -57,9 +74,9 @@ class EnrolmentForm(forms.ModelForm):
             "weekly_hours",
         ]
         widgets = {
-            "start_date": forms.DateInput(attrs={"type": "date"}),
-            "planned_end_date": forms.DateInput(attrs={"type": "date"}),
-            "employer_start_date": forms.DateInput(attrs={"type": "date"}),
+            "start_date": DateInput(),
+            "planned_end_date": DateInput(),
+            "employer_start_date": DateInput(),
         }
         help_texts = {
             "weekly_hours": "The learner's contracted hours a week; the minimum off-the-job "
@@ -69,7 +86,8 @@ class EnrolmentForm(forms.ModelForm):
     def __init__(self, *args, learner: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.learner = learner
-        self.fields["programme"].queryset = Programme.objects.filter(is_active=True)
+        if "programme" in self.fields:
+            self.fields["programme"].queryset = Programme.objects.filter(is_active=True)
         for name in ["start_date", "planned_end_date", "weekly_hours"]:
             self.fields[name].required = True
         self.fields["weekly_hours"].min_value = 0
@@ -86,7 +104,7 @@ class EnrolmentForm(forms.ModelForm):
         if start and end and end <= start:
             self.add_error("planned_end_date", "The planned end date must be after the start date.")
         programme = data.get("programme")
-        if programme is not None:
+        if programme is not None and self.instance.pk is None:
             current = self.learner.enrolments.filter(
                 is_current=True, programme__kind=programme.kind
             ).select_related("programme")
@@ -101,6 +119,13 @@ class EnrolmentForm(forms.ModelForm):
             f"{existing.programme.get_kind_display().lower()} programme ({existing.programme}). "
             "Stop or progress that programme first."
         )
+
+
+class EnrolmentDetailsForm(EnrolmentForm):
+    """Edit Programme Details for an existing enrolment: dates and hours, not the programme."""
+
+    class Meta(EnrolmentForm.Meta):
+        fields = ["start_date", "planned_end_date", "employer_start_date", "weekly_hours"]
 
 
 class StatusForm(forms.Form):
@@ -140,9 +165,7 @@ class StopForm(forms.Form):
         widget=forms.RadioSelect,
         label="What do you want to do?",
     )
-    end_date = forms.DateField(
-        label="End date", widget=forms.DateInput(attrs={"type": "date"}), required=True
-    )
+    end_date = forms.DateField(label="End date", widget=DateInput(), required=True)
     withdraw_reason = forms.ChoiceField(
         label="Withdrawal reason",
         choices=[("", "Choose a reason"), *Enrolment.WithdrawReason.choices],

@@ -83,6 +83,9 @@ class Programme(models.Model):
     ilr_template = models.JSONField("ILR template", default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by every save through the portal's forms; a form based on an older version is
+    # refused with what changed since (DESIGN.md §8).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +98,9 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict:
+        return {"version": self.version}
 
 
 class Enrolment(models.Model):
@@ -201,6 +207,7 @@ class Enrolment(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-is_current", "-start_date", "-pk"]
@@ -215,6 +222,9 @@ class Enrolment(models.Model):
     @property
     def audit_learner_id(self) -> int:
         return self.learner_id
+
+    def get_additional_data(self) -> dict:
+        return {"version": self.version}
 
     @property
     def minimum_otj_hours(self) -> int | None:

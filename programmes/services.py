@@ -5,7 +5,9 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
+from audit.models import AuditEntry
 from users.models import User
+from users.services import EditConflict
 
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery
@@ -50,12 +52,54 @@ def enrolment_create(*, learner: User, programme: Programme, data: dict, actor: 
     )
 
 
+def _refuse_if_stale(current, based_on_version: int) -> None:
+    if current.version != based_on_version:
+        raise EditConflict(
+            current.version, AuditEntry.objects.changes_since(current, based_on_version)
+        )
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, data: dict, based_on_version: int, actor: User):
+    """Save the programme form's values unless someone saved the programme after
+    ``based_on_version``."""
+    current = Programme.objects.select_for_update().get(pk=programme.pk)
+    _refuse_if_stale(current, based_on_version)
+    changed = [name for name, value in data.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, data[name])
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def enrolment_update_details(
+    *, enrolment: Enrolment, data: dict, based_on_version: int, actor: User
+) -> Enrolment:
+    """Change the enrolment's dates and weekly hours unless someone saved it after
+    ``based_on_version``. The ILR aims keep their own dates: they are edited in the ILR."""
+    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    _refuse_if_stale(current, based_on_version)
+    changed = [name for name, value in data.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, data[name])
+    current.version += 1
+    current.save()
+    return current
+
+
 @transaction.atomic
 def enrolment_change_status(*, enrolment: Enrolment, status: str, actor: User) -> Enrolment:
     current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if not current.may_change_to(status):
         raise ValueError(f"{current.status} → {status} is not an allowed change.")
     current.status = status
+    current.version += 1
     current.save()
     return current
 
@@ -70,6 +114,7 @@ def enrolment_progress(*, enrolment: Enrolment, end_date: datetime.date, actor: 
     current.status = Enrolment.Status.PENDING_CHANGE
     current.end_date = end_date
     current.is_current = False
+    current.version += 1
     current.save()
     ilr_aims_withdraw(
         enrolment=current,
@@ -90,6 +135,7 @@ def enrolment_stop(
     current.end_date = end_date
     current.withdraw_reason = withdraw_reason
     current.is_current = False
+    current.version += 1
     current.save()
     ilr_aims_withdraw(
         enrolment=current,

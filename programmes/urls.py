@@ -14,6 +14,11 @@ urlpatterns = [
     path("programmes/<int:programme_pk>/edit/", views.programme_edit, name="edit"),
     path("users/<int:pk>/programmes/enrol/", views.enrolment_add, name="enrol"),
     path(
+        "users/<int:pk>/programmes/<int:enrolment_pk>/edit/",
+        views.enrolment_edit,
+        name="enrolment_edit",
+    ),
+    path(
         "users/<int:pk>/programmes/<int:enrolment_pk>/status/",
         views.enrolment_status,
         name="enrolment_status",

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from users.access import get_learner_for, require_portal_access
+from users.services import EditConflict
 
 from . import services
-from .forms import EnrolmentForm, ProgrammeForm, StatusForm, StopForm
+from .forms import EnrolmentDetailsForm, EnrolmentForm, ProgrammeForm, StatusForm, StopForm
 from .models import Enrolment, Programme
 
 MANAGE = "programmes.manage_programmes"
@@ -46,11 +47,38 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
     _require(request, MANAGE)
     programme = get_object_or_404(Programme, pk=programme_pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, f"Your changes to {programme.name} were saved.")
-        return redirect("programmes:list")
-    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+        try:
+            services.programme_update(
+                programme=programme,
+                data=form.changed_values(),
+                based_on_version=form.cleaned_data.get("version") or 0,
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            form = _conflicted(form, ProgrammeForm, Programme.objects.get(pk=programme.pk), exc)
+        else:
+            messages.success(request, f"Your changes to {programme.name} were saved.")
+            return redirect("programmes:list")
+    context = {"form": form, "programme": programme, "conflict": conflict}
+    return render(request, "programmes/programme_form.html", context)
+
+
+def _conflicted(form, form_class, current, exc: EditConflict, **kwargs):
+    """The same form, keeping what was typed, now based on the current version, with an error
+    saying why nothing was saved: saving again deliberately keeps the typed values."""
+    data = form.data.copy()
+    data["version"] = exc.current_version
+    form = form_class(data, instance=current, **kwargs)
+    form.is_valid()
+    form.add_error(
+        None,
+        "Someone else saved this after you opened it, so your changes were not saved. Their "
+        "changes are listed below; check yours and save again to keep them.",
+    )
+    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -86,6 +114,30 @@ def _enrolment_for(request: HttpRequest, pk: int, enrolment_pk: int):
     _require(request, EDIT_DETAILS)
     enrolment = get_object_or_404(learner.enrolments.select_related("programme"), pk=enrolment_pk)
     return learner, enrolment
+
+
+@require_http_methods(["GET", "POST"])
+def enrolment_edit(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
+    learner, enrolment = _enrolment_for(request, pk, enrolment_pk)
+    form = EnrolmentDetailsForm(request.POST or None, instance=enrolment, learner=learner)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrolment_update_details(
+                enrolment=enrolment,
+                data=form.changed_values(),
+                based_on_version=form.cleaned_data.get("version") or 0,
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            current = Enrolment.objects.get(pk=enrolment.pk)
+            form = _conflicted(form, EnrolmentDetailsForm, current, exc, learner=learner)
+        else:
+            messages.success(request, f"Your changes to {enrolment.programme.name} were saved.")
+            return redirect(f"{learner.get_absolute_url()}#programmes")
+    context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
+    return render(request, "programmes/enrolment_edit.html", context)
 
 
 @require_http_methods(["GET", "POST"])

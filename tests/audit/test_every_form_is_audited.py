@@ -161,7 +161,13 @@ FORMS = [
         "programmes:edit",
         "supervisor",
         "/programmes/{programme}/edit/",
-        {"name": "Data Analyst L4", "code": "DA4", "kind": "DELIVERY", "is_active": "on"},
+        {
+            "name": "Data Analyst L4",
+            "code": "DA4",
+            "kind": "DELIVERY",
+            "is_active": "on",
+            "version": "1",
+        },
         "name",
     ),
     Form(
@@ -175,6 +181,18 @@ FORMS = [
             "weekly_hours": "30",
         },
         "programme",
+    ),
+    Form(
+        "programmes:enrolment_edit",
+        "supervisor",
+        "/users/{learner}/programmes/{enrolment}/edit/",
+        {
+            "start_date": "2026-09-01",
+            "planned_end_date": "2028-03-01",
+            "weekly_hours": "30",
+            "version": "1",
+        },
+        "planned_end_date",
     ),
     Form(
         "programmes:enrolment_status",

@@ -55,7 +55,7 @@ def test_creates_a_programme_and_audits_it(as_user, supervisor):
 
 def test_edits_a_programme_and_audits_the_change(as_user, supervisor):
     programme = ProgrammeFactory(name="Old name", code="DA4")
-    response = as_user(supervisor).post(edit_url(programme), GOOD)
+    response = as_user(supervisor).post(edit_url(programme), {**GOOD, "version": "1"})
     assert response.status_code == 302
     programme.refresh_from_db()
     assert programme.name == "Data Analyst"
@@ -94,9 +94,42 @@ def test_an_onboarding_programme_cannot_be_an_apprenticeship(as_user, supervisor
 
 def test_a_programme_keeps_its_own_code_when_edited(as_user, supervisor):
     programme = ProgrammeFactory(code="DA4")
-    assert as_user(supervisor).post(edit_url(programme), GOOD).status_code == 302
+    assert (
+        as_user(supervisor).post(edit_url(programme), {**GOOD, "version": "1"}).status_code == 302
+    )
 
 
 def test_the_create_page_says_where_the_ilr_template_is_edited(as_user, supervisor):
     body = as_user(supervisor).get(CREATE).content.decode()
     assert "edited in the Django admin" in body
+
+
+def test_a_stale_edit_is_refused_with_who_changed_what_and_keeps_the_typed_values(
+    as_user, supervisor, tutor
+):
+    programme = ProgrammeFactory(name="Old name", code="DA4")
+    client = as_user(supervisor)
+    client.post(edit_url(programme), {**GOOD, "name": "First change", "version": "1"})
+
+    response = client.post(edit_url(programme), {**GOOD, "name": "Second change", "version": "1"})
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "your changes were not saved" in body
+    assert "First change" in body  # what the other save changed
+    assert 'value="Second change"' in body  # what was typed is kept
+    assert 'name="version" value="2"' in body
+    programme.refresh_from_db()
+    assert programme.name == "First change"
+
+
+def test_saving_again_after_a_conflict_keeps_the_typed_values(as_user, supervisor):
+    programme = ProgrammeFactory(name="Old name", code="DA4")
+    client = as_user(supervisor)
+    client.post(edit_url(programme), {**GOOD, "name": "First change", "version": "1"})
+
+    response = client.post(edit_url(programme), {**GOOD, "name": "Second change", "version": "2"})
+
+    assert response.status_code == 302
+    programme.refresh_from_db()
+    assert (programme.name, programme.version) == ("Second change", 3)
