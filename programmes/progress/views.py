@@ -39,6 +39,14 @@ def _require(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
+def _posted(request: HttpRequest) -> tuple:
+    """The form data and files of a POST, even an empty one (which must show "required"
+    errors rather than a blank form), or None for a GET."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def _profile(learner: User, anchor: str) -> HttpResponse:
     return redirect(f"{learner.get_absolute_url()}#{anchor}")
 
@@ -92,7 +100,7 @@ def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, EDIT_MILESTONES)
-    form = MilestoneForm(request.POST or None, learner=learner)
+    form = MilestoneForm(_posted(request)[0], learner=learner)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         milestone = services.milestone_create(learner=learner, data=data, actor=request.user)
@@ -123,7 +131,7 @@ def milestone_detail(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
 def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     learner, milestone = _milestone_for(request, pk, milestone_pk)
     _require(request, EDIT_MILESTONES)
-    form = MilestoneForm(request.POST or None, instance=milestone, learner=learner)
+    form = MilestoneForm(_posted(request)[0], instance=milestone, learner=learner)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -185,7 +193,7 @@ def course_list(request: HttpRequest, pk: int) -> HttpResponse:
 def course_start(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, RECORD_COURSES)
-    form = CourseStartForm(request.POST or None, learner=learner)
+    form = CourseStartForm(_posted(request)[0], learner=learner)
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]
         try:
@@ -208,7 +216,7 @@ def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, RECORD_COURSES)
     record = get_object_or_404(learner.learner_courses.select_related("course"), pk=course_pk)
-    form = CourseProgressForm(request.POST or None, instance=record)
+    form = CourseProgressForm(_posted(request)[0], instance=record)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -256,7 +264,7 @@ def functional_skill_list(request: HttpRequest, pk: int) -> HttpResponse:
 def functional_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, RECORD_FUNCTIONAL_SKILLS)
-    form = FunctionalSkillForm(request.POST or None, request.FILES or None)
+    form = FunctionalSkillForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         assessment = services.functional_skill_create(
             learner=learner,
@@ -280,7 +288,7 @@ def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> 
     learner = get_learner_for(request, pk)
     _require(request, RECORD_FUNCTIONAL_SKILLS)
     assessment = get_object_or_404(learner.functional_skills.all(), pk=assessment_pk)
-    form = FunctionalSkillForm(request.POST or None, request.FILES or None, instance=assessment)
+    form = FunctionalSkillForm(*_posted(request), instance=assessment)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
