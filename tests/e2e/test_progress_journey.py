@@ -5,7 +5,13 @@ import datetime
 from playwright.sync_api import expect
 
 from programmes.models import FunctionalSkillAssessment, LearnerCourse, Milestone
-from tests.factories import CourseFactory, EnrolmentFactory
+from tests.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    FunctionalSkillFactory,
+    LearnerCourseFactory,
+    MilestoneFactory,
+)
 
 from .helpers import check_accessibility, screenshot, visit
 
@@ -79,3 +85,22 @@ def test_milestone_course_and_functional_skills_journey(page, sign_in, superviso
     check_accessibility(page)
     page.locator("#functional-skills").scroll_into_view_if_needed()
     screenshot(page, "profile-progress-sections")
+
+
+def test_every_progress_page_is_accessible(page, sign_in, supervisor, learner):
+    enrolment = EnrolmentFactory(learner=learner, start_date=datetime.date(2026, 1, 5))
+    milestone = MilestoneFactory(learner=learner, enrolment=enrolment)
+    record = LearnerCourseFactory(learner=learner)
+    assessment = FunctionalSkillFactory(learner=learner)
+    sign_in(supervisor)
+    base = f"/users/{learner.pk}"
+    for path in [
+        f"{base}/milestones/",
+        f"{base}/milestones/{milestone.pk}/edit/",
+        f"{base}/milestones/{milestone.pk}/delete/",
+        f"{base}/courses/",
+        f"{base}/courses/{record.pk}/edit/",
+        f"{base}/functional-skills/",
+        f"{base}/functional-skills/{assessment.pk}/edit/",
+    ]:
+        visit(page, path)
