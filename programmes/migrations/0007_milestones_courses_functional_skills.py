@@ -351,7 +351,7 @@ class Migration(migrations.Migration):
                 (
                     "enrolment",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.CASCADE,
                         related_name="milestones",
                         to="programmes.enrolment",
                         verbose_name="programme",

@@ -148,8 +148,12 @@ class MilestoneForm(VersionedForm):
 
 
 def _enrolment_label(enrolment: Enrolment) -> str:
-    started = f", started {enrolment.start_date:%d/%m/%Y}" if enrolment.start_date else ""
-    return f"{enrolment.programme.name} ({enrolment.get_status_display()}{started})"
+    dates = ""
+    if enrolment.start_date:
+        dates = f", started {enrolment.start_date:%d/%m/%Y}"
+        if enrolment.planned_end_date:
+            dates += f", planned end {enrolment.planned_end_date:%d/%m/%Y}"
+    return f"{enrolment.programme.name} ({enrolment.get_status_display()}{dates})"
 
 
 class CourseStartForm(forms.Form):

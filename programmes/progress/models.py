@@ -77,7 +77,8 @@ class Milestone(VersionedMixin):
     )
     enrolment = models.ForeignKey(
         "programmes.Enrolment",
-        on_delete=models.PROTECT,
+        # A milestone belongs to its programme: it goes with the enrolment (and the learner).
+        on_delete=models.CASCADE,
         related_name="milestones",
         verbose_name="programme",
     )

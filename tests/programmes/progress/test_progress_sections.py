@@ -87,3 +87,11 @@ def test_sections_are_for_learners_only(as_user, supervisor, tutor):
     assert "milestones" not in keys
     assert "courses" not in keys
     assert "functional-skills" not in keys
+
+
+def test_deleting_a_learner_takes_their_milestones_with_them(learner, enrolment):
+    from programmes.models import Milestone
+
+    MilestoneFactory(learner=learner, enrolment=enrolment)
+    learner.delete()
+    assert not Milestone.objects.exists()
