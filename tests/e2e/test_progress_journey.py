@@ -57,7 +57,11 @@ def test_milestone_course_and_functional_skills_journey(page, sign_in, superviso
     # Start a course from the radio list, then record progress.
     visit(page, profile)
     page.get_by_role("link", name="Start course").click()
+    # With JavaScript on, the course list opens in the profile's dialog.
+    expect(page.locator("#portal-dialog")).to_be_visible()
+    expect(page.locator("#portal-dialog")).to_contain_text("Safeguarding and Prevent")
     check_accessibility(page)
+    screenshot(page, "start-course-dialog")
     page.get_by_label("Essential Digital Skills").check()
     page.get_by_role("button", name="Start course").click()
     expect(page.locator("#courses")).to_contain_text("Essential Digital Skills")
