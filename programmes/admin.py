@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .ilr import models as ilr_models
 from .models import Enrolment, Programme
+from .progress import models as progress_models
 
 
 @admin.register(Programme)
@@ -182,4 +183,47 @@ class LearningDeliveryAdmin(admin.ModelAdmin):
         AppFinRecordInline,
         ProviderSpecDeliveryMonitoringInline,
         DeliveryHEInline,
+    ]
+
+
+# Milestones, course progress and functional skills (programmes/progress).
+@admin.register(progress_models.Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["learner", "description", "date", "status", "claim_status"]
+    list_filter = ["status", "claim_status"]
+    search_fields = ["description", "learner__last_name", "learner__email"]
+    raw_id_fields = ["learner", "enrolment", "created_by"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+
+
+@admin.register(progress_models.Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(progress_models.LearnerCourse)
+class LearnerCourseAdmin(admin.ModelAdmin):
+    list_display = ["learner", "course", "started_on", "progress", "status", "completed_on"]
+    list_filter = ["status", "course"]
+    search_fields = ["learner__last_name", "learner__email", "course__name"]
+    raw_id_fields = ["learner", "created_by"]
+    readonly_fields = ["created_at", "updated_at", "version"]
+
+
+@admin.register(progress_models.FunctionalSkillAssessment)
+class FunctionalSkillAssessmentAdmin(admin.ModelAdmin):
+    list_display = ["learner", "subject", "kind", "level", "score", "result", "assessed_on"]
+    list_filter = ["subject", "kind", "level", "is_exempt"]
+    search_fields = ["learner__last_name", "learner__email"]
+    raw_id_fields = ["learner", "assessor", "created_by"]
+    readonly_fields = [
+        "created_at",
+        "updated_at",
+        "version",
+        "evidence_file",
+        "evidence_name",
+        "evidence_content_type",
+        "evidence_sha256",
     ]

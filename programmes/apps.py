@@ -17,3 +17,9 @@ class ProgrammesConfig(AppConfig):
         auditlog.register(IlrLearner, exclude_fields=["updated_at", "version"])
         for model in ILR_MODELS[1:]:
             auditlog.register(model)
+
+        from .progress.models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
+
+        auditlog.register(Course)
+        for model in (Milestone, LearnerCourse, FunctionalSkillAssessment):
+            auditlog.register(model, exclude_fields=["updated_at", "version"])

@@ -248,3 +248,4 @@ class Enrolment(models.Model):
 
 # The ILR entities live in their own module; importing them here registers them with the app.
 from programmes.ilr.models import *  # noqa: E402, F403
+from programmes.progress.models import *  # noqa: E402, F403

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .ilr import exchange_urls as ilr_exchange_urls
 from .ilr import urls as ilr_urls
+from .progress import urls as progress_urls
 
 app_name = "programmes"
 
@@ -32,3 +33,5 @@ urlpatterns = [
 
 # The ILR pages share the programmes namespace: programmes:ilr_..., programmes:ilr_export...
 urlpatterns += ilr_urls.urlpatterns + ilr_exchange_urls.urlpatterns
+# Milestones, course progress and functional skills: programmes:milestone_..., course_...
+urlpatterns += progress_urls.urlpatterns

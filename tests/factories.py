@@ -175,3 +175,48 @@ def make_ilr(learner: User, **overrides):
     overrides.setdefault("LearnRefNumber", f"L{learner.pk}")
     with transaction.atomic():
         return save_tree(IlrLearner, ilr_values(**overrides), learner=learner)
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    """A projected milestone on the learner's programme (an enrolment is made when not given)."""
+
+    class Meta:
+        model = "programmes.Milestone"
+
+    learner = factory.SubFactory(UserFactory)
+    enrolment = factory.LazyAttribute(lambda o: EnrolmentFactory(learner=o.learner))
+    description = factory.Sequence(lambda n: f"Milestone {n + 1}")
+    date = datetime.date(2026, 6, 1)
+    employer_weeks_remaining = 20
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.Course"
+
+    name = factory.Sequence(lambda n: f"Course {n}")
+    code = factory.Sequence(lambda n: f"C{n}")
+
+
+class LearnerCourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.LearnerCourse"
+
+    learner = factory.SubFactory(UserFactory)
+    course = factory.SubFactory(CourseFactory)
+    started_on = datetime.date(2026, 2, 1)
+    status = "IN_PROGRESS"
+    progress = 10
+
+
+class FunctionalSkillFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.FunctionalSkillAssessment"
+
+    learner = factory.SubFactory(UserFactory)
+    subject = "ENGLISH"
+    kind = "INITIAL"
+    level = "E3"
+    score = 55
+    assessed_on = datetime.date(2026, 1, 10)
+    assessor_name = "External Assessor"

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from activity.sections import ACTIVITY
 from audit.sections import AUDIT
 from crm.sections import CONTACTS, NOTES
+from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from programmes.sections import PROGRAMMES
 
 from .access import may_cancel, may_edit
@@ -63,8 +64,11 @@ SUBSCRIPTION = Section(
 SECTIONS: list[Section] = [
     ACTIVITY,
     PROGRAMMES,
+    FUNCTIONAL_SKILLS,
     PEOPLE,
+    MILESTONES,
     NOTES,
+    COURSES,
     CONTACTS,
     SUBSCRIPTION,
     AUDIT,

@@ -17,7 +17,16 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activity.models import Task
 from audit.models import AuditEntry
 from crm.models import LearnerContact, Note
-from tests.factories import EnrolmentFactory, OrganisationFactory, ProgrammeFactory, UserFactory
+from tests.factories import (
+    CourseFactory,
+    EnrolmentFactory,
+    FunctionalSkillFactory,
+    LearnerCourseFactory,
+    MilestoneFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    UserFactory,
+)
 from users.models import User
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -208,6 +217,85 @@ FORMS = [
         {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44"},
         "withdraw_reason",
     ),
+    Form(
+        "programmes:milestone_add",
+        "supervisor",
+        "/users/{learner}/milestones/add/",
+        {
+            "enrolment": "{enrolment}",
+            "description": "Milestone 1",
+            "date": "2026-06-01",
+            "employer_weeks_remaining": "20",
+            "status": "PROJECTED",
+            "claim_status": "NOT_CLAIMED",
+        },
+        "description",
+    ),
+    Form(
+        "programmes:milestone_edit",
+        "supervisor",
+        "/users/{learner}/milestones/{milestone}/edit/",
+        {
+            "enrolment": "{enrolment}",
+            "description": "Gateway",
+            "date": "2026-06-01",
+            "status": "ACTIVE",
+            "claim_status": "NOT_CLAIMED",
+            "version": 1,
+        },
+        "status",
+    ),
+    Form(
+        "programmes:milestone_delete",
+        "supervisor",
+        "/users/{learner}/milestones/{milestone}/delete/",
+        {},
+        "description",
+    ),
+    Form(
+        "programmes:course_start",
+        "tutor",
+        "/users/{learner}/courses/start/",
+        {"course": "{course}", "started_on": "2026-01-10"},
+        "course",
+    ),
+    Form(
+        "programmes:course_edit",
+        "tutor",
+        "/users/{learner}/courses/{learner_course}/edit/",
+        {"started_on": "2026-01-10", "progress": "30", "status": "IN_PROGRESS", "version": 1},
+        "progress",
+    ),
+    Form(
+        "programmes:functional_skill_add",
+        "tutor",
+        "/users/{learner}/functional-skills/add/",
+        {
+            "subject": "MATHS",
+            "kind": "INITIAL",
+            "level": "E3",
+            "score": "48",
+            "assessed_on": "2026-01-10",
+            "assessor": "{tutor}",
+            "evidence_upload": "{pdf}",
+        },
+        "evidence_sha256",
+    ),
+    Form(
+        "programmes:functional_skill_edit",
+        "tutor",
+        "/users/{learner}/functional-skills/{assessment}/edit/",
+        {
+            "subject": "ENGLISH",
+            "kind": "EXAM",
+            "level": "L2",
+            "result": "PASS",
+            "assessed_on": "2026-01-10",
+            "assessor_name": "Exam board",
+            "version": 1,
+        },
+        "result",
+    ),
 ]
 
 
@@ -234,7 +322,12 @@ def objects(tree, learner, tutor, supervisor):
     plan_task = Task.objects.create(learner=learner, title="Plan task", created_by=tutor)
     enrolment = EnrolmentFactory(learner=learner, programme__code="DA4")
     onboarding = ProgrammeFactory(kind="ONBOARDING")
+    milestone = MilestoneFactory(learner=learner, enrolment=enrolment)
     return {
+        "milestone": milestone.pk,
+        "course": CourseFactory().pk,
+        "learner_course": LearnerCourseFactory(learner=learner).pk,
+        "assessment": FunctionalSkillFactory(learner=learner).pk,
         "programme": enrolment.programme_id,
         "enrolment": enrolment.pk,
         "onboarding": onboarding.pk,

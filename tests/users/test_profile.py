@@ -31,7 +31,17 @@ def test_profile_header_shows_status_reference_case_owner_groups_and_contact_lin
 def test_learner_profile_shows_the_sections_in_order(as_user, tutor, learner):
     response = as_user(tutor).get(url(learner))
     keys = [item["section"].key for item in response.context["sections"]]
-    assert keys == ["activity", "programmes", "notes", "contacts", "subscription", "audit"]
+    assert keys == [
+        "activity",
+        "programmes",
+        "functional-skills",
+        "milestones",
+        "notes",
+        "courses",
+        "contacts",
+        "subscription",
+        "audit",
+    ]
 
 
 def test_employer_profile_lists_the_learners_they_manage_or_mentor(as_user, tutor, learner, tree):

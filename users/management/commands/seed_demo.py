@@ -79,6 +79,14 @@ ENROLMENT_WEIGHTS = [
     (Enrolment.Status.STOPPED, 4),
     (Enrolment.Status.WITHDRAWN, 4),
 ]
+DEMO_COURSES = [
+    ("FS-ENG-L2", "Functional Skills English Level 2"),
+    ("FS-MATHS-L2", "Functional Skills Maths Level 2"),
+    ("DIGI-ESS", "Essential Digital Skills"),
+    ("GDPR", "Data protection and GDPR"),
+    ("SAFE", "Safeguarding and Prevent"),
+    ("EDI", "Equality, diversity and inclusion"),
+]
 NI_FIRST = "ABCEGHJKLMNPRSTWXYZ"
 NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
 BATCH = 5000
@@ -131,6 +139,7 @@ class Command(BaseCommand):
         self.seed_learners(learner_count)
         self.seed_activity()
         self.seed_ilrs()
+        self.seed_progress()
 
     def seed_groups(self) -> dict[str, list[Group]]:
         root = Group.objects.add_root(instance=Group(name="Regions"))
@@ -539,6 +548,81 @@ class Command(BaseCommand):
                 )
         LearningDeliveryFAM.objects.bulk_create(fams, batch_size=2000)
         AppFinRecord.objects.bulk_create(prices, batch_size=2000)
+
+    def seed_progress(self, learners: int = 60) -> None:
+        """The course catalogue, and milestones, courses and functional skills assessments for
+        the first active apprentices, so those profile sections have something to show."""
+        from programmes.models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
+
+        rng = random.Random(self.rng.randrange(10**9))
+        courses = [
+            Course.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in DEMO_COURSES
+        ]
+        enrolments = (
+            Enrolment.objects.filter(
+                status=Enrolment.Status.ACTIVE,
+                programme__is_apprenticeship=True,
+                start_date__isnull=False,
+            )
+            .order_by("learner_id")
+            .select_related("programme")[:learners]
+        )
+        today = timezone.localdate()
+        milestones, taken, assessments = [], [], []
+        for enrolment in enrolments:
+            start = enrolment.start_date
+            for number, weeks in enumerate((13, 26, 52), start=1):
+                due = start + datetime.timedelta(weeks=weeks)
+                reached = due < today
+                milestones.append(
+                    Milestone(
+                        learner_id=enrolment.learner_id,
+                        enrolment=enrolment,
+                        description=f"Milestone {number}",
+                        date=due,
+                        employer_weeks_remaining=max(0, 78 - weeks),
+                        status=Milestone.Status.ACHIEVED if reached else Milestone.Status.PROJECTED,
+                        achievement_date=due if reached else None,
+                        claim_status=Milestone.Claim.CLAIMED
+                        if reached
+                        else Milestone.Claim.NOT_CLAIMED,
+                    )
+                )
+            for course in rng.sample(courses, rng.randrange(0, 3)):
+                progress = rng.choice((0, 25, 60, 100))
+                taken.append(
+                    LearnerCourse(
+                        learner_id=enrolment.learner_id,
+                        course=course,
+                        started_on=min(start, today),
+                        progress=progress,
+                        status=LearnerCourse.Status.COMPLETED
+                        if progress == 100
+                        else LearnerCourse.Status.IN_PROGRESS,
+                        completed_on=min(start + datetime.timedelta(days=60), today)
+                        if progress == 100
+                        else None,
+                    )
+                )
+            for subject in (
+                FunctionalSkillAssessment.Subject.ENGLISH,
+                FunctionalSkillAssessment.Subject.MATHS,
+            ):
+                assessments.append(
+                    FunctionalSkillAssessment(
+                        learner_id=enrolment.learner_id,
+                        subject=subject,
+                        kind=FunctionalSkillAssessment.Kind.INITIAL,
+                        level=rng.choice(FunctionalSkillAssessment.Level.values),
+                        score=rng.randrange(30, 95),
+                        assessed_on=min(start - datetime.timedelta(days=14), today),
+                        assessor_name="Initial assessment tool",
+                    )
+                )
+        Milestone.objects.bulk_create(milestones, batch_size=2000)
+        LearnerCourse.objects.bulk_create(taken, batch_size=2000)
+        FunctionalSkillAssessment.objects.bulk_create(assessments, batch_size=2000)
 
     def _assign_people(self, batch, cohort_of, case_owners) -> None:
         """Case owner from the learner's region; manager and mentor from their employer."""

@@ -1,0 +1,89 @@
+"""The Functional Skills, Milestones and Course progress sections of a learner's profile.
+
+Each runs a fixed number of queries however many records the learner has.
+"""
+
+from django.http import HttpRequest
+
+from users.models import User
+from users.profile import Section
+
+from .models import FunctionalSkillAssessment
+
+LATEST_MILESTONES = 10
+LATEST_COURSES = 10
+PER_SUBJECT = 3
+
+EDIT_MILESTONES = "programmes.edit_milestones"
+RECORD_COURSES = "programmes.record_course_progress"
+RECORD_FUNCTIONAL_SKILLS = "programmes.record_functional_skills"
+
+
+def _milestones(request: HttpRequest, subject: User) -> dict:
+    milestones = list(subject.milestones.select_related("enrolment__programme")[:LATEST_MILESTONES])
+    return {
+        "milestones": milestones,
+        # Always counted, so the query count does not depend on how many came back.
+        "milestone_count": subject.milestones.count(),
+        "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
+    }
+
+
+def _courses(request: HttpRequest, subject: User) -> dict:
+    courses = list(subject.learner_courses.select_related("course")[:LATEST_COURSES])
+    return {
+        "courses": courses,
+        "course_count": subject.learner_courses.count(),
+        "may_record_courses": request.user.has_perm(RECORD_COURSES),
+    }
+
+
+def subjects_with_assessments(assessments) -> list[dict]:
+    """Assessments grouped by subject in the subjects' order, each group newest first."""
+    groups: dict[str, list] = {s.value: [] for s in FunctionalSkillAssessment.Subject}
+    for assessment in assessments:
+        groups[assessment.subject].append(assessment)
+    return [
+        {
+            "key": key.lower(),
+            "subject": FunctionalSkillAssessment.Subject(key).label,
+            "assessments": items,
+            "count": len(items),
+        }
+        for key, items in groups.items()
+    ]
+
+
+def _functional_skills(request: HttpRequest, subject: User) -> dict:
+    # One query for all of them: a learner has a handful per subject at most.
+    assessments = subject.functional_skills.select_related("assessor").order_by(
+        "subject", "-assessed_on", "-pk"
+    )
+    groups = subjects_with_assessments(assessments)
+    for group in groups:
+        group["shown"] = group["assessments"][:PER_SUBJECT]
+    return {
+        "subjects": groups,
+        "assessment_count": sum(g["count"] for g in groups),
+        "may_record_functional_skills": request.user.has_perm(RECORD_FUNCTIONAL_SKILLS),
+    }
+
+
+FUNCTIONAL_SKILLS = Section(
+    key="functional-skills",
+    title="Functional Skills",
+    template="programmes/sections/_functional_skills.html",
+    summary=_functional_skills,
+)
+MILESTONES = Section(
+    key="milestones",
+    title="Milestones",
+    template="programmes/sections/_milestones.html",
+    summary=_milestones,
+)
+COURSES = Section(
+    key="courses",
+    title="Course progress",
+    template="programmes/sections/_courses.html",
+    summary=_courses,
+)

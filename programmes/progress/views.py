@@ -1,0 +1,335 @@
+"""Milestones, course progress and functional skills pages of a learner (DESIGN.md §5, §10):
+the access helper (404 outside the viewer's groups), the permission (403), the form, the
+audited service, then back to the profile with a message."""
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.models import AuditEntry
+from audit.trail import present
+from users.access import get_learner_for
+from users.models import User
+from users.services import EditConflict
+
+from . import services
+from .filters import MilestoneFilter
+from .forms import CourseProgressForm, CourseStartForm, FunctionalSkillForm, MilestoneForm
+from .models import Milestone
+from .sections import (
+    EDIT_MILESTONES,
+    RECORD_COURSES,
+    RECORD_FUNCTIONAL_SKILLS,
+    subjects_with_assessments,
+)
+
+PER_PAGE = 25
+CONFLICT_MESSAGE = (
+    "Someone else saved this {what} after you opened it, so your changes were not saved. "
+    "Their changes are listed below; check your entries and save again to keep yours."
+)
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def _posted(request: HttpRequest) -> tuple:
+    """The form data and files of a POST, even an empty one (which must show "required"
+    errors rather than a blank form), or None for a GET."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
+def _profile(learner: User, anchor: str) -> HttpResponse:
+    return redirect(f"{learner.get_absolute_url()}#{anchor}")
+
+
+def _history(record, viewer: User) -> list:
+    """The record's own audit entries, newest first, as field old → new rows."""
+    entries = (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        )
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-pk")
+    )
+    return present(list(entries), viewer)
+
+
+def _conflict_form(form_class, request: HttpRequest, record, exc: EditConflict, **kwargs):
+    """The form again with everything typed, now based on the newer version, so saving again
+    is a deliberate overwrite."""
+    data = request.POST.copy()
+    data["version"] = exc.current_version
+    form = form_class(
+        data, request.FILES or None, instance=type(record).objects.get(pk=record.pk), **kwargs
+    )
+    form.is_valid()
+    return form
+
+
+# Milestones
+
+
+@require_GET
+def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    milestones = learner.milestones.select_related("enrolment__programme")
+    milestone_filter = MilestoneFilter(request.GET, queryset=milestones)
+    page = Paginator(milestone_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "subject": learner,
+        "filter": milestone_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
+    }
+    return render(request, "programmes/milestone_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_MILESTONES)
+    form = MilestoneForm(_posted(request)[0], learner=learner)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        milestone = services.milestone_create(learner=learner, data=data, actor=request.user)
+        messages.success(request, f"The milestone {milestone.description} was added.")
+        return _profile(learner, "milestones")
+    return render(request, "programmes/milestone_form.html", {"form": form, "subject": learner})
+
+
+def _milestone_for(request: HttpRequest, pk: int, milestone_pk: int) -> tuple[User, Milestone]:
+    learner = get_learner_for(request, pk)
+    queryset = learner.milestones.select_related("enrolment__programme", "created_by")
+    return learner, get_object_or_404(queryset, pk=milestone_pk)
+
+
+@require_GET
+def milestone_detail(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    learner, milestone = _milestone_for(request, pk, milestone_pk)
+    context = {
+        "subject": learner,
+        "milestone": milestone,
+        "history": _history(milestone, request.user),
+        "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
+    }
+    return render(request, "programmes/milestone_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    learner, milestone = _milestone_for(request, pk, milestone_pk)
+    _require(request, EDIT_MILESTONES)
+    form = MilestoneForm(_posted(request)[0], instance=milestone, learner=learner)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.milestone_update(
+                milestone=milestone,
+                data=data,
+                actor=request.user,
+                based_on_version=form.cleaned_data.get("version") or 0,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            form = _conflict_form(MilestoneForm, request, milestone, exc, learner=learner)
+            form.add_error(None, CONFLICT_MESSAGE.format(what="milestone"))
+        else:
+            messages.success(request, f"Your changes to {milestone.description} were saved.")
+            return _profile(learner, "milestones")
+    context = {
+        "form": form,
+        "subject": learner,
+        "milestone": milestone,
+        "conflict": present(conflict, request.user) if conflict else None,
+        "history": _history(milestone, request.user),
+    }
+    return render(request, "programmes/milestone_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
+    learner, milestone = _milestone_for(request, pk, milestone_pk)
+    _require(request, EDIT_MILESTONES)
+    if request.method == "POST":
+        description = milestone.description
+        services.milestone_delete(milestone=milestone, actor=request.user)
+        messages.success(request, f"The milestone {description} was deleted.")
+        return _profile(learner, "milestones")
+    context = {"subject": learner, "milestone": milestone}
+    return render(request, "programmes/milestone_delete.html", context)
+
+
+# Course progress
+
+
+@require_GET
+def course_list(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    courses = learner.learner_courses.select_related("course")
+    page = Paginator(courses, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "subject": learner,
+        "page": page,
+        "query": "",
+        "may_record_courses": request.user.has_perm(RECORD_COURSES),
+    }
+    return render(request, "programmes/course_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def course_start(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, RECORD_COURSES)
+    form = CourseStartForm(_posted(request)[0], learner=learner)
+    if request.method == "POST" and form.is_valid():
+        course = form.cleaned_data["course"]
+        try:
+            services.course_start(
+                learner=learner,
+                course=course,
+                started_on=form.cleaned_data["started_on"],
+                actor=request.user,
+            )
+        except services.AlreadyOnCourse:
+            form.add_error("course", f"{learner.full_name} was put on {course.name} a moment ago.")
+        else:
+            messages.success(request, f"{learner.full_name} has started {course.name}.")
+            return _profile(learner, "courses")
+    return render(request, "programmes/course_start.html", {"form": form, "subject": learner})
+
+
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, RECORD_COURSES)
+    record = get_object_or_404(learner.learner_courses.select_related("course"), pk=course_pk)
+    form = CourseProgressForm(_posted(request)[0], instance=record)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.course_update(
+                record=record,
+                data=data,
+                actor=request.user,
+                based_on_version=form.cleaned_data.get("version") or 0,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            form = _conflict_form(CourseProgressForm, request, record, exc)
+            form.add_error(None, CONFLICT_MESSAGE.format(what="course progress"))
+        else:
+            messages.success(request, f"{record.course.name}: progress saved.")
+            return _profile(learner, "courses")
+    context = {
+        "form": form,
+        "subject": learner,
+        "record": record,
+        "conflict": present(conflict, request.user) if conflict else None,
+    }
+    return render(request, "programmes/course_form.html", context)
+
+
+# Functional skills
+
+
+@require_GET
+def functional_skill_list(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    assessments = learner.functional_skills.select_related("assessor").order_by(
+        "subject", "-assessed_on", "-pk"
+    )
+    context = {
+        "subject": learner,
+        "subjects": subjects_with_assessments(assessments),
+        "may_record_functional_skills": request.user.has_perm(RECORD_FUNCTIONAL_SKILLS),
+    }
+    return render(request, "programmes/functional_skill_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def functional_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, RECORD_FUNCTIONAL_SKILLS)
+    form = FunctionalSkillForm(*_posted(request))
+    if request.method == "POST" and form.is_valid():
+        assessment = services.functional_skill_create(
+            learner=learner,
+            data=_assessment_data(form),
+            actor=request.user,
+            upload=form.cleaned_data.get("evidence_upload"),
+            checked=form.checked,
+        )
+        messages.success(request, f"{assessment} was recorded.")
+        return _profile(learner, "functional-skills")
+    context = {"form": form, "subject": learner}
+    return render(request, "programmes/functional_skill_form.html", context)
+
+
+def _assessment_data(form: FunctionalSkillForm) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "evidence_upload")}
+
+
+@require_http_methods(["GET", "POST"])
+def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, RECORD_FUNCTIONAL_SKILLS)
+    assessment = get_object_or_404(learner.functional_skills.all(), pk=assessment_pk)
+    form = FunctionalSkillForm(*_posted(request), instance=assessment)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.functional_skill_update(
+                assessment=assessment,
+                data=_assessment_data(form),
+                actor=request.user,
+                based_on_version=form.cleaned_data.get("version") or 0,
+                upload=form.cleaned_data.get("evidence_upload"),
+                checked=form.checked,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            form = _conflict_form(FunctionalSkillForm, request, assessment, exc)
+            form.add_error(None, CONFLICT_MESSAGE.format(what="assessment"))
+        else:
+            messages.success(request, "Your changes to the assessment were saved.")
+            return _profile(learner, "functional-skills")
+    context = {
+        "form": form,
+        "subject": learner,
+        "assessment": assessment,
+        "conflict": present(conflict, request.user) if conflict else None,
+    }
+    return render(request, "programmes/functional_skill_form.html", context)
+
+
+@require_GET
+def functional_skill_evidence(request: HttpRequest, pk: int, assessment_pk: int) -> FileResponse:
+    learner = get_learner_for(request, pk)
+    assessment = get_object_or_404(learner.functional_skills.all(), pk=assessment_pk)
+    if not assessment.evidence_file:
+        raise Http404("This assessment has no evidence document.")
+    try:
+        handle = assessment.evidence_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The stored file is missing.") from exc
+    services.functional_skill_evidence_log(assessment=assessment, actor=request.user)
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=assessment.evidence_name,
+        content_type=assessment.evidence_content_type,
+    )
