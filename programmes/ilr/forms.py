@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from django import forms
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 
 from aptem.validators import normalise_ni_number, normalise_postcode
 from users.forms import DateInput
@@ -151,12 +151,20 @@ class IlrFormMixin:
                 field.validators = [
                     v for v in field.validators if not isinstance(v, MaxLengthValidator)
                 ]
+        if "learn_ref_number" in self.fields:
+            # The DfE rule (FD_LearnRefNumber_AP) explains the character set, with its name.
+            field = self.fields["learn_ref_number"]
+            field.validators = [v for v in field.validators if not isinstance(v, RegexValidator)]
         self.locked = locked
         if locked:
             for field in self.fields.values():
                 field.disabled = True
                 if not isinstance(field.widget, forms.HiddenInput):
                     field.help_text = lock_reason
+
+    def _get_validation_exclusions(self):
+        # The model's own character check would answer before the DfE rule, without its name.
+        return {*super()._get_validation_exclusions(), "learn_ref_number"}
 
     def _postcode(self, name: str) -> str:
         value = normalise_postcode(self.cleaned_data.get(name) or "")
