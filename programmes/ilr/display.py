@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.urls import reverse
 
 from .forms import READABLE
 from .models import IlrLearner
@@ -43,6 +44,8 @@ class Section:
     tables: list[tuple[str, Table]] = field(default_factory=list)
     empty: str = ""
     aims: list = field(default_factory=list)
+    # (link text, url) for the editors' per-record pages, shown to those who may edit.
+    edit_links: list[tuple[str, str]] = field(default_factory=list)
 
 
 def shown(record: models.Model, name: str) -> str:
@@ -197,6 +200,13 @@ def user_tab(ilr: IlrLearner, sensitive: bool) -> list[Section]:
                 else []
             ),
             empty="" if employment else "No employment status recorded.",
+            edit_links=[
+                (
+                    f"Edit the monitoring of employment status {n}",
+                    reverse("programmes:ilr_employment_monitoring", args=[ilr.learner_id, s.pk]),
+                )
+                for n, s in enumerate(employment, start=1)
+            ],
         ),
         Section("DfE privacy notice", rows(ilr, ["privacy_notice_declared_on"])),
     ]

@@ -19,9 +19,11 @@ from users.forms import DateInput
 from .models import (
     AppFinRecord,
     DestinationProgression,
+    EmploymentStatusMonitoring,
     IlrLearner,
     LearnerEmploymentStatus,
     LearnerFAM,
+    LearnerHE,
     LearningDelivery,
     LearningDeliveryFAM,
     LLDDandHealthProblem,
@@ -272,8 +274,21 @@ class IlrUserForm(VersionedForm):
 
 
 class IlrAdminForm(VersionedForm):
+    """The Admin tab's learner fields, with the LearnerHE entity's two fields beside them."""
+
+    ucasperid = forms.CharField(
+        label=element_label("UCASPERID"),
+        required=False,
+        max_length=10,
+        validators=[RegexValidator(r"^[0-9]{10}$", "A UCAS personal ID has 10 digits.")],
+    )
+    ttaccom = forms.IntegerField(
+        label=element_label("TTACCOM"), required=False, min_value=0, max_value=9
+    )
+
     layout = [
         ("Qualification details", ["math_grade", "eng_grade"]),
+        ("Learner HE", ["ucasperid", "ttaccom"]),
         ("ID verification", ["id_document", "id_verified_on"]),
         ("Episode hours", ["plan_learn_hours", "plan_eep_hours", "als_cost"]),
         (
@@ -298,6 +313,42 @@ class IlrAdminForm(VersionedForm):
             "pm_ukprn",
             "camp_id",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        learner_he = self._learner_he()
+        if learner_he is not None:
+            self.fields["ucasperid"].initial = learner_he.ucasperid
+            self.fields["ttaccom"].initial = learner_he.ttaccom
+
+    def _learner_he(self) -> LearnerHE | None:
+        try:
+            return self.instance.learner_he
+        except LearnerHE.DoesNotExist:
+            return None
+
+    def save(self, commit: bool = True) -> IlrLearner:
+        ilr = super().save(commit=commit)
+        if commit:
+            self._save_learner_he(ilr)
+        return ilr
+
+    def _save_learner_he(self, ilr: IlrLearner) -> None:
+        ucasperid = self.cleaned_data.get("ucasperid") or ""
+        ttaccom = self.cleaned_data.get("ttaccom")
+        learner_he = self._learner_he()
+        if not ucasperid and ttaccom is None:
+            if learner_he is not None and not learner_he.financial_supports.exists():
+                learner_he.delete()
+            return
+        learner_he = learner_he or LearnerHE(ilr=ilr)
+        if (learner_he.pk, learner_he.ucasperid, learner_he.ttaccom) != (None, ucasperid, ttaccom):
+            learner_he.ucasperid, learner_he.ttaccom = ucasperid, ttaccom
+            learner_he.save()
+
+
+class EmploymentMonitoringForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class DeliveryForm(VersionedForm):
@@ -427,6 +478,12 @@ DeliveryFAMFormSet = _lockable(
 )
 AppFinFormSet = _lockable(
     _formset(LearningDelivery, AppFinRecord), "Financial records", "AppFinRecord"
+)
+
+EmploymentMonitoringFormSet = _lockable(
+    _formset(LearnerEmploymentStatus, EmploymentStatusMonitoring),
+    "Employment status monitoring",
+    "EmploymentStatusMonitoring",
 )
 
 USER_FORMSETS = {

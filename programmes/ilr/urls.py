@@ -15,6 +15,11 @@ urlpatterns: list = [
         views.ilr_aim_remove,
         name="ilr_aim_remove",
     ),
+    path(
+        "users/<int:pk>/ilr/employment/<int:status_pk>/monitoring/",
+        views.ilr_employment_monitoring,
+        name="ilr_employment_monitoring",
+    ),
     path("users/<int:pk>/ilr/qa-verify/", views.ilr_qa_verify, name="ilr_qa_verify"),
     path("users/<int:pk>/ilr/unverify/", views.ilr_unverify, name="ilr_unverify"),
     path("users/<int:pk>/ilr/status/", views.ilr_status, name="ilr_status"),

@@ -38,6 +38,8 @@ from .forms import (
     AIM_FORMSETS,
     USER_FORMSETS,
     DeliveryForm,
+    EmploymentMonitoringForm,
+    EmploymentMonitoringFormSet,
     EpisodeStatusForm,
     IlrAdminForm,
     IlrCreateForm,
@@ -456,6 +458,55 @@ def ilr_aim_remove(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
         return redirect(_ilr_url(learner, "admin"))
     context = {"subject": learner, "ilr": ilr, "delivery": delivery}
     return render(request, "programmes/ilr_aim_remove.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> HttpResponse:
+    """The monitoring (ESMType/ESMCode) of one employment status: no DfE rule in
+    ``rules.py`` reads it, so it saves once the fields themselves are valid."""
+    learner = get_learner_for(request, pk)
+    _require(request, MANAGE)
+    ilr = _current_ilr(learner)
+    status = next((s for s in ilr.employment_statuses.all() if s.pk == status_pk), None)
+    if status is None:
+        raise Http404("No such employment status on this ILR.")
+    locked = services.is_locked_for(ilr, request.user)
+    if request.method == "POST" and locked:
+        return _refuse_locked(request, ilr, learner)
+    reason = services.lock_message(ilr) if locked else ""
+    data = request.POST or None
+    form = EmploymentMonitoringForm(data, initial={"version": ilr.version})
+    formset = EmploymentMonitoringFormSet(
+        data, instance=status, prefix="esm", locked=locked, lock_reason=reason
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.ilr_save(
+                ilr=ilr,
+                form=None,
+                formsets=[formset],
+                based_on_version=form.cleaned_data["version"] or 0,
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            form.add_error(None, CONFLICT_MESSAGE)
+            form.data = form.data.copy()
+            form.data["version"] = exc.current_version
+        else:
+            messages.success(request, "The employment status monitoring was saved.")
+            return redirect(_ilr_url(learner))
+    context = {
+        "subject": learner,
+        "ilr": ilr,
+        "form": form,
+        "formsets": [formset],
+        "status": status,
+        "conflict": conflict,
+        "locked": locked,
+    }
+    return render(request, "programmes/ilr_employment_monitoring.html", context)
 
 
 # --- QA and episode status ----------------------------------------------------------------

@@ -311,6 +311,19 @@ FORMS = [
         "learn_aim_ref",
     ),
     Form(
+        "programmes:ilr_employment_monitoring",
+        "supervisor",
+        "/users/{learner}/ilr/employment/{employment}/monitoring/",
+        {
+            "version": "1",
+            "esm-TOTAL_FORMS": "1",
+            "esm-INITIAL_FORMS": "0",
+            "esm-0-esm_type": "SEM",
+            "esm-0-esm_code": "1",
+        },
+        "esm_type",
+    ),
+    Form(
         "programmes:ilr_qa_verify",
         "supervisor",
         "/users/{learner}/ilr/qa-verify/",
@@ -364,6 +377,7 @@ def objects(tree, learner, tutor, supervisor):
     ilr_services.ilr_qa_verify(ilr=make_ilr(verified), based_on_version=1, actor=supervisor)
     return {
         "aim": aim.pk,
+        "employment": ilr.employment_statuses.get().pk,
         "fam1": fams[0].pk,
         "fam2": fams[1].pk,
         "verified": verified.pk,

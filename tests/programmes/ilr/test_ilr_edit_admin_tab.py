@@ -63,3 +63,26 @@ def test_bad_input_saves_nothing(as_user, tree, learner, ilr):
     assert response.status_code == 200
     assert 'value="9"' in response.content.decode()
     assert IlrLearner.objects.get(pk=ilr.pk).math_grade == ""
+
+
+def test_saves_and_clears_the_learner_he_fields(as_user, tree, learner, ilr):
+    client = as_user(make_editor(tree))
+    data = form_data(client.get(url(learner)))
+    data.update({"ucasperid": "1234567890", "ttaccom": "4"})
+    assert client.post(url(learner), data).status_code == 302
+    learner_he = IlrLearner.objects.get(pk=ilr.pk).learner_he
+    assert (learner_he.ucasperid, learner_he.ttaccom) == ("1234567890", 4)
+    data = form_data(client.get(url(learner)))
+    assert data["ucasperid"] == "1234567890"
+    data.update({"ucasperid": "", "ttaccom": ""})
+    assert client.post(url(learner), data).status_code == 302
+    assert not hasattr(IlrLearner.objects.get(pk=ilr.pk), "learner_he")
+
+
+def test_a_bad_ucas_id_saves_nothing(as_user, tree, learner, ilr):
+    client = as_user(make_editor(tree))
+    data = form_data(client.get(url(learner)))
+    data.update({"ucasperid": "12", "math_grade": "7"})
+    response = client.post(url(learner), data)
+    assert "10 digits" in response.context["form"].errors["ucasperid"][0]
+    assert IlrLearner.objects.get(pk=ilr.pk).math_grade == ""
