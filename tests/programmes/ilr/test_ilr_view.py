@@ -144,3 +144,22 @@ def test_each_tab_runs_a_fixed_number_of_queries(
             assert client.get(url(small, f"?tab={tab}")).status_code == 200
         with django_assert_num_queries(len(small_queries)):
             assert client.get(url(large, f"?tab={tab}")).status_code == 200
+
+
+def test_the_programme_section_summarises_the_ilr(as_user, tree, colleague, learner):
+    from programmes.ilr import services
+
+    from .ilr_cast import make_qa
+
+    profile = f"/users/{learner.pk}/"
+    page = as_user(colleague).get(profile).content.decode()
+    assert "No ILR for this year yet." in page
+    assert url(learner) in page
+    assert f"{url(learner)}create/" not in page
+    page = as_user(make_editor(tree)).get(profile).content.decode()
+    assert f"{url(learner)}create/" in page
+    ilr = make_ilr(learner)
+    services.ilr_qa_verify(ilr=ilr, based_on_version=1, actor=make_qa(tree))
+    page = as_user(colleague).get(profile).content.decode()
+    assert "QA verified by Quinn Checker on" in page
+    assert "Open the ILR" in page
