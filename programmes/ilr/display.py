@@ -66,10 +66,14 @@ def shown(record: models.Model, name: str) -> str:
     return str(value)
 
 
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _label(record, name: str, element: str) -> str:
     if element and element in READABLE:
         return READABLE[element]
-    return str(record._meta.get_field(name).verbose_name).capitalize()
+    return _first_upper(str(record._meta.get_field(name).verbose_name))
 
 
 def rows(record, names: list[str], *, sensitive: bool = True) -> list[Row]:
@@ -90,7 +94,7 @@ def table(records: list, model, *, sensitive: bool = True, names=None) -> Table:
     columns = [
         Row(
             READABLE.get(element_of.get(n, ""), "")
-            or str(model._meta.get_field(n).verbose_name).capitalize(),
+            or _first_upper(str(model._meta.get_field(n).verbose_name)),
             element_of.get(n, ""),
             "",
         )

@@ -52,6 +52,11 @@ def test_invalid_uln_is_explained_corrected_verified_and_the_surname_locked(
     expect(page.locator(".messages")).to_contain_text("QA verified")
     expect(page.locator("main .badge").first).to_have_text("QA verified")
     check_accessibility(page)
+    page.get_by_role("link", name="Admin", exact=True).click()
+    expect(page.get_by_role("heading", name="Aims, financial records and funding")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("TNP1: Total training price")
+    check_accessibility(page)
+    screenshot(page, "ilr-admin-tab")
 
     page.context.clear_cookies()
     sign_in(editor)
