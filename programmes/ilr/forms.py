@@ -240,6 +240,7 @@ PERSONAL = [
     "tel_no",
     "email",
 ]
+SENSITIVE_FIELDS = ("ethnicity", "lldd_health_prob")
 CONSENTS = [
     "consent_contact_courses",
     "consent_contact_surveys",
@@ -265,6 +266,14 @@ class IlrUserForm(VersionedForm):
     class Meta:
         model = IlrLearner
         fields = [*PERSONAL, *CONSENTS, "lldd_health_prob", "privacy_notice_declared_on"]
+
+    def __init__(self, *args, sensitive: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not sensitive:
+            # Special-category answers are neither shown nor changed without the sensitive
+            # data role; a save keeps the recorded ones.
+            for name in SENSITIVE_FIELDS:
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()

@@ -8,6 +8,8 @@ Who may do what (enforced here; templates only hide what the viewer may not do):
   learner's audit trail as an access entry.
 * Create and edit: ``programmes.manage_ilrs``. A QA-verified ILR is locked for everyone
   without ``programmes.qa_verify_ilr``: its forms show disabled fields and a post is refused.
+  Without ``users.view_sensitive_data`` the Edit User tab leaves out ethnicity and the
+  disability answers (a save keeps them); opening it with the role is logged like viewing.
 * QA verify, un-verify (with a reason): ``programmes.qa_verify_ilr``.
 
 Every save builds the learner's ILR as it would be after the save and runs the DfE rules
@@ -54,6 +56,8 @@ from .rules import Finding, check_learner
 MANAGE = services.MANAGE_PERMISSION
 QA = services.QA_PERMISSION
 SENSITIVE = "users.view_sensitive_data"
+# Formsets of special-category data, left off the User tab form without SENSITIVE.
+SENSITIVE_FORMSETS = {"lldd"}
 CONFLICT_MESSAGE = (
     "Someone else saved this ILR after you opened the form, so your changes were not saved. "
     "Their changes are listed below; check your entries and save again to keep yours."
@@ -90,12 +94,7 @@ def ilr_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ilr = services.ilr_for_year(learner, year)
     sensitive = request.user.has_perm(SENSITIVE)
     if ilr is not None and tab == "user" and sensitive:
-        AuditEntry.objects.log_create(
-            ilr,
-            force_log=True,
-            action=AuditEntry.Action.ACCESS,
-            changes={"viewed": ["", "ILR special-category data (ethnicity, disabilities)"]},
-        )
+        _log_sensitive_access(ilr, "User tab")
     context = {
         "subject": learner,
         "ilr": ilr,
@@ -303,15 +302,28 @@ TABS = {
 }
 
 
-def _tab_forms(tab: str, data, ilr: IlrLearner, locked: bool):
+def _tab_forms(tab: str, data, ilr: IlrLearner, locked: bool, sensitive: bool):
     form_class, formset_classes, _ = TABS[tab]
     reason = services.lock_message(ilr) if locked else ""
-    form = form_class(data, instance=ilr, version=ilr.version, locked=locked, lock_reason=reason)
+    kwargs = {"sensitive": sensitive} if tab == "user" else {}
+    form = form_class(
+        data, instance=ilr, version=ilr.version, locked=locked, lock_reason=reason, **kwargs
+    )
     formsets = [
         cls(data, instance=ilr, prefix=prefix, locked=locked, lock_reason=reason)
         for prefix, cls in formset_classes.items()
+        if sensitive or prefix not in SENSITIVE_FORMSETS
     ]
     return form, formsets
+
+
+def _log_sensitive_access(ilr: IlrLearner, where: str) -> None:
+    AuditEntry.objects.log_create(
+        ilr,
+        force_log=True,
+        action=AuditEntry.Action.ACCESS,
+        changes={"viewed": ["", f"ILR special-category data (ethnicity, disabilities): {where}"]},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -324,7 +336,10 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
     locked = services.is_locked_for(ilr, request.user)
     if request.method == "POST" and locked:
         return _refuse_locked(request, ilr, learner)
-    form, formsets = _tab_forms(tab, request.POST or None, ilr, locked)
+    sensitive = request.user.has_perm(SENSITIVE)
+    if tab == "user" and sensitive and request.method == "GET":
+        _log_sensitive_access(ilr, "Edit User tab")
+    form, formsets = _tab_forms(tab, request.POST or None, ilr, locked, sensitive)
     conflict = None
     if request.method == "POST" and form.is_valid() and all(fs.is_valid() for fs in formsets):
         children = {fs.element: services.formset_values(fs) for fs in formsets if fs.element}
@@ -338,7 +353,9 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
         if exc is not None:
             conflict = exc.changes
             form, formsets = _conflict(
-                form, exc, lambda data: _tab_forms(tab, data, _current_ilr(learner), locked)
+                form,
+                exc,
+                lambda data: _tab_forms(tab, data, _current_ilr(learner), locked, sensitive),
             )
     context = {
         "subject": learner,
@@ -349,6 +366,7 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
         "title": TABS[tab][2],
         "conflict": conflict,
         "locked": locked,
+        "sensitive_hidden": tab == "user" and not sensitive,
     }
     return render(request, "programmes/ilr_edit.html", context)
 

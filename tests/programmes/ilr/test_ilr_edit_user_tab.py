@@ -97,8 +97,36 @@ def test_a_rule_error_is_shown_beside_its_field(as_user, editor, learner, ilr):
     assert "ULN_04" in errors["uln"][0]
 
 
-def test_the_formsets_add_and_remove_children_and_bump_the_version(as_user, editor, learner, ilr):
+def test_without_the_sensitive_data_role_special_category_fields_are_left_out(
+    as_user, editor, learner, ilr
+):
     client = as_user(editor)
+    response = client.get(url(learner))
+    assert "ethnicity" not in response.context["form"].fields
+    assert "lldd" not in [fs.prefix for fs in response.context["formsets"]]
+    assert "31: English" not in response.content.decode()
+    data = form_data(response)
+    data.update({"ethnicity": "99", "family_name": "Smythe"})
+    assert client.post(url(learner), data).status_code == 302
+    ilr.refresh_from_db()
+    assert ilr.ethnicity == 31
+    assert ilr.family_name == "Smythe"
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).exists()
+
+
+def test_opening_the_user_tab_form_with_the_sensitive_data_role_is_recorded(
+    as_user, supervisor, learner, ilr
+):
+    as_user(supervisor).get(url(learner))
+    access = AuditEntry.objects.get(action=AuditEntry.Action.ACCESS)
+    assert access.actor == supervisor
+    assert access.learner_id == learner.pk
+
+
+def test_the_formsets_add_and_remove_children_and_bump_the_version(
+    as_user, supervisor, learner, ilr
+):
+    client = as_user(supervisor)
     data = opened(client, learner)
     data.update({"lldd-0-lldd_cat": "12", "lldd-0-primary_lldd": "on"})
     data["lldd_health_prob"] = "1"
