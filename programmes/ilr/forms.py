@@ -439,10 +439,6 @@ class LockableFormSetMixin:
         kwargs.update(locked=self.locked, lock_reason=self.lock_reason)
         return kwargs
 
-    @property
-    def empty_form(self):  # pragma: no cover - not rendered (no JavaScript add-row)
-        return super().empty_form
-
 
 def _lockable(formset_class, title: str, element: str):
     return type(
