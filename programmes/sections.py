@@ -5,13 +5,25 @@ from django.http import HttpRequest
 from users.models import User
 from users.profile import Section
 
+from .ilr import codes
+from .ilr.models import IlrLearner
+
 
 def _programmes(request: HttpRequest, subject: User) -> dict:
     enrolments = list(subject.enrolments.select_related("programme"))
+    # The current collection year's ILR only: one query however many years the learner has.
+    ilr = (
+        IlrLearner.objects.filter(learner=subject, collection_year=codes.COLLECTION_YEAR)
+        .select_related("qa_verified_by")
+        .first()
+    )
     return {
         "enrolments": enrolments,
         "current": [e for e in enrolments if e.is_current],
         "may_enrol": request.user.has_perm("programmes.edit_programme_details"),
+        "ilr": ilr,
+        "ilr_year": codes.COLLECTION_YEAR,
+        "may_create_ilr": ilr is None and request.user.has_perm("programmes.manage_ilrs"),
     }
 
 

@@ -303,6 +303,21 @@ class LearnerForm(UserForm):
                 help_text="An employer login at the learner's employer organisation.",
             )
 
+        self._lock_names_of_a_verified_ilr()
+
+    def _lock_names_of_a_verified_ilr(self) -> None:
+        """The names on a QA-verified ILR change only through someone with ILR QA."""
+        if self.creating:
+            return
+        from programmes.ilr.services import current_qa_verified_ilr, is_locked_for, lock_message
+
+        ilr = current_qa_verified_ilr(self.instance)
+        if not is_locked_for(ilr, self.viewer):
+            return
+        for name in ("first_name", "last_name"):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = lock_message(ilr)
+
     def clean(self):
         cleaned = super().clean()
         organisation = cleaned.get("organisation")

@@ -17,6 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activity.models import Task
 from audit.models import AuditEntry
 from crm.models import LearnerContact, Note
+from programmes.ilr import services as ilr_services
 from tests.factories import (
     CourseFactory,
     EnrolmentFactory,
@@ -26,6 +27,7 @@ from tests.factories import (
     OrganisationFactory,
     ProgrammeFactory,
     UserFactory,
+    make_ilr,
 )
 from users.models import User
 
@@ -33,6 +35,35 @@ MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 # URLs that accept POST but do not change portal data (or change it outside the audited models).
 NOT_WRITES = {"home", "login", "logout", "admin:*", "users:activate"}
+
+
+MGMT = ("TOTAL_FORMS", "INITIAL_FORMS")
+# Aim 2 of tests.factories.ilr_values, as the aim form posts it.
+AIM = {
+    "learn_aim_ref": "50093186",
+    "aim_type": "3",
+    "aim_seq_number": "2",
+    "learn_start_date": "2025-09-01",
+    "learn_plan_end_date": "2026-06-30",
+    "fund_model": "36",
+    "prog_type": "25",
+    "std_code": "91",
+    "del_loc_post_code": "ZZ99 9ZZ",
+    "comp_status": "1",
+}
+AIM_CHILDREN = {
+    "fam-TOTAL_FORMS": "2",
+    "fam-INITIAL_FORMS": "2",
+    "fam-0-id": "{fam1}",
+    "fam-0-learn_del_fam_type": "SOF",
+    "fam-0-learn_del_fam_code": "105",
+    "fam-1-id": "{fam2}",
+    "fam-1-learn_del_fam_type": "ACT",
+    "fam-1-learn_del_fam_code": "1",
+    "fam-1-learn_del_fam_date_from": "2025-09-01",
+    "afin-TOTAL_FORMS": "0",
+    "afin-INITIAL_FORMS": "0",
+}
 
 
 @dataclass
@@ -296,6 +327,124 @@ FORMS = [
         },
         "result",
     ),
+    *[
+        Form("programmes:ilr_edit", "supervisor", "/users/{learner}/ilr/edit/user/", data, field)
+        for data, field in [
+            (
+                {
+                    "version": "1",
+                    "learn_ref_number": "L{learner}",
+                    "uln": "1000000043",
+                    "given_names": "John",
+                    "family_name": "Smythe",
+                    "date_of_birth": "2000-05-17",
+                    "ethnicity": "31",
+                    "sex": "F",
+                    "lldd_health_prob": "2",
+                    "postcode": "ZZ99 9ZZ",
+                    "postcode_prior": "ZZ99 9ZZ",
+                    "ni_number": "AB123456C",
+                    **{f"{p}-{n}": "0" for p in ("lldd", "prior", "lfam", "emp") for n in MGMT},
+                },
+                "family_name",
+            )
+        ]
+    ],
+    Form(
+        "programmes:ilr_edit",
+        "supervisor",
+        "/users/{learner}/ilr/edit/admin/",
+        {
+            "version": "1",
+            "math_grade": "4",
+            **{f"{p}-{n}": "0" for p in ("psm", "dest") for n in MGMT},
+        },
+        "math_grade",
+    ),
+    Form(
+        "programmes:ilr_create",
+        "supervisor",
+        "/users/{prospect}/ilr/create/",
+        {
+            "learn_ref_number": "NEW1",
+            "uln": "1000000043",
+            "given_names": "Pat",
+            "family_name": "Prospect",
+            "date_of_birth": "2000-05-17",
+            "ethnicity": "31",
+            "sex": "M",
+            "lldd_health_prob": "2",
+            "postcode": "ZZ99 9ZZ",
+            "postcode_prior": "ZZ99 9ZZ",
+        },
+        "learn_ref_number",
+    ),
+    Form(
+        "programmes:ilr_aim_edit",
+        "supervisor",
+        "/users/{learner}/ilr/aims/{aim}/edit/",
+        {**AIM, "version": "1", "p_hours": "100", **AIM_CHILDREN},
+        "p_hours",
+    ),
+    Form(
+        "programmes:ilr_aim_add",
+        "supervisor",
+        "/users/{learner}/ilr/aims/add/",
+        {
+            **AIM,
+            "version": "1",
+            "aim_seq_number": "3",
+            "learn_aim_ref": "60346521",
+            "fam-TOTAL_FORMS": "1",
+            "fam-INITIAL_FORMS": "0",
+            "fam-0-learn_del_fam_type": "SOF",
+            "fam-0-learn_del_fam_code": "105",
+            "afin-TOTAL_FORMS": "0",
+            "afin-INITIAL_FORMS": "0",
+        },
+        "learn_aim_ref",
+    ),
+    Form(
+        "programmes:ilr_aim_remove",
+        "supervisor",
+        "/users/{learner}/ilr/aims/{aim}/remove/",
+        {"version": "1"},
+        "learn_aim_ref",
+    ),
+    Form(
+        "programmes:ilr_employment_monitoring",
+        "supervisor",
+        "/users/{learner}/ilr/employment/{employment}/monitoring/",
+        {
+            "version": "1",
+            "esm-TOTAL_FORMS": "1",
+            "esm-INITIAL_FORMS": "0",
+            "esm-0-esm_type": "SEM",
+            "esm-0-esm_code": "1",
+        },
+        "esm_type",
+    ),
+    Form(
+        "programmes:ilr_qa_verify",
+        "supervisor",
+        "/users/{learner}/ilr/qa-verify/",
+        {"version": "1"},
+        "episode_status",
+    ),
+    Form(
+        "programmes:ilr_unverify",
+        "supervisor",
+        "/users/{verified}/ilr/unverify/",
+        {"version": "2", "reason": "The start date was wrong"},
+        "episode_status",
+    ),
+    Form(
+        "programmes:ilr_status",
+        "supervisor",
+        "/users/{learner}/ilr/status/",
+        {"version": "1", "episode_status": "LEARNER_SIGNED"},
+        "episode_status",
+    ),
 ]
 
 
@@ -323,11 +472,21 @@ def objects(tree, learner, tutor, supervisor):
     enrolment = EnrolmentFactory(learner=learner, programme__code="DA4")
     onboarding = ProgrammeFactory(kind="ONBOARDING")
     milestone = MilestoneFactory(learner=learner, enrolment=enrolment)
+    ilr = make_ilr(learner)
+    aim = ilr.deliveries.get(aim_seq_number=2)
+    fams = list(aim.fams.order_by("pk"))
+    verified = UserFactory(groups=[tree["cohort"]])
+    ilr_services.ilr_qa_verify(ilr=make_ilr(verified), based_on_version=1, actor=supervisor)
     return {
         "milestone": milestone.pk,
         "course": CourseFactory().pk,
         "learner_course": LearnerCourseFactory(learner=learner).pk,
         "assessment": FunctionalSkillFactory(learner=learner).pk,
+        "aim": aim.pk,
+        "employment": ilr.employment_statuses.get().pk,
+        "fam1": fams[0].pk,
+        "fam2": fams[1].pk,
+        "verified": verified.pk,
         "programme": enrolment.programme_id,
         "enrolment": enrolment.pk,
         "onboarding": onboarding.pk,
