@@ -8,6 +8,7 @@ the walk stays complete as the portal grows.
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,10 +18,23 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activity.models import Task
 from audit.models import AuditEntry
 from crm.models import LearnerContact, Note
-from tests.factories import EnrolmentFactory, OrganisationFactory, ProgrammeFactory, UserFactory
+from tests.factories import (
+    EnrolmentFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    UserFactory,
+    make_ilr,
+)
 from users.models import User
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_ILR = (
+    Path(__file__).parent.parent
+    / "programmes"
+    / "ilr"
+    / "fixtures"
+    / "minimal_apprenticeship_example_2526.xml"
+)
 
 # URLs that accept POST but do not change portal data (or change it outside the audited models).
 NOT_WRITES = {"home", "login", "logout", "admin:*", "users:activate"}
@@ -184,6 +198,20 @@ FORMS = [
         "status",
     ),
     Form(
+        "programmes:ilr_export_start",
+        "supervisor",
+        "/programmes/ilrs/export/",
+        {"year": "2526"},
+        "last_export_file",
+    ),
+    Form(
+        "programmes:ilr_import",
+        "supervisor",
+        "/programmes/ilrs/import/",
+        {"file": "{ilr_xml}", "group": "{cohort}"},
+        "learn_ref_number",
+    ),
+    Form(
         "programmes:enrolment_stop",
         "supervisor",
         "/users/{learner}/programmes/{enrolment}/stop/",
@@ -216,6 +244,9 @@ def objects(tree, learner, tutor, supervisor):
     plan_task = Task.objects.create(learner=learner, title="Plan task", created_by=tutor)
     enrolment = EnrolmentFactory(learner=learner, programme__code="DA4")
     onboarding = ProgrammeFactory(kind="ONBOARDING")
+    ilr_learner = UserFactory(groups=[tree["cohort"]])
+    EnrolmentFactory(learner=ilr_learner, programme__ilr_enabled=True)
+    make_ilr(ilr_learner)
     return {
         "programme": enrolment.programme_id,
         "enrolment": enrolment.pk,
@@ -238,6 +269,8 @@ def _fill(value, objects):
     if value == "{pdf}":
         # A fresh upload for every request: a file object is read once.
         return SimpleUploadedFile("mandate.pdf", MINIMAL_PDF, content_type="application/pdf")
+    if value == "{ilr_xml}":
+        return SimpleUploadedFile("ILR.xml", MINIMAL_ILR.read_bytes())
     if isinstance(value, dict):
         return {k: _fill(v, objects) for k, v in value.items()}
     if isinstance(value, list):
