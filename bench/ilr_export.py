@@ -98,7 +98,7 @@ def main() -> int:
 def ensure_setup() -> tuple[User, Group, Programme]:
     group = Group.objects.filter(name="ILR bench", depth=1).first()
     if group is None:
-        group = Group.objects.add_root(name="ILR bench")
+        group = Group.objects.add_root(instance=Group(name="ILR bench"))
     programme, _ = Programme.objects.get_or_create(
         code="ILR-BENCH",
         defaults={"name": "ILR bench apprenticeship", "ilr_enabled": True, "standard_code": 91},
