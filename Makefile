@@ -40,9 +40,11 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Seed 100,000 learners if needed and print search timings (use with DATABASE_URL=postgres://...).
+## Seed 100,000 learners if needed and print search timings (use with DATABASE_URL=postgres://...);
+## then export 10,000 learners' ILRs and print the time, queries and file size.
 bench: migrate
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/ilr_export.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -205,6 +205,9 @@ if not DEBUG:
 # The provider's own details, used on documents and in ILR files.
 PROVIDER_NAME = env("PROVIDER_NAME", default="Demo Training Provider")
 PROVIDER_UKPRN = env("PROVIDER_UKPRN", default="99999999")
+# Batch ILR exports run in a thread started after the request commits; False runs them inside
+# the request (tests, or a deployment that cannot start threads).
+ILR_EXPORT_IN_BACKGROUND = env.bool("ILR_EXPORT_IN_BACKGROUND", default=True)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,12 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _ilr_exports_inline(settings):
+    # A thread would outlive the test's transaction: run batch ILR exports in the request.
+    settings.ILR_EXPORT_IN_BACKGROUND = False
+
+
 @pytest.fixture
 def tree(db) -> dict[str, Group]:
     root = Group.objects.add_root(instance=Group(name="Regions"))

@@ -124,9 +124,38 @@ def user_extend(*, user: User, actor: User, end, reason: str) -> User:
     return user
 
 
+class ArchiveRefused(Exception):
+    """The user cannot be archived; the message says why, in words for the page."""
+
+
+def archive_refusal(user: User) -> str:
+    """Why ``user`` cannot be archived, or "" when they can.
+
+    A learner whose ILR went out in an export file is part of a submission to DfE: archived
+    learners cannot be in a submitted ILR, so the record must stay active.
+    """
+    from programmes.ilr.models import IlrLearner
+
+    exported = (
+        IlrLearner.objects.filter(learner=user, last_exported_at__isnull=False)
+        .order_by("-last_exported_at")
+        .first()
+    )
+    if exported is None:
+        return ""
+    sent_on = timezone.localtime(exported.last_exported_at)
+    return (
+        f"This learner's ILR was sent in {exported.last_export_file} on {sent_on:%d/%m/%Y}; "
+        "archived learners cannot be in a submitted ILR, so their record stays active."
+    )
+
+
 @transaction.atomic
 def user_archive(*, user: User, actor: User, reason: str) -> User:
     user = User.objects.select_for_update().get(pk=user.pk)
+    refusal = archive_refusal(user)
+    if refusal:
+        raise ArchiveRefused(refusal)
     user.subscription_status = User.Status.ARCHIVED
     user.version += 1
     user.audit_reason = reason

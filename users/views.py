@@ -313,13 +313,19 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, f"{user.full_name} is already archived.")
         return redirect(user)
     form = ArchiveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.user_archive(user=user, actor=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, f"{user.full_name} was archived. Only Supervisors can see them now."
-        )
-        return redirect(user)
-    return render(request, "users/user_archive.html", {"form": form, "subject": user})
+    refusal = services.archive_refusal(user)
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            services.user_archive(user=user, actor=request.user, reason=form.cleaned_data["reason"])
+        except services.ArchiveRefused as refused:  # exported since the check above
+            refusal = str(refused)
+        else:
+            messages.success(
+                request, f"{user.full_name} was archived. Only Supervisors can see them now."
+            )
+            return redirect(user)
+    context = {"form": form, "subject": user, "refusal": refusal}
+    return render(request, "users/user_archive.html", context, status=409 if refusal else 200)
 
 
 def _site_url(request: HttpRequest) -> str:

@@ -8,6 +8,7 @@ the walk stays complete as the portal grows.
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,6 +33,13 @@ from tests.factories import (
 from users.models import User
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_ILR = (
+    Path(__file__).parent.parent
+    / "programmes"
+    / "ilr"
+    / "fixtures"
+    / "minimal_apprenticeship_example_2526.xml"
+)
 
 # URLs that accept POST but do not change portal data (or change it outside the audited models).
 NOT_WRITES = {"home", "login", "logout", "admin:*", "users:activate"}
@@ -240,6 +248,20 @@ FORMS = [
         "/users/{learner}/programmes/{enrolment}/status/",
         {"status": "ON_A_BREAK"},
         "status",
+    ),
+    Form(
+        "programmes:ilr_export_start",
+        "supervisor",
+        "/programmes/ilrs/export/",
+        {"year": "2526"},
+        "last_export_file",
+    ),
+    Form(
+        "programmes:ilr_import",
+        "supervisor",
+        "/programmes/ilrs/import/",
+        {"file": "{ilr_xml}", "group": "{cohort}"},
+        "learn_ref_number",
     ),
     Form(
         "programmes:enrolment_stop",
@@ -477,6 +499,9 @@ def objects(tree, learner, tutor, supervisor):
     fams = list(aim.fams.order_by("pk"))
     verified = UserFactory(groups=[tree["cohort"]])
     ilr_services.ilr_qa_verify(ilr=make_ilr(verified), based_on_version=1, actor=supervisor)
+    ilr_learner = UserFactory(groups=[tree["cohort"]])
+    EnrolmentFactory(learner=ilr_learner, programme__ilr_enabled=True)
+    make_ilr(ilr_learner)
     return {
         "milestone": milestone.pk,
         "course": CourseFactory().pk,
@@ -508,6 +533,8 @@ def _fill(value, objects):
     if value == "{pdf}":
         # A fresh upload for every request: a file object is read once.
         return SimpleUploadedFile("mandate.pdf", MINIMAL_PDF, content_type="application/pdf")
+    if value == "{ilr_xml}":
+        return SimpleUploadedFile("ILR.xml", MINIMAL_ILR.read_bytes())
     if isinstance(value, dict):
         return {k: _fill(v, objects) for k, v in value.items()}
     if isinstance(value, list):
