@@ -16,3 +16,14 @@ class ProgrammesConfig(AppConfig):
         auditlog.register(IlrLearner, exclude_fields=["updated_at", "version"])
         for model in ILR_MODELS[1:]:
             auditlog.register(model)
+
+        # The learning plan, OTJ ledger and onboarding wizard.
+        from .learning.models import LEARNING_MODELS, OtjEntry, WizardProgress
+
+        for model in LEARNING_MODELS:
+            if model is OtjEntry:
+                auditlog.register(model, exclude_fields=["version"])
+            elif model is WizardProgress:
+                auditlog.register(model, exclude_fields=["updated_at"])
+            else:
+                auditlog.register(model)

@@ -238,3 +238,6 @@ class Enrolment(models.Model):
 
 # The ILR entities live in their own module; importing them here registers them with the app.
 from programmes.ilr.models import *  # noqa: E402, F403
+
+# The learning plan, OTJ ledger and onboarding wizard, likewise in their own module.
+from programmes.learning.models import *  # noqa: E402, F403

@@ -5,14 +5,20 @@ from django.http import HttpRequest
 from users.models import User
 from users.profile import Section
 
+from .learning.sections import learning_summary
+
 
 def _programmes(request: HttpRequest, subject: User) -> dict:
     enrolments = list(subject.enrolments.select_related("programme"))
-    return {
+    context = {
         "enrolments": enrolments,
         "current": [e for e in enrolments if e.is_current],
         "may_enrol": request.user.has_perm("programmes.edit_programme_details"),
     }
+    # --- Learning plan, OTJ hours and onboarding wizard (programmes/learning) ---------------
+    context.update(learning_summary(request, subject, enrolments))
+    # --- end learning plan ---------------------------------------------------------------
+    return context
 
 
 PROGRAMMES = Section(

@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .ilr import exchange_urls as ilr_exchange_urls
 from .ilr import urls as ilr_urls
+from .learning import urls as learning_urls
 
 app_name = "programmes"
 
@@ -27,3 +28,6 @@ urlpatterns = [
 
 # The ILR pages share the programmes namespace: programmes:ilr_..., programmes:ilr_export...
 urlpatterns += ilr_urls.urlpatterns + ilr_exchange_urls.urlpatterns
+
+# The learning plan, OTJ ledger and onboarding wizard: programmes:plan_..., otj_..., wizard_...
+urlpatterns += learning_urls.urlpatterns

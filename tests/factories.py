@@ -175,3 +175,40 @@ def make_ilr(learner: User, **overrides):
     overrides.setdefault("LearnRefNumber", f"L{learner.pk}")
     with transaction.atomic():
         return save_tree(IlrLearner, ilr_values(**overrides), learner=learner)
+
+
+# --- Learning plan, off-the-job ledger and onboarding wizard -----------------------------------
+
+
+class ProgrammeComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.ProgrammeComponent"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = "K"
+    code = factory.Sequence(lambda n: f"K{n + 1}")
+    title = factory.Sequence(lambda n: f"Knowledge of topic {n + 1}")
+    order = factory.Sequence(lambda n: n)
+
+
+class LearnerComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.LearnerComponent"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    learner = factory.SelfAttribute("enrolment.learner")
+    kind = "S"
+    code = factory.Sequence(lambda n: f"S{n + 1}")
+    title = factory.Sequence(lambda n: f"Skill {n + 1}")
+
+
+class OtjEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.OtjEntry"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    learner = factory.SelfAttribute("enrolment.learner")
+    date = datetime.date(2026, 2, 2)
+    hours = 2
+    activity_type = "TEACHING"
+    description = factory.Sequence(lambda n: f"Workshop {n}")
