@@ -37,10 +37,17 @@ from .models import (
 # --- Learning plan components -------------------------------------------------------------
 
 
-@transaction.atomic
 def components_copy(*, enrolment: Enrolment, actor: User | None) -> int:
     """Give the learner their own copy of the programme's components, once: only when the
     enrolment has none yet, so components removed for this learner do not come back."""
+    # Checked before taking a lock: after the first view this is the only query it costs.
+    if LearnerComponent.objects.filter(enrolment=enrolment).exists():
+        return 0
+    return _components_copy(enrolment=enrolment, actor=actor)
+
+
+@transaction.atomic
+def _components_copy(*, enrolment: Enrolment, actor: User | None) -> int:
     locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if LearnerComponent.objects.filter(enrolment=locked).exists():
         return 0

@@ -319,7 +319,7 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except EditConflict as exc:
-            context["conflict"] = exc.changes
+            context["stale"], context["conflict"] = True, exc.changes
             form = IlrFillForm(initial={"version": exc.current_version})
         except services.IlrFillRefused as exc:
             context["refused"] = str(exc)

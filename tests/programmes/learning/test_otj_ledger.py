@@ -10,7 +10,7 @@ from tests.factories import OtjEntryFactory, UserFactory
 
 from .conftest import START
 
-TODAY = datetime.datetime(2026, 3, 2, 12, 0)  # 8 weeks after the start
+TODAY = datetime.datetime(2026, 3, 2, 12, 0, tzinfo=datetime.UTC)  # 8 weeks after the start
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,9 @@ def test_planned_progress_is_time_elapsed_over_the_planned_duration(enrolment):
 
 def test_planned_progress_is_clamped_to_0_and_100(enrolment):
     assert progress.plan_progress(enrolment, 0, 0, day(-30)).planned == 0
-    assert progress.plan_progress(enrolment, 0, 0, END + datetime.timedelta(days=400)).planned == 100
+    assert (
+        progress.plan_progress(enrolment, 0, 0, END + datetime.timedelta(days=400)).planned == 100
+    )
 
 
 def test_planned_progress_is_unknown_without_dates(enrolment):
