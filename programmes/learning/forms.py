@@ -235,8 +235,8 @@ def _score(label: str) -> forms.IntegerField:
         max_value=100,
         required=False,
         error_messages={
-            "min_value": "A score cannot be below 0 %.",
-            "max_value": "A score cannot be above 100 %.",
+            "min_value": "A score cannot be below 0%%.",
+            "max_value": "A score cannot be above 100%%.",
         },
     )
 
@@ -272,6 +272,13 @@ _FIELD_RULES = (
 class PersonalForm(forms.ModelForm):
     """The ILR User tab's personal fields, checked against the ILR rules field by field."""
 
+    # Longer than the ILR's 9 characters so "AB 12 34 56 C" can be typed; stored normalised.
+    ni_number = forms.CharField(
+        label="National Insurance number",
+        max_length=20,
+        required=False,
+        help_text="For example AB123456C.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -54,7 +54,8 @@ def test_the_confirmation_page_says_exactly_what_changes(as_user, ilr_manager, l
         (None, 11),
     ]
     content = response.content.decode()
-    assert "PHours (planned off-the-job hours)" in content and "OTJActHours" in content
+    assert "PHours (planned off-the-job hours)" in content
+    assert "OTJActHours" in content
     assert programme_aim(ilr).p_hours == 400  # a GET changes nothing
 
 
@@ -69,7 +70,8 @@ def test_confirming_fills_the_programme_aim_bumps_the_version_and_audits(
     ilr.refresh_from_db()
     assert ilr.version == 2
     entry = AuditEntry.objects.get_for_object(aim).latest("pk")
-    assert entry.actor == ilr_manager and entry.learner == learner
+    assert entry.actor == ilr_manager
+    assert entry.learner == learner
     assert set(entry.changes_dict) == {"p_hours", "otj_act_hours"}
 
 

@@ -50,7 +50,8 @@ def test_adding_saves_redirects_and_audits(as_user, editor, learner, enrolment):
     certification = Certification.objects.get()
     assert (certification.enrolment, certification.created_by) == (enrolment, editor)
     entry = AuditEntry.objects.get_for_object(certification).get()
-    assert entry.learner == learner and entry.actor == editor
+    assert entry.learner == learner
+    assert entry.actor == editor
 
 
 def test_recording_the_achievement(as_user, editor, learner, enrolment):

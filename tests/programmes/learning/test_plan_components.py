@@ -73,7 +73,9 @@ def test_adding_a_component_for_this_learner_only_saves_and_audits(
     assert (component.learner, component.enrolment, component.source) == (learner, enrolment, None)
     assert not enrolment.programme.components.filter(code="S9").exists()
     entry = AuditEntry.objects.get_for_object(component).get()
-    assert entry.actor == editor and entry.learner == learner and "title" in entry.changes_dict
+    assert entry.actor == editor
+    assert entry.learner == learner
+    assert "title" in entry.changes_dict
 
 
 @pytest.mark.parametrize(

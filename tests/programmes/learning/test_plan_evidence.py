@@ -71,12 +71,14 @@ def test_adding_evidence_stores_the_checked_file_privately_and_audits(
         "application/pdf",
         len(PDF),
     )
-    assert item.file.name.startswith("evidence/") and "report" not in item.file.name
+    assert item.file.name.startswith("evidence/")
+    assert "report" not in item.file.name
     assert len(item.sha256) == 64
     assert (tmp_path / item.file.name).read_bytes() == PDF
     assert item.decision == EvidenceItem.Decision.PENDING
     entry = AuditEntry.objects.get_for_object(item).get()
-    assert entry.learner == learner and entry.actor == editor
+    assert entry.learner == learner
+    assert entry.actor == editor
 
 
 def test_evidence_without_a_file_is_fine(as_user, editor, learner, component):
@@ -163,4 +165,5 @@ def test_downloading_is_checked_and_logged(
     assert b"".join(response.streaming_content) == PDF
     assert 'filename="report.pdf"' in response["Content-Disposition"]
     access = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).get()
-    assert access.actor == colleague and access.learner == learner
+    assert access.actor == colleague
+    assert access.learner == learner

@@ -70,7 +70,8 @@ def test_the_programme_tab_shows_planned_and_actual_progress(
     result = response.context["progress"]
     assert (result.planned, result.actual, result.weeks_ahead) == (25, 25, 0)
     content = response.content.decode()
-    assert 'aria-valuenow="25"' in content and "w-pct-25" in content
+    assert 'aria-valuenow="25"' in content
+    assert "w-pct-25" in content
     assert "On plan" in content
     assert "style=" not in content
 
@@ -79,7 +80,8 @@ def test_the_programme_tab_shows_planned_and_actual_progress(
 def test_behind_plan_is_said_in_words_and_red(as_user, colleague, learner, enrolment):
     LearnerComponentFactory(enrolment=enrolment)
     content = as_user(colleague).get(url(learner)).content.decode()
-    assert "behind plan" in content and "text-danger" in content
+    assert "behind plan" in content
+    assert "text-danger" in content
 
 
 def test_a_delivery_programme_comes_before_an_onboarding_one(

@@ -32,7 +32,9 @@ def test_planned_progress_is_clamped_to_0_and_100(enrolment):
 def test_planned_progress_is_unknown_without_dates(enrolment):
     enrolment.planned_end_date = None
     result = progress.plan_progress(enrolment, 1, 2, day(10))
-    assert result.planned is None and result.weeks_ahead is None and result.actual == 50
+    assert result.planned is None
+    assert result.weeks_ahead is None
+    assert result.actual == 50
 
 
 def test_actual_progress_weighs_every_component_the_same(enrolment):
