@@ -276,7 +276,10 @@ def ilr_fill_otj(*, enrolment: Enrolment, based_on_version: int, actor: User) ->
 
 
 def wizard_steps(learner: User) -> dict[str, WizardProgress]:
-    return {s.step: s for s in WizardProgress.objects.filter(learner=learner)}
+    return {
+        s.step: s
+        for s in WizardProgress.objects.filter(learner=learner).select_related("completed_by")
+    }
 
 
 @transaction.atomic
