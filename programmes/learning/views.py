@@ -308,8 +308,10 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.ilr_fill_plan(enrolment=enrolment, viewer=request.user)
     except services.IlrFillRefused as exc:
+        # Looking is fine (200); trying to change is a conflict (409).
         context["refused"] = str(exc)
-        return render(request, "programmes/otj_fill_ilr.html", context, status=409)
+        status = 409 if request.method == "POST" else 200
+        return render(request, "programmes/otj_fill_ilr.html", context, status=status)
     form = IlrFillForm(request.POST or None, initial={"version": plan.ilr.version})
     if request.method == "POST" and form.is_valid():
         try:

@@ -115,3 +115,10 @@ def test_a_qa_verified_ilr_needs_ilr_qa(as_user, ilr_manager, learner, ilr, tree
     )
     assert as_user(qa).post(url(learner), {"version": ilr.version}).status_code == 302
     assert programme_aim(ilr).otj_act_hours == 11
+
+
+def test_looking_at_a_refusal_is_not_an_error(as_user, ilr_manager, learner, enrolment):
+    response = as_user(ilr_manager).get(url(learner))
+    assert response.status_code == 200
+    assert "The ILR cannot be filled" in response.content.decode()
+    assert b"Fill the ILR</button>" not in response.content
