@@ -100,6 +100,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
                 )[:EVIDENCE_LIMIT]
             )
             context["may_assess"] = request.user.has_perm(ASSESS)
+            context["evidence_limit"] = EVIDENCE_LIMIT
     return render(request, "programmes/plan_overview.html", context)
 
 
