@@ -65,6 +65,32 @@ def _enrolment_or_404(learner: User) -> Enrolment:
     return enrolment
 
 
+# A break or the end of the programme freezes the learning plan and the ledger (assessing
+# evidence, verifying hours and filling the ILR still work).
+READ_ONLY_STATUSES = frozenset(
+    {
+        Enrolment.Status.ON_A_BREAK,
+        Enrolment.Status.PENDING_CHANGE,
+        Enrolment.Status.COMPLETE,
+        Enrolment.Status.STOPPED,
+        Enrolment.Status.WITHDRAWN,
+    }
+)
+
+
+def is_read_only(enrolment: Enrolment | None) -> bool:
+    return enrolment is not None and enrolment.status in READ_ONLY_STATUSES
+
+
+def _read_only(request: HttpRequest, learner: User, enrolment: Enrolment) -> HttpResponse | None:
+    """The page saying the plan cannot change now, or None when it can."""
+    if not is_read_only(enrolment):
+        return None
+    context = {"subject": learner, "enrolment": enrolment}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "programmes/plan_read_only.html", context, status=status)
+
+
 def _plan_url(learner: User, tab: str) -> str:
     return f"{reverse('programmes:plan_overview', args=[learner.pk])}?tab={tab}"
 
@@ -88,7 +114,8 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = progress.plan_progress(
             enrolment, counts["completed"], counts["total"], today
         )
-        context["may_edit"] = request.user.has_perm(EDIT_PLAN)
+        context["read_only"] = is_read_only(enrolment)
+        context["may_edit"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         if tab == "course":
             context["components"] = list(components.annotate(evidence_count=Count("evidence")))
         elif tab == "certification":
@@ -109,6 +136,8 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     learner = get_learner_for(request, pk)
     _require(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
     component = (
         get_object_or_404(LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk)
         if component_pk
@@ -129,6 +158,8 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
     learner = get_learner_for(request, pk)
     _require(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
     component = get_object_or_404(
         LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk
     )
@@ -153,6 +184,8 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     learner = get_learner_for(request, pk)
     _require(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
     certification = (
         get_object_or_404(enrolment.certifications.all(), pk=certification_pk)
         if certification_pk
@@ -172,6 +205,8 @@ def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
     item = EvidenceItem(learner=learner)
     form = EvidenceForm(
         request.POST or None, request.FILES or None, instance=item, enrolment=enrolment
@@ -238,7 +273,8 @@ def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
         entries = enrolment.otj_entries.select_related("created_by", "verified_by")
         context["page"] = Paginator(entries, OTJ_PER_PAGE).get_page(request.GET.get("page"))
         context["otj"] = otj_context(enrolment)
-        context["may_log"] = request.user.has_perm(EDIT_PLAN)
+        context["read_only"] = is_read_only(enrolment)
+        context["may_log"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         context["may_verify"] = request.user.has_perm(VERIFY)
         context["may_fill_ilr"] = request.user.has_perm(MANAGE_ILRS)
     return render(request, "programmes/otj_list.html", context)
@@ -249,6 +285,8 @@ def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
     form = OtjEntryForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
         entry = services.otj_log(
@@ -264,6 +302,8 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, EDIT_PLAN)
     entry = get_object_or_404(learner.otj_entries.select_related("enrolment"), pk=entry_pk)
+    if locked := _read_only(request, learner, entry.enrolment):
+        return locked
     form = OtjEntryForm(request.POST or None, instance=entry, enrolment=entry.enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
