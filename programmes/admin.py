@@ -227,3 +227,56 @@ class FunctionalSkillAssessmentAdmin(admin.ModelAdmin):
         "evidence_content_type",
         "evidence_sha256",
     ]
+
+
+# --- Learning plan, off-the-job ledger and onboarding wizard -----------------------------------
+from .learning import models as learning_models  # noqa: E402
+
+
+@admin.register(learning_models.ProgrammeComponent)
+class ProgrammeComponentAdmin(admin.ModelAdmin):
+    list_display = ["programme", "kind", "code", "title", "order"]
+    list_filter = ["kind", "programme"]
+    search_fields = ["code", "title", "programme__name"]
+
+
+@admin.register(learning_models.LearnerComponent)
+class LearnerComponentAdmin(admin.ModelAdmin):
+    list_display = ["learner", "code", "title", "kind", "status", "completed_on"]
+    list_filter = ["kind", "status"]
+    search_fields = ["code", "title", "learner__email", "learner__last_name"]
+    raw_id_fields = ["learner", "enrolment", "source", "created_by"]
+
+
+@admin.register(learning_models.Certification)
+class CertificationAdmin(admin.ModelAdmin):
+    list_display = ["learner", "title", "kind", "expected_on", "achieved_on"]
+    list_filter = ["kind"]
+    search_fields = ["title", "learner__email", "learner__last_name"]
+    raw_id_fields = ["learner", "enrolment", "created_by"]
+
+
+@admin.register(learning_models.EvidenceItem)
+class EvidenceItemAdmin(admin.ModelAdmin):
+    list_display = ["learner", "component", "description", "date", "decision"]
+    list_filter = ["decision"]
+    search_fields = ["description", "learner__email", "learner__last_name"]
+    raw_id_fields = ["learner", "component", "created_by", "decided_by"]
+    readonly_fields = ["file", "original_name", "content_type", "size", "sha256"]
+
+
+@admin.register(learning_models.OtjEntry)
+class OtjEntryAdmin(admin.ModelAdmin):
+    list_display = ["learner", "date", "hours", "activity_type", "verified_at"]
+    list_filter = ["activity_type"]
+    search_fields = ["description", "learner__email", "learner__last_name"]
+    raw_id_fields = ["learner", "enrolment", "created_by", "verified_by"]
+    date_hierarchy = "date"
+
+
+@admin.register(learning_models.WizardProgress)
+class WizardProgressAdmin(admin.ModelAdmin):
+    list_display = ["learner", "step", "completed_at", "completed_by"]
+    list_filter = ["step"]
+    search_fields = ["learner__email", "learner__last_name"]
+    raw_id_fields = ["learner", "created_by", "completed_by"]

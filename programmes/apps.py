@@ -23,3 +23,13 @@ class ProgrammesConfig(AppConfig):
         auditlog.register(Course)
         for model in (Milestone, LearnerCourse, FunctionalSkillAssessment):
             auditlog.register(model, exclude_fields=["updated_at", "version"])
+        # The learning plan, OTJ ledger and onboarding wizard.
+        from .learning.models import LEARNING_MODELS, OtjEntry, WizardProgress
+
+        for model in LEARNING_MODELS:
+            if model is OtjEntry:
+                auditlog.register(model, exclude_fields=["version"])
+            elif model is WizardProgress:
+                auditlog.register(model, exclude_fields=["updated_at"])
+            else:
+                auditlog.register(model)

@@ -246,6 +246,9 @@ class Enrolment(models.Model):
         return not self.TRANSITIONS.get(self.status)
 
 
-# The ILR entities live in their own module; importing them here registers them with the app.
+# The ILR entities, the learning plan (with the OTJ ledger and the onboarding wizard) and progress
+# (milestones, courses, functional skills) live in their own modules; importing them here
+# registers them with the app.
 from programmes.ilr.models import *  # noqa: E402, F403
+from programmes.learning.models import *  # noqa: E402, F403
 from programmes.progress.models import *  # noqa: E402, F403

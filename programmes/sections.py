@@ -7,6 +7,7 @@ from users.profile import Section
 
 from .ilr import codes
 from .ilr.models import IlrLearner
+from .learning.sections import learning_summary
 
 
 def _programmes(request: HttpRequest, subject: User) -> dict:
@@ -17,7 +18,7 @@ def _programmes(request: HttpRequest, subject: User) -> dict:
         .select_related("qa_verified_by")
         .first()
     )
-    return {
+    context = {
         "enrolments": enrolments,
         "current": [e for e in enrolments if e.is_current],
         "may_enrol": request.user.has_perm("programmes.edit_programme_details"),
@@ -25,6 +26,10 @@ def _programmes(request: HttpRequest, subject: User) -> dict:
         "ilr_year": codes.COLLECTION_YEAR,
         "may_create_ilr": ilr is None and request.user.has_perm("programmes.manage_ilrs"),
     }
+    # --- Learning plan, OTJ hours and onboarding wizard (programmes/learning) ---------------
+    context.update(learning_summary(request, subject, enrolments))
+    # --- end learning plan ---------------------------------------------------------------
+    return context
 
 
 PROGRAMMES = Section(

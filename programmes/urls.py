@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 from .ilr import exchange_urls as ilr_exchange_urls
 from .ilr import urls as ilr_urls
+from .learning import urls as learning_urls
 from .progress import urls as progress_urls
 
 app_name = "programmes"
@@ -35,3 +36,6 @@ urlpatterns = [
 urlpatterns += ilr_urls.urlpatterns + ilr_exchange_urls.urlpatterns
 # Milestones, course progress and functional skills: programmes:milestone_..., course_...
 urlpatterns += progress_urls.urlpatterns
+
+# The learning plan, OTJ ledger and onboarding wizard: programmes:plan_..., otj_..., wizard_...
+urlpatterns += learning_urls.urlpatterns

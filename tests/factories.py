@@ -220,3 +220,40 @@ class FunctionalSkillFactory(factory.django.DjangoModelFactory):
     score = 55
     assessed_on = datetime.date(2026, 1, 10)
     assessor_name = "External Assessor"
+
+
+# --- Learning plan, off-the-job ledger and onboarding wizard -----------------------------------
+
+
+class ProgrammeComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.ProgrammeComponent"
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    kind = "K"
+    code = factory.Sequence(lambda n: f"K{n + 1}")
+    title = factory.Sequence(lambda n: f"Knowledge of topic {n + 1}")
+    order = factory.Sequence(lambda n: n)
+
+
+class LearnerComponentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.LearnerComponent"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    learner = factory.SelfAttribute("enrolment.learner")
+    kind = "S"
+    code = factory.Sequence(lambda n: f"S{n + 1}")
+    title = factory.Sequence(lambda n: f"Skill {n + 1}")
+
+
+class OtjEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "programmes.OtjEntry"
+
+    enrolment = factory.SubFactory(EnrolmentFactory)
+    learner = factory.SelfAttribute("enrolment.learner")
+    date = datetime.date(2026, 2, 2)
+    hours = 2
+    activity_type = "TEACHING"
+    description = factory.Sequence(lambda n: f"Workshop {n}")

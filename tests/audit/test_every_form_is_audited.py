@@ -467,6 +467,116 @@ FORMS = [
         {"version": "1", "episode_status": "LEARNER_SIGNED"},
         "episode_status",
     ),
+    # --- Learning plan, off-the-job hours and onboarding wizard (programmes/learning) ---
+    Form(
+        "programmes:plan_component_add",
+        "supervisor",
+        "/users/{plan_learner}/learning-plan/components/add/",
+        {"kind": "S", "code": "S9", "title": "Presenting", "status": "NOT_STARTED"},
+        "title",
+    ),
+    Form(
+        "programmes:plan_component_edit",
+        "supervisor",
+        "/users/{plan_learner}/learning-plan/components/{plan_component}/edit/",
+        {"kind": "K", "code": "K1", "title": "Data", "status": "IN_PROGRESS"},
+        "status",
+    ),
+    Form(
+        "programmes:plan_component_remove",
+        "supervisor",
+        "/users/{plan_learner}/learning-plan/components/{plan_spare_component}/remove/",
+        {},
+        "title",
+    ),
+    Form(
+        "programmes:plan_certification_add",
+        "supervisor",
+        "/users/{plan_learner}/learning-plan/certifications/add/",
+        {"kind": "CERTIFICATE", "title": "First aid"},
+        "title",
+    ),
+    Form(
+        "programmes:plan_certification_edit",
+        "supervisor",
+        "/users/{plan_learner}/learning-plan/certifications/{plan_certification}/edit/",
+        {"kind": "QUALIFICATION", "title": "Diploma", "achieved_on": "2026-02-02"},
+        "achieved_on",
+    ),
+    Form(
+        "programmes:plan_evidence_add",
+        "supervisor",
+        "/users/{plan_learner}/learning-plan/evidence/add/",
+        {"component": "{plan_component}", "description": "Report", "date": "2026-02-02"},
+        "description",
+    ),
+    Form(
+        "programmes:plan_evidence_decide",
+        "supervisor",
+        "/users/{plan_learner}/learning-plan/evidence/{plan_evidence}/decision/",
+        {"decision": "ACCEPTED"},
+        "decision",
+    ),
+    Form(
+        "programmes:otj_add",
+        "supervisor",
+        "/users/{plan_learner}/otj/add/",
+        {"date": "2026-02-02", "hours": "2.5", "activity_type": "ONLINE", "description": "Course"},
+        "hours",
+    ),
+    Form(
+        "programmes:otj_edit",
+        "supervisor",
+        "/users/{plan_learner}/otj/{plan_otj}/edit/",
+        {
+            "date": "2026-02-02",
+            "hours": "3",
+            "activity_type": "ONLINE",
+            "description": "Course",
+            "version": 1,
+        },
+        "hours",
+    ),
+    Form(
+        "programmes:otj_verify",
+        "supervisor",
+        "/users/{plan_learner}/otj/{plan_otj}/verify/",
+        {},
+        "verified_by",
+    ),
+    Form(
+        "programmes:otj_fill_ilr",
+        "supervisor",
+        "/users/{plan_learner}/otj/fill-ilr/",
+        {"version": 1},
+        "otj_act_hours",
+    ),
+    Form(
+        "programmes:wizard_step",
+        "supervisor",
+        "/users/{plan_learner}/wizard/introduction/",
+        {"explained": "on"},
+        "completed_at",
+    ),
+    Form(
+        "programmes:wizard_step",
+        "supervisor",
+        "/users/{plan_learner}/wizard/personal/",
+        {
+            "given_names": "Pat",
+            "family_name": "Planner",
+            "date_of_birth": "2001-04-03",
+            "sex": "F",
+            "ethnicity": "31",
+            "lldd_health_prob": "2",
+            "ni_number": "AB123456C",
+            "postcode_prior": "LS1 4AP",
+            "postcode": "LS1 4AP",
+            "privacy_notice_declared_on": "2026-02-10",
+            "version": 1,
+        },
+        "family_name",
+    ),
 ]
 
 
@@ -502,7 +612,9 @@ def objects(tree, learner, tutor, supervisor):
     ilr_learner = UserFactory(groups=[tree["cohort"]])
     EnrolmentFactory(learner=ilr_learner, programme__ilr_enabled=True)
     make_ilr(ilr_learner)
+    plan = _learning_plan_objects(tree, supervisor)
     return {
+        **plan,
         "milestone": milestone.pk,
         "course": CourseFactory().pk,
         "learner_course": LearnerCourseFactory(learner=learner).pk,
@@ -526,6 +638,35 @@ def objects(tree, learner, tutor, supervisor):
         "contact": contact.pk,
         "tutor": tutor.pk,
         "org": OrganisationFactory().pk,
+    }
+
+
+def _learning_plan_objects(tree, supervisor) -> dict:
+    """A second learner with a learning plan, an OTJ entry and an ILR (programmes/learning)."""
+    from programmes.learning.models import Certification, EvidenceItem
+    from tests.factories import LearnerComponentFactory, OtjEntryFactory, make_ilr
+
+    plan_learner = UserFactory(groups=[tree["cohort"]])
+    enrolment = EnrolmentFactory(
+        learner=plan_learner,
+        programme__planned_otj_hours=400,
+        start_date=datetime.date(2026, 1, 5),
+        planned_end_date=datetime.date(2027, 1, 4),
+    )
+    component = LearnerComponentFactory(enrolment=enrolment, code="K1", kind="K")
+    spare = LearnerComponentFactory(enrolment=enrolment, code="B1", kind="B")
+    make_ilr(plan_learner)
+    return {
+        "plan_learner": plan_learner.pk,
+        "plan_component": component.pk,
+        "plan_spare_component": spare.pk,
+        "plan_certification": Certification.objects.create(
+            learner=plan_learner, enrolment=enrolment, title="Diploma"
+        ).pk,
+        "plan_evidence": EvidenceItem.objects.create(
+            learner=plan_learner, component=component, description="x", date=enrolment.start_date
+        ).pk,
+        "plan_otj": OtjEntryFactory(enrolment=enrolment, created_by=supervisor).pk,
     }
 
 

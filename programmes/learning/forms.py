@@ -1,0 +1,395 @@
+import datetime
+
+from django import forms
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+
+from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
+
+from ..ilr import codes, rules
+from ..ilr.models import IlrLearner
+from ..models import Enrolment
+from .models import MAX_OTJ_HOURS_PER_ENTRY, Certification, EvidenceItem, LearnerComponent, OtjEntry
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+EVIDENCE_TYPES = MANDATE_TYPES  # PDF, JPEG and Word/OpenDocument files, checked by content
+
+
+def _check_date(form: forms.BaseForm, field: str, enrolment: Enrolment | None, what: str) -> None:
+    """A date that happened: not in the future, not before the programme started."""
+    value = form.cleaned_data.get(field)
+    if value is None:
+        return
+    if value > timezone.localdate():
+        form.add_error(field, f"The {what} cannot be in the future.")
+    elif enrolment is not None and enrolment.start_date and value < enrolment.start_date:
+        form.add_error(
+            field,
+            f"The {what} cannot be before the programme started ({enrolment.start_date:%d/%m/%Y}).",
+        )
+
+
+class ComponentForm(forms.ModelForm):
+    class Meta:
+        model = LearnerComponent
+        fields = ["kind", "code", "title", "order", "status", "completed_on"]
+        widgets = {"completed_on": DATE}
+        help_texts = {
+            "code": "For example K1, S4 or B2.",
+            "order": "Components are listed in this order.",
+            "completed_on": "Needed when the status is Completed.",
+        }
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+        self.fields["order"].required = False
+
+    def clean_order(self):
+        return self.cleaned_data.get("order") or 0
+
+    def clean(self) -> dict:
+        data = super().clean()
+        completed = data.get("status") == LearnerComponent.Status.COMPLETED
+        if completed and not data.get("completed_on") and "completed_on" not in self.errors:
+            self.add_error("completed_on", "Enter the date the component was completed.")
+        _check_date(self, "completed_on", self.enrolment, "completion date")
+        code = data.get("code")
+        if code:
+            clash = LearnerComponent.objects.filter(
+                enrolment=self.enrolment, code__iexact=code
+            ).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("code", f"This learner already has a component {code}.")
+        return data
+
+
+class CertificationForm(forms.ModelForm):
+    class Meta:
+        model = Certification
+        fields = ["kind", "title", "awarding_body", "expected_on", "achieved_on"]
+        widgets = {"expected_on": DATE, "achieved_on": DATE}
+        help_texts = {"achieved_on": "Leave empty until it is achieved."}
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _check_date(self, "achieved_on", self.enrolment, "achievement date")
+        expected = data.get("expected_on")
+        start = self.enrolment.start_date
+        if expected and start and expected < start:
+            self.add_error(
+                "expected_on",
+                f"The expected date cannot be before the programme started ({start:%d/%m/%Y}).",
+            )
+        return data
+
+
+class EvidenceForm(forms.ModelForm):
+    upload = forms.FileField(label="File", required=False)
+
+    class Meta:
+        model = EvidenceItem
+        fields = ["component", "description", "date"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+        self.fields["component"].queryset = LearnerComponent.objects.filter(enrolment=enrolment)
+        self.fields["component"].empty_label = "Choose a component"
+        types = ", ".join(f".{e}" for e in EVIDENCE_TYPES)
+        self.fields[
+            "upload"
+        ].help_text = f"Optional: a {types} file of up to {filesizeformat(max_upload_bytes())}."
+        self.fields["upload"].widget.attrs["accept"] = ",".join(f".{e}" for e in EVIDENCE_TYPES)
+        self.checked: CheckedFile | None = None
+
+    def clean_upload(self):
+        upload = self.cleaned_data.get("upload")
+        if upload:
+            self.checked = check_upload(upload, EVIDENCE_TYPES)
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _check_date(self, "date", self.enrolment, "evidence date")
+        return data
+
+
+class EvidenceDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[
+            (EvidenceItem.Decision.ACCEPTED, "Accept"),
+            (EvidenceItem.Decision.REFERRED, "Refer back to the learner"),
+        ],
+        widget=forms.RadioSelect,
+        label="Decision",
+    )
+    note = forms.CharField(
+        label="Feedback",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when you refer the evidence: say what is missing.",
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == EvidenceItem.Decision.REFERRED and not data.get("note"):
+            self.add_error("note", "Say what the learner needs to add or change.")
+        return data
+
+
+class OtjEntryForm(forms.ModelForm):
+    # No max_digits here: an absurd number is answered by clean_hours's plain message.
+    hours = forms.DecimalField(
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "24"}),
+        help_text="More than 0 and at most 24 for one entry, e.g. 1.5.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = OtjEntry
+        fields = ["date", "hours", "activity_type", "description"]
+        widgets = {"date": DATE}
+        labels = {"activity_type": "Activity"}
+
+    def __init__(self, *args, enrolment: Enrolment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.enrolment = enrolment
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours is not None and hours <= 0:
+            raise forms.ValidationError("Enter more than 0 hours.")
+        if hours is not None and hours > MAX_OTJ_HOURS_PER_ENTRY:
+            raise forms.ValidationError(
+                "One entry cannot be more than 24 hours; log each day separately."
+            )
+        return hours
+
+    def clean(self) -> dict:
+        data = super().clean()
+        _check_date(self, "date", self.enrolment, "date")
+        end = self.enrolment.end_date
+        if data.get("date") and end and data["date"] > end and "date" not in self.errors:
+            self.add_error("date", f"The programme ended on {end:%d/%m/%Y}.")
+        return data
+
+
+class IlrFillForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+# --- Onboarding wizard --------------------------------------------------------------------
+
+
+class IntroductionForm(forms.Form):
+    explained = forms.BooleanField(
+        label="The programme, its length, the off-the-job training and the learner's "
+        "commitments were explained to the learner",
+        error_messages={"required": "Confirm the introduction was given before going on."},
+    )
+    notes = forms.CharField(
+        required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AdviceForm(forms.Form):
+    career_goals = forms.CharField(
+        label="Learner's career goals", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    advice_given = forms.CharField(
+        label="Information, advice and guidance given",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    suitable = forms.BooleanField(
+        label="The programme is suitable for the learner's goals and prior learning",
+        error_messages={"required": "Confirm the programme is suitable before going on."},
+    )
+
+
+LEVELS = [
+    ("", "Choose a level"),
+    ("E1", "Entry 1"),
+    ("E2", "Entry 2"),
+    ("E3", "Entry 3"),
+    ("L1", "Level 1"),
+    ("L2", "Level 2"),
+    ("L3", "Level 3 or above"),
+]
+
+
+def _score(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=f"{label} score (%)",
+        min_value=0,
+        max_value=100,
+        required=False,
+        error_messages={
+            "min_value": "A score cannot be below 0%%.",
+            "max_value": "A score cannot be above 100%%.",
+        },
+    )
+
+
+class AssessmentsForm(forms.Form):
+    """Initial assessment results in English, maths and digital skills."""
+
+    assessed_on = forms.DateField(label="Assessed on", widget=DATE)
+    english_level = forms.ChoiceField(label="English level", choices=LEVELS)
+    english_score = _score("English")
+    maths_level = forms.ChoiceField(label="Maths level", choices=LEVELS)
+    maths_score = _score("Maths")
+    digital_level = forms.ChoiceField(label="Digital skills level", choices=LEVELS)
+    digital_score = _score("Digital skills")
+
+    def clean_assessed_on(self) -> datetime.date:
+        value = self.cleaned_data["assessed_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("The assessment date cannot be in the future.")
+        return value
+
+
+# ILR rule checks for single fields: (form field, ILR element, check).
+_FIELD_RULES = (
+    ("ni_number", lambda v: rules.check_ni_number(v)),
+    ("postcode", lambda v: rules.check_postcode(v, "Postcode", "Postcode_15")),
+    ("postcode_prior", lambda v: rules.check_postcode(v, "PostcodePrior", "PostcodePrior_02")),
+    ("tel_no", lambda v: rules.check_tel_no(v)),
+    ("email", lambda v: rules.check_email(v)),
+)
+
+
+class PersonalForm(forms.ModelForm):
+    """The ILR User tab's personal fields, checked against the ILR rules field by field."""
+
+    # Longer than the ILR's 9 characters so "AB 12 34 56 C" can be typed; stored normalised.
+    ni_number = forms.CharField(
+        label="National Insurance number",
+        max_length=20,
+        required=False,
+        help_text="For example AB123456C.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = IlrLearner
+        fields = [
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "lldd_health_prob",
+            "ni_number",
+            "postcode_prior",
+            "postcode",
+            "add_line1",
+            "add_line2",
+            "add_line3",
+            "add_line4",
+            "tel_no",
+            "email",
+            "privacy_notice_declared_on",
+        ]
+        widgets = {"date_of_birth": DATE, "privacy_notice_declared_on": DATE}
+        labels = {
+            "given_names": "Given names",
+            "family_name": "Family name",
+            "date_of_birth": "Date of birth",
+            "sex": "Sex",
+            "ethnicity": "Ethnicity",
+            "lldd_health_prob": "Learning difficulty, disability or health problem",
+            "ni_number": "National Insurance number",
+            "postcode_prior": "Postcode before enrolment",
+            "postcode": "Current postcode",
+            "add_line1": "Address line 1",
+            "add_line2": "Address line 2",
+            "add_line3": "Town or city",
+            "add_line4": "County",
+            "tel_no": "Telephone",
+            "email": "Email",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("given_names", "family_name", "date_of_birth", "privacy_notice_declared_on"):
+            self.fields[name].required = True
+        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
+        self.fields[
+            "privacy_notice_declared_on"
+        ].help_text = "The date the learner confirmed they had read the DfE privacy notice."
+
+    def clean_ni_number(self) -> str:
+        return (self.cleaned_data.get("ni_number") or "").replace(" ", "").upper()
+
+    def clean_postcode(self) -> str:
+        return (self.cleaned_data.get("postcode") or "").strip().upper()
+
+    def clean_postcode_prior(self) -> str:
+        return (self.cleaned_data.get("postcode_prior") or "").strip().upper()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for field, check in _FIELD_RULES:
+            if field in self.errors or field not in data:
+                continue
+            for finding in check(data[field]):
+                if finding.is_error:
+                    self.add_error(field, finding.message)
+        for field in ("date_of_birth", "privacy_notice_declared_on"):
+            value = data.get(field)
+            if value and value > timezone.localdate():
+                self.add_error(field, "The date cannot be in the future.")
+        birth = data.get("date_of_birth")
+        if birth and birth.year < 1900:
+            self.add_error("date_of_birth", "Enter a date of birth after 1900.")
+        return data
+
+
+def new_ilr_for(learner) -> IlrLearner:
+    """An unsaved ILR for the collection year, filled from the learner's account."""
+    return IlrLearner(
+        learner=learner,
+        collection_year=codes.COLLECTION_YEAR,
+        learn_ref_number=(learner.reference_number or f"L{learner.pk}").replace("-", "")[:12],
+        uln=learner.uln or "9999999999",
+        given_names=learner.first_name,
+        family_name=learner.last_name,
+        date_of_birth=learner.date_of_birth,
+        sex=learner.sex if learner.sex in codes.Sex.values else "",
+        ni_number=learner.ni_number,
+        postcode=learner.postcode,
+        postcode_prior=learner.postcode,
+        add_line1=learner.address_line_1,
+        add_line2=learner.address_line_2,
+        add_line3=learner.town,
+        add_line4=learner.county,
+        tel_no="".join(c for c in learner.mobile if c.isdigit())[:18],
+        email=learner.email,
+    )
+
+
+def learn_ref_problem(ilr: IlrLearner) -> str | None:
+    """Why the ILR's LearnRefNumber (from the reference number) cannot be used, if it cannot."""
+    findings = rules.check_learn_ref_number(ilr.learn_ref_number)
+    if findings:
+        return findings[0].message
+    clash = IlrLearner.objects.filter(
+        collection_year=ilr.collection_year, learn_ref_number=ilr.learn_ref_number
+    ).exclude(learner_id=ilr.learner_id)
+    if clash.exists():
+        return (
+            f"Another learner's {ilr.collection_year} ILR already uses the reference "
+            f"{ilr.learn_ref_number}. Change this learner's reference number first."
+        )
+    return None

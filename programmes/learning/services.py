@@ -1,0 +1,345 @@
+"""Audited write workflows for the learning plan, the OTJ ledger and the onboarding wizard.
+
+Each takes the acting user as ``actor`` and runs in one transaction. Rows are saved one by one
+(never ``bulk_create``/``update``) so auditlog records every change.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from documents.validators import CheckedFile
+from users.models import User
+from users.services import EditConflict
+
+from ..ilr import codes
+from ..ilr.models import IlrLearner, LearningDelivery
+from ..models import Enrolment
+from . import progress
+from .models import (
+    EvidenceItem,
+    LearnerComponent,
+    OtjEntry,
+    ProgrammeComponent,
+    WizardProgress,
+    evidence_upload_to,
+)
+
+# --- Learning plan components -------------------------------------------------------------
+
+
+def components_copy(*, enrolment: Enrolment, actor: User | None) -> int:
+    """Give the learner their own copy of the programme's components, once: only when the
+    enrolment has none yet, so components removed for this learner do not come back."""
+    # Checked before taking a lock: after the first view this is the only query it costs.
+    if LearnerComponent.objects.filter(enrolment=enrolment).exists():
+        return 0
+    return _components_copy(enrolment=enrolment, actor=actor)
+
+
+@transaction.atomic
+def _components_copy(*, enrolment: Enrolment, actor: User | None) -> int:
+    locked = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    if LearnerComponent.objects.filter(enrolment=locked).exists():
+        return 0
+    sources = ProgrammeComponent.objects.filter(programme_id=locked.programme_id)
+    copied = 0
+    for source in sources:
+        LearnerComponent.objects.create(
+            learner_id=locked.learner_id,
+            enrolment=locked,
+            source=source,
+            kind=source.kind,
+            code=source.code,
+            title=source.title,
+            order=source.order,
+            created_by=actor,
+        )
+        copied += 1
+    return copied
+
+
+@transaction.atomic
+def component_save(*, component: LearnerComponent, actor: User) -> LearnerComponent:
+    if component.pk is None:
+        component.created_by = actor
+    if component.status != LearnerComponent.Status.COMPLETED:
+        component.completed_on = None
+    component.save()
+    return component
+
+
+class ComponentInUse(Exception):
+    pass
+
+
+@transaction.atomic
+def component_remove(*, component: LearnerComponent, actor: User) -> None:
+    if component.evidence.exists():
+        raise ComponentInUse(
+            f"{component.code} has evidence recorded against it, so it cannot be removed."
+        )
+    component.delete()
+
+
+# --- Evidence -----------------------------------------------------------------------------
+
+
+def _sha256(upload: UploadedFile) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def evidence_add(
+    *,
+    item: EvidenceItem,
+    upload: UploadedFile | None,
+    checked: CheckedFile | None,
+    actor: User,
+) -> EvidenceItem:
+    """Save an evidence item, storing its already checked file first under a random name (as
+    documents.services.document_upload does) and removing it again if the row fails."""
+    item.created_by = actor
+    stored_name = None
+    if upload is not None and checked is not None:
+        item.original_name = checked.name
+        item.content_type = checked.content_type
+        item.size = checked.size
+        item.sha256 = _sha256(upload)
+        stored_name = default_storage.save(evidence_upload_to(item, checked.name), upload)
+        item.file.name = stored_name
+    try:
+        with transaction.atomic():
+            item.save()
+    except Exception:
+        if stored_name:
+            default_storage.delete(stored_name)
+        raise
+    return item
+
+
+@transaction.atomic
+def evidence_decide(*, item: EvidenceItem, decision: str, note: str, actor: User) -> EvidenceItem:
+    current = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+    current.decision = decision
+    current.decision_note = note
+    current.decided_by = actor
+    current.decided_at = timezone.now()
+    current.save()
+    return current
+
+
+def evidence_download_log(*, item: EvidenceItem, actor: User) -> None:
+    AuditEntry.objects.log_create(
+        item,
+        force_log=True,
+        action=AuditEntry.Action.ACCESS,
+        changes={"download": ["", item.original_name]},
+        actor=actor,
+    )
+
+
+# --- Off-the-job ledger -------------------------------------------------------------------
+
+
+@transaction.atomic
+def otj_log(*, learner: User, enrolment: Enrolment, data: dict, actor: User) -> OtjEntry:
+    return OtjEntry.objects.create(
+        learner=learner,
+        enrolment=enrolment,
+        date=data["date"],
+        hours=data["hours"],
+        activity_type=data["activity_type"],
+        description=data["description"],
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def otj_update(*, entry: OtjEntry, data: dict, based_on_version: int, actor: User) -> OtjEntry:
+    """Change an entry; a changed date or number of hours needs verifying again."""
+    current = OtjEntry.objects.select_for_update().get(pk=entry.pk)
+    if current.version != based_on_version:
+        changes = AuditEntry.objects.changes_since(current, based_on_version)
+        raise EditConflict(current.version, changes)
+    if current.is_verified and (current.hours != data["hours"] or current.date != data["date"]):
+        current.verified_at = None
+        current.verified_by = None
+    for field in ("date", "hours", "activity_type", "description"):
+        setattr(current, field, data[field])
+    current.version += 1
+    current.save()
+    return current
+
+
+@transaction.atomic
+def otj_verify(*, entry: OtjEntry, actor: User) -> OtjEntry:
+    current = OtjEntry.objects.select_for_update().get(pk=entry.pk)
+    if not current.is_verified:
+        current.verified_by = actor
+        current.verified_at = timezone.now()
+        current.version += 1
+        current.save()
+    return current
+
+
+class IlrFillRefused(Exception):
+    """The ILR cannot be filled from the ledger; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class IlrFillPlan:
+    ilr: IlrLearner
+    aim: LearningDelivery
+    planned: int
+    actual: int
+
+    @property
+    def changes(self) -> list[tuple[str, int | None, int]]:
+        """(element, old value, new value) for the confirmation page."""
+        return [
+            ("PHours (planned off-the-job hours)", self.aim.p_hours, self.planned),
+            ("OTJActHours (actual off-the-job hours)", self.aim.otj_act_hours, self.actual),
+        ]
+
+    @property
+    def changes_anything(self) -> bool:
+        return any(old != new for _, old, new in self.changes)
+
+
+def ilr_fill_plan(*, enrolment: Enrolment, viewer: User) -> IlrFillPlan:
+    """What filling the ILR's OTJ hours from the ledger would change, or why it cannot."""
+    ilr = IlrLearner.objects.filter(
+        learner_id=enrolment.learner_id, collection_year=codes.COLLECTION_YEAR
+    ).first()
+    if ilr is None:
+        raise IlrFillRefused(
+            f"The learner has no {codes.COLLECTION_YEAR} ILR yet. Create the ILR first "
+            "(the onboarding wizard's Personal information step creates one)."
+        )
+    if ilr.is_qa_verified and not viewer.has_perm("programmes.qa_verify_ilr"):
+        raise IlrFillRefused(
+            "This ILR is QA verified: only someone with the ILR QA role can change it."
+        )
+    aims = list(ilr.deliveries.filter(aim_type=codes.AimType.PROGRAMME))
+    linked = [a for a in aims if a.enrolment_id == enrolment.pk]
+    if linked:
+        aim = linked[0]
+    elif len(aims) == 1 and aims[0].enrolment_id is None:
+        aim = aims[0]
+    else:
+        raise IlrFillRefused(
+            "The ILR has no programme aim (AimType 1) for this programme"
+            + (" that can be told apart from the others" if aims else "")
+            + ". Add or link the programme aim in the ILR first."
+        )
+    planned = progress.planned_otj_hours(enrolment)
+    if planned is None:
+        raise IlrFillRefused(
+            "The planned off-the-job hours are not known: set the programme's planned hours, "
+            "or the enrolment's dates and weekly hours."
+        )
+    verified = OtjEntry.objects.filter(enrolment=enrolment).totals()["verified"]
+    return IlrFillPlan(ilr=ilr, aim=aim, planned=planned, actual=progress.whole_hours(verified))
+
+
+@transaction.atomic
+def ilr_fill_otj(*, enrolment: Enrolment, based_on_version: int, actor: User) -> IlrFillPlan:
+    plan = ilr_fill_plan(enrolment=enrolment, viewer=actor)
+    ilr = IlrLearner.objects.select_for_update().get(pk=plan.ilr.pk)
+    if ilr.version != based_on_version:
+        raise EditConflict(ilr.version, AuditEntry.objects.changes_since(ilr, based_on_version))
+    aim = plan.aim
+    aim.p_hours = plan.planned
+    aim.otj_act_hours = plan.actual
+    aim.save()
+    ilr.version += 1
+    ilr.audit_reason = "Off-the-job hours filled from the ledger"
+    ilr.save()
+    return plan
+
+
+# --- Onboarding wizard --------------------------------------------------------------------
+
+
+def wizard_steps(learner: User) -> dict[str, WizardProgress]:
+    return {
+        s.step: s
+        for s in WizardProgress.objects.filter(learner=learner).select_related("completed_by")
+    }
+
+
+@transaction.atomic
+def wizard_save_step(*, learner: User, step: str, data: dict, actor: User) -> WizardProgress:
+    record, _ = WizardProgress.objects.select_for_update().get_or_create(
+        learner=learner, step=step, defaults={"created_by": actor}
+    )
+    record.data = _jsonable(data)
+    record.completed_at = timezone.now()
+    record.completed_by = actor
+    record.save()
+    return record
+
+
+def _jsonable(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        if isinstance(value, datetime.date | Decimal):
+            value = str(value)
+        out[key] = value
+    return out
+
+
+PERSONAL_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "lldd_health_prob",
+    "ni_number",
+    "postcode_prior",
+    "postcode",
+    "add_line1",
+    "add_line2",
+    "add_line3",
+    "add_line4",
+    "tel_no",
+    "email",
+    "privacy_notice_declared_on",
+)
+
+
+@transaction.atomic
+def wizard_save_personal(*, learner: User, ilr: IlrLearner, data: dict, actor: User) -> IlrLearner:
+    """Write the Personal information step into the ILR's User tab (creating the ILR for the
+    collection year if needed) and record the step as done."""
+    if ilr.pk is not None:
+        ilr = IlrLearner.objects.select_for_update().get(pk=ilr.pk)
+        ilr.version += 1
+    else:
+        ilr.created_by = actor
+    for field in PERSONAL_FIELDS:
+        setattr(ilr, field, data[field])
+    ilr.audit_reason = "Onboarding wizard: personal information"
+    ilr.save()
+    wizard_save_step(
+        learner=learner,
+        step=WizardProgress.Step.PERSONAL,
+        data={"ilr": ilr.pk, "collection_year": ilr.collection_year},
+        actor=actor,
+    )
+    return ilr

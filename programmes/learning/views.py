@@ -1,0 +1,489 @@
+"""The learning plan overview, the OTJ ledger and the onboarding wizard, one learner at a time.
+
+Anyone who can reach the learner may look; changing needs a named permission (403 without).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from users.access import get_learner_for
+from users.models import User
+from users.services import EditConflict
+
+from ..ilr import codes
+from ..ilr.models import IlrLearner
+from ..models import Enrolment
+from . import progress, services
+from .forms import (
+    AdviceForm,
+    AssessmentsForm,
+    CertificationForm,
+    ComponentForm,
+    EvidenceDecisionForm,
+    EvidenceForm,
+    IlrFillForm,
+    IntroductionForm,
+    OtjEntryForm,
+    PersonalForm,
+    learn_ref_problem,
+    new_ilr_for,
+)
+from .models import Certification, EvidenceItem, LearnerComponent, OtjEntry, WizardProgress
+
+EDIT_PLAN = "programmes.edit_learning_plan"
+ASSESS = "programmes.assess_evidence"
+VERIFY = "programmes.verify_otj_hours"
+MANAGE_ILRS = "programmes.manage_ilrs"
+QA_VERIFY = "programmes.qa_verify_ilr"
+TABS = ("programme", "course", "certification", "evidence")
+OTJ_PER_PAGE = 25
+EVIDENCE_LIMIT = 200
+
+
+def _require(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def current_enrolment(learner: User) -> Enrolment | None:
+    """The learner's current programme: a delivery one before an onboarding one."""
+    enrolments = learner.enrolments.filter(is_current=True).select_related("programme")
+    return enrolments.order_by("programme__kind").first()  # "DELIVERY" < "ONBOARDING"
+
+
+def _enrolment_or_404(learner: User) -> Enrolment:
+    enrolment = current_enrolment(learner)
+    if enrolment is None:
+        raise Http404("The learner has no current programme.")
+    return enrolment
+
+
+# A break or the end of the programme freezes the learning plan and the ledger (assessing
+# evidence, verifying hours and filling the ILR still work).
+READ_ONLY_STATUSES = frozenset(
+    {
+        Enrolment.Status.ON_A_BREAK,
+        Enrolment.Status.PENDING_CHANGE,
+        Enrolment.Status.COMPLETE,
+        Enrolment.Status.STOPPED,
+        Enrolment.Status.WITHDRAWN,
+    }
+)
+
+
+def is_read_only(enrolment: Enrolment | None) -> bool:
+    return enrolment is not None and enrolment.status in READ_ONLY_STATUSES
+
+
+def _read_only(request: HttpRequest, learner: User, enrolment: Enrolment) -> HttpResponse | None:
+    """The page saying the plan cannot change now, or None when it can."""
+    if not is_read_only(enrolment):
+        return None
+    context = {"subject": learner, "enrolment": enrolment}
+    status = 409 if request.method == "POST" else 200
+    return render(request, "programmes/plan_read_only.html", context, status=status)
+
+
+def _plan_url(learner: User, tab: str) -> str:
+    return f"{reverse('programmes:plan_overview', args=[learner.pk])}?tab={tab}"
+
+
+# --- Learning plan overview ---------------------------------------------------------------
+
+
+@require_GET
+def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "programme"
+    enrolment = current_enrolment(learner)
+    context = {"subject": learner, "tab": tab, "tabs": TABS, "enrolment": enrolment}
+    if enrolment is not None:
+        services.components_copy(enrolment=enrolment, actor=request.user)
+        components = LearnerComponent.objects.filter(enrolment=enrolment)
+        counts = components.aggregate(
+            total=Count("pk"), completed=Count("pk", filter=Q(status="COMPLETED"))
+        )
+        today = timezone.localdate()
+        context["progress"] = progress.plan_progress(
+            enrolment, counts["completed"], counts["total"], today
+        )
+        context["read_only"] = is_read_only(enrolment)
+        context["may_edit"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
+        if tab == "course":
+            context["components"] = list(components.annotate(evidence_count=Count("evidence")))
+        elif tab == "certification":
+            context["certifications"] = list(Certification.objects.filter(enrolment=enrolment))
+        elif tab == "evidence":
+            context["evidence"] = list(
+                EvidenceItem.objects.filter(component__enrolment=enrolment).select_related(
+                    "component", "created_by", "decided_by"
+                )[:EVIDENCE_LIMIT]
+            )
+            context["may_assess"] = request.user.has_perm(ASSESS)
+            context["evidence_limit"] = EVIDENCE_LIMIT
+    return render(request, "programmes/plan_overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None = None):
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_PLAN)
+    enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
+    component = (
+        get_object_or_404(LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk)
+        if component_pk
+        else LearnerComponent(learner=learner, enrolment=enrolment)
+    )
+    form = ComponentForm(request.POST or None, instance=component, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        saved = services.component_save(component=form.save(commit=False), actor=request.user)
+        verb = "changed" if component_pk else "added"
+        messages.success(request, f"The component {saved.code} was {verb} for {learner.full_name}.")
+        return redirect(_plan_url(learner, "course"))
+    context = {"form": form, "subject": learner, "component": component if component_pk else None}
+    return render(request, "programmes/plan_component_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_PLAN)
+    enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
+    component = get_object_or_404(
+        LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk
+    )
+    error = None
+    if request.method == "POST":
+        try:
+            services.component_remove(component=component, actor=request.user)
+        except services.ComponentInUse as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request, f"The component {component.code} was removed for {learner.full_name}."
+            )
+            return redirect(_plan_url(learner, "course"))
+    context = {"subject": learner, "component": component, "error": error}
+    status = 409 if error else 200
+    return render(request, "programmes/plan_component_remove.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int | None = None):
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_PLAN)
+    enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
+    certification = (
+        get_object_or_404(enrolment.certifications.all(), pk=certification_pk)
+        if certification_pk
+        else Certification(learner=learner, enrolment=enrolment, created_by=request.user)
+    )
+    form = CertificationForm(request.POST or None, instance=certification, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"{saved.title} was saved for {learner.full_name}.")
+        return redirect(_plan_url(learner, "certification"))
+    context = {"form": form, "subject": learner, "certification": certification}
+    return render(request, "programmes/plan_certification_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_PLAN)
+    enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
+    item = EvidenceItem(learner=learner)
+    form = EvidenceForm(
+        request.POST or None, request.FILES or None, instance=item, enrolment=enrolment
+    )
+    if request.method == "POST" and form.is_valid():
+        services.evidence_add(
+            item=form.save(commit=False),
+            upload=form.cleaned_data.get("upload"),
+            checked=form.checked,
+            actor=request.user,
+        )
+        messages.success(request, f"The evidence was added for {learner.full_name}.")
+        return redirect(_plan_url(learner, "evidence"))
+    return render(request, "programmes/plan_evidence_form.html", {"form": form, "subject": learner})
+
+
+@require_http_methods(["GET", "POST"])
+def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, ASSESS)
+    item = get_object_or_404(learner.evidence_items.select_related("component"), pk=evidence_pk)
+    form = EvidenceDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decided = services.evidence_decide(
+            item=item,
+            decision=form.cleaned_data["decision"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+        )
+        messages.success(request, f"The evidence is now {decided.get_decision_display()}.")
+        return redirect(_plan_url(learner, "evidence"))
+    context = {"form": form, "subject": learner, "item": item}
+    return render(request, "programmes/plan_evidence_decide.html", context)
+
+
+@require_GET
+def plan_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
+    learner = get_learner_for(request, pk)
+    item = get_object_or_404(learner.evidence_items.exclude(file=""), pk=evidence_pk)
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The stored file is missing.") from exc
+    services.evidence_download_log(item=item, actor=request.user)
+    return FileResponse(
+        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+
+
+# --- Off-the-job hours ----------------------------------------------------------------------
+
+
+def otj_context(enrolment: Enrolment) -> progress.OtjSummary:
+    totals = OtjEntry.objects.filter(enrolment=enrolment).totals()
+    return progress.otj_summary(enrolment, totals, timezone.localdate())
+
+
+@require_GET
+def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    enrolment = current_enrolment(learner)
+    context = {"subject": learner, "enrolment": enrolment}
+    if enrolment is not None:
+        entries = enrolment.otj_entries.select_related("created_by", "verified_by")
+        context["page"] = Paginator(entries, OTJ_PER_PAGE).get_page(request.GET.get("page"))
+        context["otj"] = otj_context(enrolment)
+        context["read_only"] = is_read_only(enrolment)
+        context["may_log"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
+        context["may_verify"] = request.user.has_perm(VERIFY)
+        context["may_fill_ilr"] = request.user.has_perm(MANAGE_ILRS)
+    return render(request, "programmes/otj_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_PLAN)
+    enrolment = _enrolment_or_404(learner)
+    if locked := _read_only(request, learner, enrolment):
+        return locked
+    form = OtjEntryForm(request.POST or None, enrolment=enrolment)
+    if request.method == "POST" and form.is_valid():
+        entry = services.otj_log(
+            learner=learner, enrolment=enrolment, data=form.cleaned_data, actor=request.user
+        )
+        messages.success(request, f"{entry.hours} off-the-job hours were logged.")
+        return redirect("programmes:otj_list", pk=learner.pk)
+    return render(request, "programmes/otj_form.html", {"form": form, "subject": learner})
+
+
+@require_http_methods(["GET", "POST"])
+def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_PLAN)
+    entry = get_object_or_404(learner.otj_entries.select_related("enrolment"), pk=entry_pk)
+    if locked := _read_only(request, learner, entry.enrolment):
+        return locked
+    form = OtjEntryForm(request.POST or None, instance=entry, enrolment=entry.enrolment)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.otj_update(
+                entry=entry,
+                data=form.cleaned_data,
+                based_on_version=form.cleaned_data.get("version") or 0,
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            form.add_error(
+                None,
+                "Someone else changed this entry after you opened it, so your changes were not "
+                "saved. Their changes are listed below; save again to keep yours.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = exc.current_version
+        else:
+            messages.success(request, "Your changes to the off-the-job entry were saved.")
+            return redirect("programmes:otj_list", pk=learner.pk)
+    context = {"form": form, "subject": learner, "entry": entry, "conflict": conflict}
+    return render(request, "programmes/otj_form.html", context)
+
+
+@require_POST
+def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, VERIFY)
+    entry = get_object_or_404(learner.otj_entries.all(), pk=entry_pk)
+    services.otj_verify(entry=entry, actor=request.user)
+    messages.success(request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified.")
+    return redirect("programmes:otj_list", pk=learner.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, MANAGE_ILRS)
+    enrolment = _enrolment_or_404(learner)
+    context: dict = {"subject": learner, "enrolment": enrolment}
+    try:
+        plan = services.ilr_fill_plan(enrolment=enrolment, viewer=request.user)
+    except services.IlrFillRefused as exc:
+        # Looking is fine (200); trying to change is a conflict (409).
+        context["refused"] = str(exc)
+        status = 409 if request.method == "POST" else 200
+        return render(request, "programmes/otj_fill_ilr.html", context, status=status)
+    form = IlrFillForm(request.POST or None, initial={"version": plan.ilr.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ilr_fill_otj(
+                enrolment=enrolment,
+                based_on_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            context["stale"], context["conflict"] = True, exc.changes
+            form = IlrFillForm(initial={"version": exc.current_version})
+        except services.IlrFillRefused as exc:
+            context["refused"] = str(exc)
+            return render(request, "programmes/otj_fill_ilr.html", context, status=409)
+        else:
+            messages.success(
+                request,
+                f"The ILR's PHours is now {plan.planned} and OTJActHours {plan.actual}.",
+            )
+            return redirect("programmes:otj_list", pk=learner.pk)
+    context.update({"plan": plan, "form": form})
+    return render(request, "programmes/otj_fill_ilr.html", context)
+
+
+# --- Onboarding wizard ----------------------------------------------------------------------
+
+STEP_FORMS = {
+    WizardProgress.Step.INTRODUCTION: IntroductionForm,
+    WizardProgress.Step.ADVICE: AdviceForm,
+    WizardProgress.Step.ASSESSMENTS: AssessmentsForm,
+    WizardProgress.Step.PERSONAL: PersonalForm,
+}
+STEPS = list(WizardProgress.Step)
+
+
+def wizard_status(learner: User) -> list[dict]:
+    """Each step with its saved record (or None), in order; the first not done is 'next'."""
+    saved = services.wizard_steps(learner)
+    rows, next_found = [], False
+    for step in STEPS:
+        record = saved.get(step.value)
+        done = record is not None and record.completed_at is not None
+        is_next = not done and not next_found
+        next_found = next_found or is_next
+        rows.append({"step": step, "record": record, "done": done, "is_next": is_next})
+    return rows
+
+
+@require_GET
+def wizard_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    rows = wizard_status(learner)
+    context = {
+        "subject": learner,
+        "rows": rows,
+        "next": next((r for r in rows if r["is_next"]), None),
+        "may_edit": request.user.has_perm(EDIT_PLAN),
+    }
+    return render(request, "programmes/wizard_overview.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    _require(request, EDIT_PLAN)
+    if step not in WizardProgress.Step.values:
+        raise Http404("No such step.")
+    if step == WizardProgress.Step.PERSONAL:
+        return _wizard_personal(request, learner)
+    record = WizardProgress.objects.filter(learner=learner, step=step).first()
+    form = STEP_FORMS[step](request.POST or None, initial=record.data if record else None)
+    if request.method == "POST" and form.is_valid():
+        services.wizard_save_step(
+            learner=learner, step=step, data=form.cleaned_data, actor=request.user
+        )
+        return _after_step(request, learner, step)
+    return _render_step(request, learner, step, form)
+
+
+def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
+    # Writing the ILR's User tab needs the ILR permissions as well as the wizard's.
+    _require(request, MANAGE_ILRS)
+    ilr = IlrLearner.objects.filter(learner=learner, collection_year=codes.COLLECTION_YEAR).first()
+    step = WizardProgress.Step.PERSONAL
+    if ilr is not None and ilr.is_qa_verified and not request.user.has_perm(QA_VERIFY):
+        refused = "This learner's ILR is QA verified: only someone with ILR QA can change it."
+        return _render_step(request, learner, step, None, refused=refused)
+    ilr = ilr or new_ilr_for(learner)
+    form = PersonalForm(request.POST or None, instance=ilr)
+    problem = learn_ref_problem(ilr) if ilr.pk is None else None
+    if request.method == "POST" and form.is_valid() and not problem:
+        saved_version = form.cleaned_data.get("version") or 0
+        if ilr.pk is not None and saved_version != ilr.version:
+            form.add_error(
+                None,
+                "Someone else changed this ILR after you opened it, so nothing was saved. "
+                "Check the values below and save again.",
+            )
+            form.data = form.data.copy()
+            form.data["version"] = ilr.version
+        else:
+            services.wizard_save_personal(
+                learner=learner, ilr=form.instance, data=form.cleaned_data, actor=request.user
+            )
+            return _after_step(request, learner, step)
+    return _render_step(request, learner, step, form, refused=problem, ilr=ilr)
+
+
+def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
+    label = WizardProgress.Step(step).label
+    index = STEPS.index(WizardProgress.Step(step))
+    if index + 1 < len(STEPS):
+        following = STEPS[index + 1]
+        messages.success(request, f"{label} was saved. Next: {following.label}.")
+        return redirect("programmes:wizard_step", pk=learner.pk, step=following.value)
+    messages.success(request, f"{label} was saved. The onboarding wizard is complete.")
+    return redirect("programmes:wizard_overview", pk=learner.pk)
+
+
+def _render_step(request, learner, step, form, refused=None, ilr=None) -> HttpResponse:
+    rows = wizard_status(learner)
+    index = STEPS.index(WizardProgress.Step(step))
+    context = {
+        "subject": learner,
+        "rows": rows,
+        "step": WizardProgress.Step(step),
+        "number": index + 1,
+        "count": len(STEPS),
+        "previous": STEPS[index - 1] if index else None,
+        "form": form,
+        "refused": refused,
+        "ilr": ilr,
+    }
+    return render(request, f"programmes/wizard_{step}.html", context)
