@@ -307,6 +307,8 @@ def _problems(learner_pk: int, values: dict, file_date: datetime.date) -> list[d
             "rule": f.rule,
             "field": f"LearningDelivery[{f.aim}]/{f.field}" if f.aim else f.field,
             "message": f.message,
+            # Aims are edited from the ILR's Admin tab, the learner's own fields from its User tab.
+            "tab": "admin" if f.aim else "user",
         }
         for f in findings
         if f.is_error

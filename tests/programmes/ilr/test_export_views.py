@@ -207,7 +207,7 @@ def test_a_learner_breaking_a_rule_stops_the_file_and_is_listed_with_a_link(
     assert (problem["rule"], problem["field"]) == ("ULN_04", "ULN")
     assert problem["learn_ref_number"] == ilr.learn_ref_number
     page = client.get(response["Location"]).content.decode()
-    assert f'href="/users/{bad.pk}/"' in page
+    assert f'href="/users/{bad.pk}/ilr/?tab=user"' in page
     assert "ULN_04" in page
     assert IlrLearner.objects.get(learner=good).last_exported_at is None
     assert client.get(_export_urls(export)[1]).status_code == 404

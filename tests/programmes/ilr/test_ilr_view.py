@@ -163,3 +163,11 @@ def test_the_programme_section_summarises_the_ilr(as_user, tree, colleague, lear
     page = as_user(colleague).get(profile).content.decode()
     assert "QA verified by Quinn Checker on" in page
     assert "Open the ILR" in page
+
+
+def test_managers_are_offered_the_learners_ilr_file(as_user, supervisor, colleague, learner):
+    make_ilr(learner)
+    link = f'href="/users/{learner.pk}/ilr/2526/export.xml"'
+
+    assert link in as_user(supervisor).get(url(learner)).content.decode()
+    assert link not in as_user(colleague).get(url(learner)).content.decode()
