@@ -77,6 +77,18 @@ def test_the_ledger_shows_the_totals(as_user, editor, learner, enrolment):
     assert b"Warning: more than 4 weeks behind plan." not in response.content
 
 
+def test_planned_hours_below_the_statutory_minimum_are_flagged(as_user, editor, learner, enrolment):
+    client = as_user(editor)
+    assert b"Planned hours below the minimum" not in client.get(list_url(learner)).content
+
+    enrolment.programme.planned_otj_hours = enrolment.minimum_otj_hours - 1
+    enrolment.programme.save()
+
+    content = client.get(list_url(learner)).content.decode()
+    assert "Planned hours below the minimum" in content
+    assert f"at least {enrolment.minimum_otj_hours} off-the-job hours" in content
+
+
 def test_the_ledger_warns_in_red_with_words_when_behind(as_user, editor, learner, enrolment):
     OtjEntryFactory(enrolment=enrolment, hours=Decimal("10"), date=START)
     content = as_user(editor).get(list_url(learner)).content.decode()

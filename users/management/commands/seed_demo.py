@@ -25,6 +25,7 @@ from programmes.ilr.models import (
     LearnerEmploymentStatus,
     LearningDelivery,
     LearningDeliveryFAM,
+    LLDDandHealthProblem,
     PriorAttain,
 )
 from programmes.models import Enrolment, Programme
@@ -45,18 +46,18 @@ REGIONS = {
 # name, code, type, apprenticeship, then (level, months, weekly hours, planned OTJ hours) for the
 # delivery programmes. Standard codes are illustrative demo values, not checked against LARS.
 PROGRAMMES = [
-    ("Business Administrator Level 3", "BA3", Programme.Kind.DELIVERY, True, (3, 18, 30, 312)),
+    ("Business Administrator Level 3", "BA3", Programme.Kind.DELIVERY, True, (3, 18, 30, 450)),
     (
         "Customer Service Practitioner Level 2",
         "CSP2",
         Programme.Kind.DELIVERY,
         True,
-        (2, 12, 30, 278),
+        (2, 12, 30, 300),
     ),
-    ("Software Developer Level 4", "SD4", Programme.Kind.DELIVERY, True, (4, 24, 37, 500)),
-    ("Team Leader Level 3", "TL3", Programme.Kind.DELIVERY, True, (3, 12, 37, 300)),
-    ("Data Technician Level 3", "DT3", Programme.Kind.DELIVERY, True, (3, 18, 30, 350)),
-    ("Adult Care Worker Level 2", "ACW2", Programme.Kind.DELIVERY, True, (2, 12, 30, 278)),
+    ("Software Developer Level 4", "SD4", Programme.Kind.DELIVERY, True, (4, 24, 37, 700)),
+    ("Team Leader Level 3", "TL3", Programme.Kind.DELIVERY, True, (3, 12, 37, 360)),
+    ("Data Technician Level 3", "DT3", Programme.Kind.DELIVERY, True, (3, 18, 30, 450)),
+    ("Adult Care Worker Level 2", "ACW2", Programme.Kind.DELIVERY, True, (2, 12, 30, 300)),
     ("Employability Skills", "EMP1", Programme.Kind.DELIVERY, False, None),
     ("Apprenticeship Onboarding", "ONB", Programme.Kind.ONBOARDING, False, None),
 ]
@@ -397,8 +398,10 @@ class Command(BaseCommand):
                             status=self.rng.choices(enrol_statuses, enrol_w)[0],
                             start_date=learner.subscription_start,
                             planned_end_date=learner.subscription_start
-                            + datetime.timedelta(days=540),
-                            weekly_hours=30,
+                            + datetime.timedelta(
+                                days=round(30.44 * (programme.duration_months or 18))
+                            ),
+                            weekly_hours=programme.weekly_hours or 30,
                         )
                     )
             User.groups.through.objects.bulk_create(memberships, batch_size=2000)
@@ -517,6 +520,15 @@ class Command(BaseCommand):
                     del_loc_post_code=ilr.postcode,
                 )
             )
+        LLDDandHealthProblem.objects.bulk_create(
+            [
+                LLDDandHealthProblem(
+                    ilr=ilr, lldd_cat=self.rng.choice(codes.LLDDCat.values), primary_lldd=True
+                )
+                for ilr in ilrs
+                if ilr.lldd_health_prob == codes.LLDDHealthProb.YES
+            ]
+        )
         PriorAttain.objects.bulk_create(prior, batch_size=2000)
         LearnerEmploymentStatus.objects.bulk_create(employment, batch_size=2000)
         LearningDelivery.objects.bulk_create(aims, batch_size=2000)
