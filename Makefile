@@ -26,11 +26,13 @@ run: migrate
 	@echo "Serving the portal on http://$(HOST_PORT)/ (Ctrl+C stops it)"
 	$(BIN)/python manage.py runserver $(HOST_PORT)
 
-## Install the dev dependencies and run every test (browser tests too, when Chromium is here).
+## Install the dev dependencies and run every test (browser tests too, when Chromium is here),
+## spread over one pytest-xdist worker per CPU; PYTEST_WORKERS=0 runs them in one process.
+PYTEST_WORKERS ?= auto
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
