@@ -16,7 +16,8 @@ exactly those 10,000 learners.
 Then it runs the export job inline (``ILR_EXPORT_IN_BACKGROUND`` off): scope query, loading
 in chunks with every ILR child, the DfE rules per learner, streaming the XML, validating the
 file against the XSD, storing it with its SHA-256 and marking each learner exported (one
-UPDATE per chunk plus the audit entries a save would write). It prints learners, seconds, queries and the file size. Target: under 30 seconds.
+UPDATE per chunk plus the audit entries a save would write). It prints learners, seconds,
+queries and the file size. Target: under 30 seconds.
 
 Options: ``--learners N`` (default 10000), ``--check`` (exit 1 when the target is missed).
 """
