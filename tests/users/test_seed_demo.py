@@ -3,6 +3,7 @@ import io
 
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 
 from programmes.ilr import rules
 from programmes.ilr.data import learner_values, with_ilr_children
@@ -96,3 +97,24 @@ def test_demo_ilrs_pass_the_dfe_rules(db):
     for ilr in ilrs:
         findings = rules.check_learner(learner_values(ilr), file_date=datetime.date(2026, 7, 31))
         assert [f.message for f in findings if f.is_error] == [], ilr.learn_ref_number
+
+
+def test_demo_apprentices_have_otj_hours_some_behind_plan_and_verified_ilrs_name_their_verifier(db):
+    from programmes.learning.models import OtjEntry
+    from programmes.learning.progress import otj_summary
+
+    call_command("seed_demo", learners=300, seed=7, stdout=io.StringIO())
+
+    assert OtjEntry.objects.filter(verified_by__isnull=False).exists()
+    enrolments = {entry.enrolment for entry in OtjEntry.objects.select_related("enrolment")}
+    today = timezone.localdate()
+    behind = [
+        otj_summary(e, OtjEntry.objects.filter(enrolment=e).totals(), today).is_behind
+        for e in enrolments
+    ]
+    assert any(behind)
+    assert not all(behind)
+    verified = IlrLearner.objects.filter(episode_status=IlrLearner.EpisodeStatus.QA_VERIFIED)
+    assert verified.exists()
+    assert not verified.filter(qa_verified_by__isnull=True).exists()
+    assert not verified.filter(qa_verified_at__isnull=True).exists()

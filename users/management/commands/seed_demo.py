@@ -8,6 +8,7 @@ PostgreSQL. Bulk inserts skip the audit trail on purpose: seeding is not an edit
 import datetime
 import random
 import string
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as Role
@@ -141,6 +142,7 @@ class Command(BaseCommand):
         self.seed_activity()
         self.seed_ilrs()
         self.seed_progress()
+        self.seed_otj_hours()
 
     def seed_groups(self) -> dict[str, list[Group]]:
         root = Group.objects.add_root(instance=Group(name="Regions"))
@@ -491,6 +493,17 @@ class Command(BaseCommand):
                 )
             )
             pending.append(enrolment)
+        # QA-verified episodes name who verified them, as the ILR page and its lock say so.
+        qa_admins = (
+            list(User.objects.filter(user_type=User.Type.ADMINISTRATOR, roles__name="ILR QA"))
+            or self.admins[:1]
+        )
+        for ilr in ilrs:
+            if ilr.episode_status == IlrLearner.EpisodeStatus.QA_VERIFIED:
+                ilr.qa_verified_by = self.rng.choice(qa_admins)
+                ilr.qa_verified_at = timezone.now() - datetime.timedelta(
+                    days=self.rng.randrange(1, 60)
+                )
         IlrLearner.objects.bulk_create(ilrs, batch_size=1000)
         aims, prior, employment = [], [], []
         for ilr, enrolment in zip(ilrs, pending, strict=True):
@@ -560,6 +573,53 @@ class Command(BaseCommand):
                 )
         LearningDeliveryFAM.objects.bulk_create(fams, batch_size=2000)
         AppFinRecord.objects.bulk_create(prices, batch_size=2000)
+
+    def seed_otj_hours(self, learners: int = 60) -> None:
+        """Weekly off-the-job activities for the first active apprentices, some on plan, some
+        behind it, most verified, so the ledger, its totals and the behind-plan warning show."""
+        from programmes.learning.models import OtjEntry
+        from programmes.learning.progress import planned_otj_hours
+
+        rng = random.Random(self.rng.randrange(10**9))
+        today = timezone.localdate()
+        verifiers = self.admins[:3]
+        activities = list(OtjEntry.Activity.values)
+        entries = []
+        enrolments = (
+            Enrolment.objects.filter(
+                status=Enrolment.Status.ACTIVE,
+                programme__is_apprenticeship=True,
+                start_date__lt=today,
+                planned_end_date__isnull=False,
+            )
+            .select_related("programme")
+            .order_by("learner_id")[:learners]
+        )
+        for enrolment in enrolments:
+            planned = planned_otj_hours(enrolment)
+            weeks = max(1, (enrolment.planned_end_date - enrolment.start_date).days // 7)
+            if not planned:
+                continue
+            # Most learners keep pace with the plan; about a third fall behind it.
+            pace = rng.choice([1.0, 1.05, 1.1, 0.95, 0.5, 0.3])
+            weekly = min(Decimal(planned) / weeks * Decimal(str(pace)), Decimal("24"))
+            day = enrolment.start_date
+            while day < today and day < enrolment.planned_end_date:
+                verified = day < today - datetime.timedelta(days=14) and rng.random() < 0.9
+                entries.append(
+                    OtjEntry(
+                        learner_id=enrolment.learner_id,
+                        enrolment=enrolment,
+                        date=day,
+                        hours=weekly.quantize(Decimal("0.25")) or Decimal("0.25"),
+                        activity_type=rng.choice(activities),
+                        description="Weekly off-the-job training",
+                        verified_by=rng.choice(verifiers) if verified else None,
+                        verified_at=timezone.now() if verified else None,
+                    )
+                )
+                day += datetime.timedelta(days=7)
+        OtjEntry.objects.bulk_create(entries, batch_size=2000)
 
     def seed_progress(self, learners: int = 60) -> None:
         """The course catalogue, and milestones, courses and functional skills assessments for
