@@ -8,6 +8,7 @@ valid values depend on another field, and DfE's service checks them against its 
 from django.db import models
 
 COLLECTION_YEAR = "2526"
+COLLECTION_YEAR_LABEL = "2025-26"
 NAMESPACE = "ESFA/ILR/2025-26"
 
 

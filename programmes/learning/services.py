@@ -227,7 +227,7 @@ def ilr_fill_plan(*, enrolment: Enrolment, viewer: User) -> IlrFillPlan:
     ).first()
     if ilr is None:
         raise IlrFillRefused(
-            f"The learner has no {codes.COLLECTION_YEAR} ILR yet. Create the ILR first "
+            f"The learner has no {codes.COLLECTION_YEAR_LABEL} ILR yet. Create the ILR first "
             "(the onboarding wizard's Personal information step creates one)."
         )
     if ilr.is_qa_verified and not viewer.has_perm("programmes.qa_verify_ilr"):

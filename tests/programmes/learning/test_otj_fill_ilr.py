@@ -93,7 +93,7 @@ def test_the_aim_linked_to_the_enrolment_is_chosen(as_user, ilr_manager, learner
 def test_refused_clearly_without_an_ilr(as_user, ilr_manager, learner, enrolment):
     response = as_user(ilr_manager).post(url(learner), {"version": 1})
     assert response.status_code == 409
-    assert "has no 2526 ILR yet" in response.content.decode()
+    assert "has no 2025-26 ILR yet" in response.content.decode()
 
 
 def test_refused_clearly_without_a_programme_aim(as_user, ilr_manager, learner, ilr):
