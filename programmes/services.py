@@ -11,6 +11,7 @@ from users.services import EditConflict
 
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery
+from .learning.services import components_copy
 from .models import Enrolment, Programme
 
 
@@ -40,7 +41,7 @@ def enrolment_create(*, learner: User, programme: Programme, data: dict, actor: 
         if programme.kind == Programme.Kind.ONBOARDING
         else Enrolment.Status.READY_TO_ENROL
     )
-    return Enrolment.objects.create(
+    enrolment = Enrolment.objects.create(
         learner=learner,
         programme=programme,
         status=status,
@@ -50,6 +51,10 @@ def enrolment_create(*, learner: User, programme: Programme, data: dict, actor: 
         weekly_hours=data["weekly_hours"],
         created_by=actor,
     )
+    # The learner's own copy of the programme's knowledge, skills and behaviours, which their
+    # learning plan then tracks (enrolments made before copying existed copy on first view).
+    components_copy(enrolment=enrolment, actor=actor)
+    return enrolment
 
 
 def _refuse_if_stale(current, based_on_version: int) -> None:

@@ -4,8 +4,9 @@ import pytest
 
 from audit.models import AuditEntry
 from programmes import services
+from programmes.learning.models import LearnerComponent
 from programmes.models import Enrolment, Programme
-from tests.factories import EnrolmentFactory, ProgrammeFactory
+from tests.factories import EnrolmentFactory, ProgrammeComponentFactory, ProgrammeFactory
 
 
 def url(learner):
@@ -143,3 +144,17 @@ def test_the_service_refuses_a_second_current_programme_made_meanwhile(learner, 
             learner=learner, programme=ProgrammeFactory(), data=data, actor=supervisor
         )
     assert Enrolment.objects.count() == 1
+
+
+def test_enrolling_gives_the_learner_their_own_copy_of_the_programmes_components(
+    as_user, supervisor, learner
+):
+    programme = ProgrammeFactory(kind=Programme.Kind.DELIVERY)
+    ProgrammeComponentFactory(programme=programme, code="K1")
+    ProgrammeComponentFactory(programme=programme, code="K2")
+
+    as_user(supervisor).post(url(learner), good(programme))
+
+    copied = LearnerComponent.objects.filter(learner=learner).order_by("code")
+    assert [c.code for c in copied] == ["K1", "K2"]
+    assert copied[0].enrolment.programme == programme
