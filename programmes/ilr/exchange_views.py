@@ -92,12 +92,15 @@ def ilr_manage(request: HttpRequest) -> HttpResponse:
         .order_by("learn_ref_number", "pk")
     )
     page = paginate(ilrs, request.GET.get("page"), PER_PAGE, count_with_rows=True)
+    exports = list(_exports_for(request.user).filter(collection_year=fmt.year)[:10])
+    for export in exports:
+        export.fail_if_stalled()
     context = {
         "fmt": fmt,
         "page": page,
         "query": f"year={fmt.year}",
         "export_form": ExportForm(initial={"year": fmt.year}),
-        "exports": _exports_for(request.user).filter(collection_year=fmt.year)[:10],
+        "exports": exports,
     }
     return render(request, "programmes/ilr_manage.html", context)
 
@@ -126,6 +129,7 @@ def ilr_export_start(request: HttpRequest) -> HttpResponse:
 def ilr_export_detail(request: HttpRequest, export_pk: int) -> HttpResponse:
     _require_manage(request)
     export = get_object_or_404(_exports_for(request.user), pk=export_pk)
+    export.fail_if_stalled()
     template = "programmes/ilr_export_detail.html"
     if request.htmx:
         template += "#status"

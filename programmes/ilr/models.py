@@ -13,6 +13,8 @@ verification, destination and progression) are provider data kept beside the ILR
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -758,8 +760,29 @@ class IlrExport(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = "ILR export"
 
+    # A job runs in a thread of the web process that started it (10,000 learners take well under
+    # a minute): one still unfinished after this long lost its process and never will finish.
+    STALLED_AFTER = datetime.timedelta(minutes=30)
+
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    def fail_if_stalled(self) -> bool:
+        """Mark a job whose process stopped as failed, so its page stops waiting for it."""
+        if not self.in_progress or timezone.now() - self.created_at < self.STALLED_AFTER:
+            return False
+        self.status = self.Status.FAILED
+        self.error = (
+            "The export stopped before it finished: the server process running it ended. "
+            "Start a new export."
+        )
+        self.finished_at = timezone.now()
+        self.save(update_fields=["status", "error", "finished_at"])
+        return True
 
 
 ILR_MODELS = (

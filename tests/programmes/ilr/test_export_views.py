@@ -1,8 +1,10 @@
 """Manage ILRs: the list in scope, batch export jobs, downloads and one learner's file."""
 
+import datetime
 import io
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group as Role
 from lxml import etree
 
@@ -241,6 +243,32 @@ def test_a_running_export_polls_and_htmx_gets_only_the_status(as_user, manager, 
     partial = client.get(_export_urls(export)[0], HTTP_HX_REQUEST="true").content.decode()
     assert "4 of 10" in partial
     assert "<html" not in partial
+
+
+def test_an_export_whose_process_ended_is_shown_as_failed_and_stops_polling(
+    as_user, manager, exported_ilr
+):
+    started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(started, tick=False):
+        export = IlrExport.objects.create(
+            serial_no=1,
+            file_name="ILR-99999999-2526-20260302-090000-01.xml",
+            created_by=manager,
+            status=IlrExport.Status.RUNNING,
+        )
+    client = as_user(manager)
+
+    with time_machine.travel(started + datetime.timedelta(minutes=29), tick=False):
+        assert 'hx-trigger="every 1s"' in client.get(_export_urls(export)[0]).content.decode()
+    with time_machine.travel(started + datetime.timedelta(minutes=31), tick=False):
+        listing = client.get("/programmes/ilrs/").content.decode()
+        page = client.get(_export_urls(export)[0]).content.decode()
+
+    export.refresh_from_db()
+    assert export.status == IlrExport.Status.FAILED
+    assert "Start a new export" in page
+    assert 'hx-trigger="every 1s"' not in page
+    assert "Failed" in listing
 
 
 def test_the_download_is_an_attachment_and_an_access_entry(as_user, manager, exported_ilr):
