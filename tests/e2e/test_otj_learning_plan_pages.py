@@ -44,7 +44,7 @@ def test_the_learning_plan_tabs_and_the_wizard_are_accessible(page, sign_in, sup
         visit(page, f"/users/{learner.pk}/{path}")
     # Without an ILR the fill action explains why it cannot run.
     visit(page, f"/users/{learner.pk}/otj/fill-ilr/")
-    expect(page.get_by_role("alert")).to_contain_text("has no 2526 ILR yet")
+    expect(page.get_by_role("alert")).to_contain_text("has no 2025-26 ILR yet")
 
     visit(page, f"/users/{learner.pk}/wizard/")
     page.get_by_role("link", name="Start the wizard").click()
