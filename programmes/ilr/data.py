@@ -93,11 +93,12 @@ def _child_model(model: type[models.Model], related_name: str) -> tuple[type[mod
 
 def build_tree(
     model: type[models.Model], values: dict, *, path: str = "", **parent
-) -> tuple[models.Model, list[tuple[models.Model, str, dict]], dict[str, list[str]]]:
-    """Unsaved records from ILR values (strings as read from XML, or Python values).
+) -> tuple[models.Model, list[tuple[str, str, list[dict]]], dict[str, list[str]]]:
+    """An unsaved record from ILR values (strings as read from XML, or Python values).
 
-    Returns the record, its children as (unsaved child-tree builder input) and the validation
-    errors keyed by element path (``LearningDelivery[2]/AFinAmount``). Values are converted
+    Returns the record; its children still as values, as (related name, element name, list of
+    values) for each child element present; and the validation errors keyed by element path
+    (``LearningDelivery[2]/AFinAmount``). Values are converted
     with each field's own ``to_python`` and checked with ``full_clean``, so the schema limits
     on the models apply to imported data exactly as to typed data.
     """
