@@ -2,9 +2,8 @@
 
 from django.db import transaction
 
-from audit.models import AuditEntry
 from users.models import User
-from users.services import EditConflict
+from users.services import lock_unless_stale
 
 from .forms import ContactForm
 from .models import CrmContact, LearnerContact, Note
@@ -18,11 +17,7 @@ def note_create(*, learner: User, text: str, actor: User) -> Note:
 @transaction.atomic
 def note_update(*, note: Note, text: str, actor: User, based_on_version: int) -> Note:
     """Save an edit unless someone else saved the note after ``based_on_version``."""
-    current = Note.objects.select_for_update().get(pk=note.pk)
-    if current.version != based_on_version:
-        raise EditConflict(
-            current.version, AuditEntry.objects.changes_since(current, based_on_version)
-        )
+    current = lock_unless_stale(note, based_on_version)
     if current.text == text:
         # Nothing changed: no new version, so no later form is refused over an empty change.
         return current

@@ -5,9 +5,8 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from audit.models import AuditEntry
 from users.models import User
-from users.services import EditConflict
+from users.services import versioned_update
 
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery
@@ -57,27 +56,11 @@ def enrolment_create(*, learner: User, programme: Programme, data: dict, actor: 
     return enrolment
 
 
-def _refuse_if_stale(current, based_on_version: int) -> None:
-    if current.version != based_on_version:
-        raise EditConflict(
-            current.version, AuditEntry.objects.changes_since(current, based_on_version)
-        )
-
-
 @transaction.atomic
 def programme_update(*, programme: Programme, data: dict, based_on_version: int, actor: User):
     """Save the programme form's values unless someone saved the programme after
     ``based_on_version``."""
-    current = Programme.objects.select_for_update().get(pk=programme.pk)
-    _refuse_if_stale(current, based_on_version)
-    changed = [name for name, value in data.items() if getattr(current, name) != value]
-    if not changed:
-        return current
-    for name in changed:
-        setattr(current, name, data[name])
-    current.version += 1
-    current.save()
-    return current
+    return versioned_update(programme, data, based_on_version)
 
 
 @transaction.atomic
@@ -86,16 +69,7 @@ def enrolment_update_details(
 ) -> Enrolment:
     """Change the enrolment's dates and weekly hours unless someone saved it after
     ``based_on_version``. The ILR aims keep their own dates: they are edited in the ILR."""
-    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    _refuse_if_stale(current, based_on_version)
-    changed = [name for name, value in data.items() if getattr(current, name) != value]
-    if not changed:
-        return current
-    for name in changed:
-        setattr(current, name, data[name])
-    current.version += 1
-    current.save()
-    return current
+    return versioned_update(enrolment, data, based_on_version)
 
 
 @transaction.atomic

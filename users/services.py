@@ -30,6 +30,35 @@ class EditConflict(Exception):
         self.changes = changes
 
 
+def lock_unless_stale(record, based_on_version: int, *, changes_since=None):
+    """``record``'s current row, locked until the transaction ends, unless someone saved it
+    after ``based_on_version``: then ``EditConflict`` with who changed what since.
+
+    ``changes_since(current, version)`` lists those changes; by default the record's own audit
+    entries (records whose children are edited with them pass a wider one).
+    """
+    current = type(record).objects.select_for_update().get(pk=record.pk)
+    if current.version != based_on_version:
+        changes = (changes_since or AuditEntry.objects.changes_since)(current, based_on_version)
+        raise EditConflict(current.version, changes)
+    return current
+
+
+def versioned_update(record, data: dict, based_on_version: int):
+    """Apply ``data`` (field name -> value) to ``record``'s locked current row and bump its
+    version, unless it changed since ``based_on_version``. An edit that changes nothing is not
+    a new version, so no later form is refused over it. Call inside a transaction."""
+    current = lock_unless_stale(record, based_on_version)
+    changed = [name for name, value in data.items() if getattr(current, name) != value]
+    if not changed:
+        return current
+    for name in changed:
+        setattr(current, name, data[name])
+    current.version += 1
+    current.save()
+    return current
+
+
 @transaction.atomic
 def user_create(*, form: UserForm, actor: User, site_url: str = "") -> User:
     """Create a user; an invited one (every administrator) is emailed an activation link built
@@ -60,11 +89,7 @@ def user_create(*, form: UserForm, actor: User, site_url: str = "") -> User:
 @transaction.atomic
 def user_update(*, user: User, form: UserForm, actor: User, based_on_version: int) -> User:
     """Save an edit unless someone else saved the record after ``based_on_version``."""
-    current = User.objects.select_for_update().get(pk=user.pk)
-    if current.version != based_on_version:
-        raise EditConflict(
-            current.version, AuditEntry.objects.changes_since(current, based_on_version)
-        )
+    current = lock_unless_stale(user, based_on_version)
     # Groups the editor cannot see are not on the form; keep them rather than drop them.
     hidden_groups = set(current.groups.exclude(pk__in=Group.objects.visible_to(actor)))
     user.version = current.version + 1

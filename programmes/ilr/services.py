@@ -19,7 +19,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from programmes.models import Enrolment
 from users.models import User
-from users.services import EditConflict
+from users.services import lock_unless_stale
 
 from . import codes
 from .data import learner_values, record_values, save_tree, tree_values, with_ilr_children
@@ -144,10 +144,7 @@ def changes_since(ilr: IlrLearner, version: int) -> list[AuditEntry]:
 
 
 def _lock_version(ilr: IlrLearner, based_on_version: int) -> IlrLearner:
-    current = IlrLearner.objects.select_for_update().get(pk=ilr.pk)
-    if current.version != based_on_version:
-        raise EditConflict(current.version, changes_since(current, based_on_version))
-    return current
+    return lock_unless_stale(ilr, based_on_version, changes_since=changes_since)
 
 
 def _bump(current: IlrLearner, ilr: IlrLearner) -> None:

@@ -5,13 +5,14 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
+from users.forms import DateInput
 
 from ..ilr import codes, rules
 from ..ilr.models import IlrLearner
 from ..models import Enrolment
 from .models import MAX_OTJ_HOURS_PER_ENTRY, Certification, EvidenceItem, LearnerComponent, OtjEntry
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 EVIDENCE_TYPES = MANDATE_TYPES  # PDF, JPEG and Word/OpenDocument files, checked by content
 
 

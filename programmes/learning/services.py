@@ -19,7 +19,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
-from users.services import EditConflict
+from users.services import lock_unless_stale
 
 from ..ilr import codes
 from ..ilr.models import IlrLearner, LearningDelivery
@@ -171,10 +171,7 @@ def otj_log(*, learner: User, enrolment: Enrolment, data: dict, actor: User) -> 
 @transaction.atomic
 def otj_update(*, entry: OtjEntry, data: dict, based_on_version: int, actor: User) -> OtjEntry:
     """Change an entry; a changed date or number of hours needs verifying again."""
-    current = OtjEntry.objects.select_for_update().get(pk=entry.pk)
-    if current.version != based_on_version:
-        changes = AuditEntry.objects.changes_since(current, based_on_version)
-        raise EditConflict(current.version, changes)
+    current = lock_unless_stale(entry, based_on_version)
     if current.is_verified and (current.hours != data["hours"] or current.date != data["date"]):
         current.verified_at = None
         current.verified_by = None
@@ -259,9 +256,7 @@ def ilr_fill_plan(*, enrolment: Enrolment, viewer: User) -> IlrFillPlan:
 @transaction.atomic
 def ilr_fill_otj(*, enrolment: Enrolment, based_on_version: int, actor: User) -> IlrFillPlan:
     plan = ilr_fill_plan(enrolment=enrolment, viewer=actor)
-    ilr = IlrLearner.objects.select_for_update().get(pk=plan.ilr.pk)
-    if ilr.version != based_on_version:
-        raise EditConflict(ilr.version, AuditEntry.objects.changes_since(ilr, based_on_version))
+    ilr = lock_unless_stale(plan.ilr, based_on_version)
     aim = plan.aim
     aim.p_hours = plan.planned
     aim.otj_act_hours = plan.actual

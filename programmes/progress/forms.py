@@ -5,12 +5,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
+from users.forms import DateInput
 from users.models import User
 
 from ..models import Enrolment
 from .models import MAX_WEEKS_REMAINING, Course, FunctionalSkillAssessment, LearnerCourse, Milestone
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 # The same document types as learner documents (PDF, Word, OpenDocument, JPEG).
 EVIDENCE_TYPES = MANDATE_TYPES
 EARLIEST = datetime.date(2000, 1, 1)

@@ -8,32 +8,14 @@ import hashlib
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import models, transaction
+from django.db import transaction
 
 from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
-from users.services import EditConflict
+from users.services import versioned_update
 
 from .models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone, evidence_upload_to
-
-
-def _update(model: type[models.Model], record, data: dict, based_on_version: int):
-    """Apply ``data`` to the locked current row of ``record`` and bump its version, unless it
-    changed since ``based_on_version``. An edit that changes nothing is not a new version."""
-    current = model.objects.select_for_update().get(pk=record.pk)
-    if current.version != based_on_version:
-        raise EditConflict(
-            current.version, AuditEntry.objects.changes_since(current, based_on_version)
-        )
-    changed = [name for name, value in data.items() if getattr(current, name) != value]
-    if not changed:
-        return current
-    for name in changed:
-        setattr(current, name, data[name])
-    current.version += 1
-    current.save()
-    return current
 
 
 @transaction.atomic
@@ -45,7 +27,7 @@ def milestone_create(*, learner: User, data: dict, actor: User) -> Milestone:
 def milestone_update(
     *, milestone: Milestone, data: dict, actor: User, based_on_version: int
 ) -> Milestone:
-    return _update(Milestone, milestone, data, based_on_version)
+    return versioned_update(milestone, data, based_on_version)
 
 
 @transaction.atomic
@@ -77,7 +59,7 @@ def course_start(*, learner: User, course: Course, started_on, actor: User) -> L
 def course_update(
     *, record: LearnerCourse, data: dict, actor: User, based_on_version: int
 ) -> LearnerCourse:
-    return _update(LearnerCourse, record, data, based_on_version)
+    return versioned_update(record, data, based_on_version)
 
 
 def _sha256(upload: UploadedFile) -> str:
@@ -146,7 +128,7 @@ def functional_skill_update(
         data,
         upload,
         checked,
-        lambda values: _update(FunctionalSkillAssessment, assessment, values, based_on_version),
+        lambda values: versioned_update(assessment, values, based_on_version),
     )
 
 
