@@ -6,4 +6,9 @@ class UsersConfig(AppConfig):
     verbose_name = "Users and groups"
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+
         from . import audit_registry  # noqa: F401  (registers the models with auditlog)
+        from .lockout import record_lock
+
+        user_locked_out.connect(record_lock, dispatch_uid="users_record_lock")
