@@ -138,6 +138,9 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     if not two_factor.is_enabled(request.user):
         messages.info(request, "Two-factor sign-in is already off.")
         return redirect("account:security")
+    if settings.PORTAL_REQUIRE_2FA_FOR_ADMINS and request.user.is_administrator:
+        messages.error(request, "Administrators must use two-factor sign-in here.")
+        return redirect("account:security")
     form = TwoFactorOffForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         two_factor.two_factor_disable(user=request.user, actor=request.user)
