@@ -148,8 +148,10 @@ AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
 # A failure during the lock would otherwise restart the cool-off: the page says when it ends.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
-# Behind a proxy, DJANGO_BEHIND_PROXY=true makes the left-most X-Forwarded-For address count.
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "users.lockout.client_address"
+# Behind a proxy (DJANGO_BEHIND_PROXY=true) the client's address is the one the proxy appended
+# to X-Forwarded-For; otherwise every user would share the proxy's address.
+CLIENT_ADDRESS_FROM_PROXY = False
 
 # Two-factor sign-in (django-otp): TOTP from an authenticator app plus one-time recovery codes.
 # True sends every administrator without an authenticator app to set one up before anything else.
@@ -238,7 +240,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     if env.bool("DJANGO_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+        CLIENT_ADDRESS_FROM_PROXY = True
 
 # The provider's own details, used on documents and in ILR files.
 PROVIDER_NAME = env("PROVIDER_NAME", default="Demo Training Provider")

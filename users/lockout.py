@@ -58,6 +58,18 @@ def _locks(attempts) -> list[Lock]:
     return sorted(locks, key=lambda lock: lock.until, reverse=True)
 
 
+def client_address(request: HttpRequest) -> str | None:
+    """The address failures are counted against (settings.AXES_CLIENT_IP_CALLABLE).
+
+    Behind the deployment's proxy, the right-most X-Forwarded-For entry is the one that proxy
+    added; entries to its left come from the client and could be made up to dodge a lock.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if settings.CLIENT_ADDRESS_FROM_PROXY and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR")
+
+
 def lock_for(user: User) -> Lock | None:
     """The longest current lock on ``user``'s sign-in, from any address, or None."""
     if not user.email:

@@ -192,3 +192,19 @@ def test_anonymous_is_sent_to_sign_in_from_unlock(client, learner):
 def test_supervisor_role_holds_the_unlock_permission(supervisor, tutor):
     assert supervisor.has_perm("users.unlock_account")
     assert not tutor.has_perm("users.unlock_account")
+
+
+def test_behind_a_proxy_the_address_the_proxy_added_counts(client, settings, tutor):
+    settings.CLIENT_ADDRESS_FROM_PROXY = True
+    for made_up in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4", "5.5.5.5"):
+        client.post(
+            "/login/",
+            {"username": tutor.email, "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR=f"{made_up}, {ELSEWHERE}",
+        )
+    right = {"username": tutor.email, "password": PASSWORD}
+    # The made-up entries did not spread the failures over five addresses...
+    assert client.post("/login/", right, HTTP_X_FORWARDED_FOR=ELSEWHERE).status_code == 429
+    # ...and another client through the same proxy is not locked out.
+    other = Client()
+    assert other.post("/login/", right, HTTP_X_FORWARDED_FOR="198.51.100.1").status_code == 302
