@@ -254,4 +254,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Axes logs every attempt at INFO; its warnings (failures, lockouts) are the useful part.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
