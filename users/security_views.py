@@ -93,6 +93,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         codes = two_factor.two_factor_enable(device=device, actor=request.user)
         # This session has just proved it holds the app: it counts as verified.
         two_factor.finish_sign_in(request, request.user, device)
+        two_factor.note_enabled(request, True)
         request.session[CODES_SESSION_KEY] = codes
         messages.success(request, "Two-factor sign-in is on.")
         return redirect("account:recovery_codes")
@@ -144,6 +145,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
     form = TwoFactorOffForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         two_factor.two_factor_disable(user=request.user, actor=request.user)
+        two_factor.note_enabled(request, False)
         messages.success(request, "Two-factor sign-in is off.")
         return redirect("account:security")
     return render(request, "users/two_factor_disable.html", {"form": form})

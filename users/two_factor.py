@@ -33,6 +33,9 @@ RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 PENDING_KEY = "two_factor_pending"
+# Whether the signed-in user had two-factor sign-in on when this session signed in, so that
+# ordinary requests need no query to know (see TwoFactorMiddleware).
+ENABLED_KEY = "two_factor_enabled"
 # Long enough to open the app and type a code; a pending password expires after this.
 PENDING_SECONDS = 5 * 60
 # The pages a pending or unverified user may reach: finishing or abandoning the sign-in.
@@ -162,6 +165,16 @@ def pending_user(request: HttpRequest) -> User | None:
     return user
 
 
+def note_sign_in(sender, request: HttpRequest, user: User, **kwargs) -> None:
+    """Remember in the new session whether two-factor sign-in applies (``user_logged_in``)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[ENABLED_KEY] = is_enabled(user)
+
+
+def note_enabled(request: HttpRequest, enabled: bool) -> None:
+    request.session[ENABLED_KEY] = enabled
+
+
 def finish_sign_in(request: HttpRequest, user: User, device) -> None:
     """Sign the session in (if only pending) and mark it verified by ``device``."""
     request.session.pop(PENDING_KEY, None)
@@ -178,7 +191,13 @@ def finish_sign_in(request: HttpRequest, user: User, device) -> None:
 
 class TwoFactorMiddleware:
     """Keep a signed-in but unverified session, or an administrator who must set up two-factor
-    sign-in, away from everything but finishing the sign-in (runs after OTPMiddleware)."""
+    sign-in, away from everything but finishing the sign-in (runs after OTPMiddleware).
+
+    Whether the user has two-factor sign-in on is read from the session, noted when it signed in
+    (and updated when this session turns it on or off), so ordinary requests cost no query. A
+    session already open elsewhere when two-factor sign-in is turned on keeps working until it
+    ends (8 hours at most); one open when it is turned off elsewhere is re-checked here.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -191,7 +210,13 @@ class TwoFactorMiddleware:
         if not user.is_authenticated or user.is_verified():
             return None
         name = request.resolver_match.view_name if request.resolver_match else None
-        if is_enabled(user):
+        enabled = request.session.get(ENABLED_KEY)
+        if enabled is None or enabled:
+            # Not noted (a session from before this feature), or noted as on but not verified:
+            # ask the database, which is rare enough to be cheap.
+            enabled = is_enabled(user)
+            note_enabled(request, enabled)
+        if enabled:
             if name in VERIFY_VIEWS:
                 return None
             query = urlencode({"next": request.get_full_path()})

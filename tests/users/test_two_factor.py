@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -172,9 +174,9 @@ def test_the_code_page_without_a_password_sends_back_to_sign_in(client, db):
 
 
 def test_a_signed_in_but_unverified_session_is_held_at_the_code_page(as_user, tutor):
-    # A session that was open when two-factor sign-in was turned on elsewhere.
-    client = as_user(tutor)
+    # A session signed in without the code step (force_login skips the form).
     device, _ = enable(tutor)
+    client = as_user(tutor)
 
     response = client.get("/users/")
 
@@ -182,6 +184,21 @@ def test_a_signed_in_but_unverified_session_is_held_at_the_code_page(as_user, tu
     assert response["Location"] == "/login/code/?next=%2Fusers%2F"
     assert client.post("/login/code/", {"code": code_for(device)}).status_code == 302
     assert client.get("/users/").status_code == 200
+
+
+def test_a_session_noted_as_two_factor_is_released_when_it_was_turned_off_elsewhere(as_user, tutor):
+    enable(tutor)
+    client = as_user(tutor)
+    assert client.get("/users/").status_code == 302
+    two_factor.two_factor_disable(user=tutor, actor=tutor)
+    assert client.get("/users/").status_code == 200
+
+
+def test_ordinary_requests_cost_no_query_for_two_factor(as_user, tutor):
+    client = as_user(tutor)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/users/").status_code == 200
+    assert not [q for q in ctx.captured_queries if "otp_" in q["sql"]]
 
 
 def test_users_without_two_factor_sign_in_with_the_password_alone(client, tutor):
