@@ -51,9 +51,9 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @login_not_required
+@require_http_methods(["GET", "POST"])
 @never_cache
 @sensitive_post_parameters("code")
-@require_http_methods(["GET", "POST"])
 def login_code(request: HttpRequest) -> HttpResponse:
     user = two_factor.pending_user(request)
     if user is None:
@@ -80,8 +80,8 @@ def account_security(request: HttpRequest) -> HttpResponse:
     return render(request, "users/account_security.html", context)
 
 
-@never_cache
 @require_http_methods(["GET", "POST"])
+@never_cache
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     require_portal_access(request)
     if two_factor.is_enabled(request.user):
@@ -105,8 +105,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "users/two_factor_setup.html", context)
 
 
-@never_cache
 @require_GET
+@never_cache
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once: the page takes them out of the session."""
     require_portal_access(request)
@@ -132,8 +132,8 @@ def recovery_codes_new(request: HttpRequest) -> HttpResponse:
     return redirect("account:recovery_codes")
 
 
-@sensitive_post_parameters("secret")
 @require_http_methods(["GET", "POST"])
+@sensitive_post_parameters("secret")
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
     require_portal_access(request)
     if not two_factor.is_enabled(request.user):
