@@ -5,6 +5,7 @@ DJANGO_DEBUG=false, which makes DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS manda
 every secure-transport setting. The README lists every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -45,6 +46,10 @@ INSTALLED_APPS = [
     "treebeard",
     "auditlog",
     "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aptem",
     "users",
     "audit",
@@ -62,12 +67,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user as verified once a one-time code from a device has been accepted.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After LoginRequiredMiddleware: a user with two-factor sign-in who has not yet given a code
+    # (or an administrator who must set it up) reaches only the pages that finish signing in.
+    "users.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After authentication, so every audit entry written during the request carries the actor.
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, as axes requires: turns a sign-in refused for a locked account into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aptem.urls"
@@ -96,7 +108,11 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
-AUTHENTICATION_BACKENDS = ["users.backends.PortalBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First, as axes requires: refuses a locked account before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "users.backends.PortalBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "users:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -118,6 +134,29 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 CSRF_COOKIE_HTTPONLY = True
+
+# Lockout (django-axes): this many wrong passwords for one account from one address lock that
+# account from that address for the cool-off time; a Supervisor can unlock it from the profile.
+# Keyed on account and address together, so a typo-prone colleague on the office network does
+# not lock everyone else out, and an attacker elsewhere cannot lock out a real user.
+AXES_FAILURE_LIMIT = env.int("PORTAL_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("PORTAL_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form's field, which LoginForm has already lower-cased (emails are case-blind).
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
+# A failure during the lock would otherwise restart the cool-off: the page says when it ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "users.lockout.client_address"
+# Behind a proxy (DJANGO_BEHIND_PROXY=true) the client's address is the one the proxy appended
+# to X-Forwarded-For; otherwise every user would share the proxy's address.
+CLIENT_ADDRESS_FROM_PROXY = False
+
+# Two-factor sign-in (django-otp): TOTP from an authenticator app plus one-time recovery codes.
+# True sends every administrator without an authenticator app to set one up before anything else.
+PORTAL_REQUIRE_2FA_FOR_ADMINS = env.bool("PORTAL_REQUIRE_2FA_FOR_ADMINS", default=False)
+OTP_TOTP_ISSUER = env("PORTAL_2FA_ISSUER", default="Learner portal")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -201,6 +240,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     if env.bool("DJANGO_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        CLIENT_ADDRESS_FROM_PROXY = True
 
 # The provider's own details, used on documents and in ILR files.
 PROVIDER_NAME = env("PROVIDER_NAME", default="Demo Training Provider")
@@ -214,4 +254,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
+    # Axes logs every attempt at INFO; its warnings (failures, lockouts) are the useful part.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

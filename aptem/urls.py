@@ -3,21 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from users.forms import LoginForm
+from users import security_views
 
 from . import views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="users:list"), name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", security_views.login, name="login"),
+    path("login/code/", security_views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("health/", views.health, name="health"),
+    path("account/", include("users.account_urls")),
     path("users/", include("users.urls")),
     path("users/", include("crm.urls")),
     path("users/", include("activity.urls")),

@@ -12,6 +12,7 @@ from aptem.validators import (
     validate_person_name,
 )
 
+from . import two_factor
 from .models import Group, Organisation, User
 
 
@@ -489,3 +490,68 @@ class ExtendForm(forms.Form):
         if self.user.subscription_start and end <= self.user.subscription_start:
             raise forms.ValidationError("The end date must be after the start date.")
         return end
+
+
+class OneTimeCodeForm(forms.Form):
+    """A code from the authenticator app (or, at sign-in, a recovery code), checked on clean.
+
+    ``device`` is the app being set up; without it any of the user's devices may accept it.
+    """
+
+    code = forms.CharField(
+        label="Code",
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, user: User, device=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.setup_device = device
+        self.device = None
+        if device is not None:
+            self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+        else:
+            self.fields[
+                "code"
+            ].help_text = (
+                "The 6-digit code from your authenticator app, or one of your recovery codes."
+            )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if self.setup_device is not None:
+            if self.setup_device.verify_token(code):
+                self.device = self.setup_device
+        else:
+            self.device = two_factor.verify(self.user, code)
+        if self.device is None:
+            raise forms.ValidationError(
+                "That code was not accepted. Type the newest code your app shows (check your "
+                "phone's clock is right), or an unused recovery code. After several wrong codes "
+                "you must wait a little before trying again."
+            )
+        return code
+
+
+class TwoFactorOffForm(forms.Form):
+    secret = forms.CharField(
+        label="Your password, or a code from your authenticator app",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_secret(self) -> str:
+        secret = self.cleaned_data["secret"]
+        if not (self.user.check_password(secret) or two_factor.verify(self.user, secret)):
+            raise forms.ValidationError(
+                "That is neither your password nor a current code, so two-factor sign-in is "
+                "still on."
+            )
+        return secret

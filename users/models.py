@@ -299,6 +299,7 @@ class User(AbstractBaseUser, PermissionsMixin):
             ("export_data", "Can export data"),
             ("bulk_upload", "Can upload users and organisations in bulk"),
             ("view_sensitive_data", "Can see NI number, ULN, date of birth and equality data"),
+            ("unlock_account", "Can see and clear a sign-in locked by failed attempts"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import security_views, views
 
 app_name = "users"
 
@@ -15,5 +15,6 @@ urlpatterns = [
     path("<int:pk>/extend/", views.user_extend, name="extend"),
     path("<int:pk>/archive/", views.user_archive, name="archive"),
     path("<int:pk>/invite/", views.invitation_send, name="invite"),
+    path("<int:pk>/unlock/", security_views.user_unlock, name="unlock"),
     path("activate/<str:token>/", views.invitation_accept, name="activate"),
 ]

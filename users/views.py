@@ -19,6 +19,7 @@ from . import invitations, services
 from .access import get_user_for, may_cancel, may_edit, require_portal_access
 from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
 from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm
+from .lockout import lock_for
 from .models import User
 from .profile import visible_sections
 
@@ -176,6 +177,8 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_cancel": may_cancel(request.user, user),
         "invitable": user.subscription_status in invitations.INVITABLE_STATUSES,
         "sections": visible_sections(request, user),
+        # Only those who may unlock are told about (or pay the query for) a locked sign-in.
+        "lock": lock_for(user) if request.user.has_perm("users.unlock_account") else None,
     }
     return render(request, "users/user_detail.html", context)
 

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpRequest
 from django.utils import timezone
 
 from activity.models import ActivityEvent
@@ -49,7 +50,7 @@ def test_events_are_not_audited(learner):
 
 
 def test_a_real_sign_in_records_a_sign_in_event(client, learner):
-    assert client.login(email=learner.email, password=PASSWORD)
+    assert client.login(request=HttpRequest(), email=learner.email, password=PASSWORD)
     event = ActivityEvent.objects.get()
     assert (event.user, event.kind) == (learner, Kind.SIGN_IN)
 

@@ -2,6 +2,7 @@ import datetime
 import re
 
 import pytest
+from django.http import HttpRequest
 
 from audit.models import AuditEntry
 from tests.factories import UserFactory
@@ -216,7 +217,9 @@ def test_good_activation_makes_a_full_user_who_can_sign_in(client, link, prospec
     prospect.refresh_from_db()
     assert prospect.subscription_status == User.Status.FULL_USER
     assert prospect.invitation_accepted_at is not None
-    assert client.login(username="priya.patel@example.com", password=NEW_PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username="priya.patel@example.com", password=NEW_PASSWORD
+    )
     entry = last_entry(prospect)
     assert entry.additional_data["reason"] == "Invitation accepted"
     assert entry.changes_dict["subscription_status"] == ["INVITED", "FULL_USER"]
@@ -231,7 +234,9 @@ def test_reusing_the_link_says_it_was_already_used(client, link, prospect):
     assert "This invitation has already been used" in response.content.decode()
     response = client.post(link, {"new_password1": "Another-Pass-77!", "new_password2": "x"})
     assert response.status_code == 410
-    assert client.login(username="priya.patel@example.com", password=NEW_PASSWORD)
+    assert client.login(
+        request=HttpRequest(), username="priya.patel@example.com", password=NEW_PASSWORD
+    )
 
 
 def test_link_expires_after_seven_days(

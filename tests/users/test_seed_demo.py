@@ -3,6 +3,7 @@ import io
 
 from django.core.management import call_command
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 
 from programmes.ilr import rules
@@ -61,7 +62,9 @@ def test_the_same_seed_gives_the_same_learners(db):
 
 def test_demo_logins_work_with_their_roles_and_scope(db, client):
     call_command("seed_demo", learners=40, seed=3)
-    assert client.login(username="tutor@example.org", password="Demo-portal-2026!")
+    assert client.login(
+        request=HttpRequest(), username="tutor@example.org", password="Demo-portal-2026!"
+    )
     tutor = User.objects.get(email="tutor@example.org")
     assert tutor.has_perm("users.create_users")
     assert not tutor.has_perm("users.view_all_groups")
