@@ -3,7 +3,7 @@ from django import forms
 from users.forms import DateInput
 from users.models import User
 
-from .models import Enrolment, Programme
+from .models import STOP_DATE, Enrolment, Programme
 
 
 class VersionedForm(forms.ModelForm):
@@ -165,7 +165,9 @@ class StopForm(forms.Form):
         widget=forms.RadioSelect,
         label="What do you want to do?",
     )
-    end_date = forms.DateField(label="End date", widget=DateInput(), required=True)
+    end_date = forms.DateField(
+        label="End date", widget=DateInput(), required=True, validators=[STOP_DATE]
+    )
     withdraw_reason = forms.ChoiceField(
         label="Withdrawal reason",
         choices=[("", "Choose a reason"), *Enrolment.WithdrawReason.choices],
