@@ -152,17 +152,17 @@ class DateRange:
             value = value.date()
         if value < self.earliest:
             raise ValidationError(
-                f"Enter a {self.what} on or after {self.earliest:%d/%m/%Y}.", code="date_too_early"
+                f"Enter {self._a()} on or after {self.earliest:%d/%m/%Y}.", code="date_too_early"
             )
         if value > self.latest:
             raise ValidationError(
-                f"Enter a {self.what} on or before {self.latest:%d/%m/%Y}.", code="date_too_late"
+                f"Enter {self._a()} on or before {self.latest:%d/%m/%Y}.", code="date_too_late"
             )
         today = timezone.localdate()
         if self.years_ago is not None and value > _years_before(today, self.years_ago):
             bound = _years_before(today, self.years_ago)
             raise ValidationError(
-                f"Enter a {self.what} on or before {bound:%d/%m/%Y}{self._why()}.",
+                f"Enter {self._a()} on or before {bound:%d/%m/%Y}{self._why()}.",
                 code="date_too_recent",
             )
         if self.days_ahead is not None and value > today + datetime.timedelta(self.days_ahead):
@@ -174,6 +174,9 @@ class DateRange:
                     f"{self._why()}."
                 )
             raise ValidationError(text, code="date_in_future")
+
+    def _a(self) -> str:
+        return f"{'an' if self.what[:1] in 'aeiou' else 'a'} {self.what}"
 
     def _why(self) -> str:
         return f": {self.why}" if self.why else ""

@@ -103,6 +103,12 @@ class EnrolmentForm(VersionedForm):
         start, end = data.get("start_date"), data.get("planned_end_date")
         if start and end and end <= start:
             self.add_error("planned_end_date", "The planned end date must be after the start date.")
+        elif start and end and (end - start).days >= 3652:
+            self.add_error(
+                "planned_end_date",
+                "The planned end date must be less than 10 years after the start date "
+                "(DfE rule LearnPlanEndDate_03).",
+            )
         programme = data.get("programme")
         if programme is not None and self.instance.pk is None:
             current = self.learner.enrolments.filter(
