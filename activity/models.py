@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from aptem.validators import sensible_date
+
 
 class ActivityEvent(models.Model):
     """One sign-in or page visit. High-volume telemetry: kept compact and not audited."""
@@ -67,7 +69,7 @@ class Task(models.Model):
         db_index=True,
     )
     title = models.CharField(max_length=TASK_TITLE_MAX_LENGTH)
-    due_date = models.DateField("due date", null=True, blank=True)
+    due_date = models.DateField("due date", null=True, blank=True, validators=[sensible_date])
     status = models.CharField(max_length=4, choices=Status.choices, default=Status.OPEN)
     in_action_plan = models.BooleanField("in the action plan", default=False)
     completed_at = models.DateTimeField(null=True, blank=True)

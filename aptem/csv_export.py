@@ -1,6 +1,7 @@
 """Streamed CSV downloads, shared by every export in the portal."""
 
 import csv
+import datetime
 from collections.abc import Iterable
 
 from django.http import StreamingHttpResponse
@@ -17,6 +18,13 @@ class _Echo:
 def _safe_row(row: Iterable) -> list:
     # Spreadsheet programs run cells that start with these characters as formulas.
     return [f"'{v}" if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+
+
+def csv_date(value: datetime.date | None) -> str:
+    """dd/mm/yyyy with a four-digit year whatever the date (strftime writes year 1 as "1")."""
+    if value is None:
+        return ""
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def csv_response(rows: Iterable[Iterable], *, filename_prefix: str) -> StreamingHttpResponse:

@@ -5,10 +5,13 @@ Each public ``normalise_*`` function turns what a person typed into the stored f
 check implements is named in its message, so an administrator can look it up.
 """
 
+import datetime
 import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 
 # NINumber_01 as the ESFA engine applies it, plus HMRC's prefixes that are never issued.
 _NI_PATTERN = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z][0-9]{6}[A-D]?$")
@@ -100,6 +103,110 @@ def validate_person_name(value: str) -> None:
         raise ValidationError(
             "Names can contain letters, spaces, hyphens and apostrophes only.", code="name_chars"
         )
+
+
+# Every date the portal stores lies in this range: the rule engine, the exporters and date
+# arithmetic (a year added to 31/12/9999 overflows) can then process any stored value.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@deconstructible
+class DateRange:
+    """Refuses a date outside 1900-2100, or outside tighter bounds for one kind of date.
+
+    ``days_ahead`` caps the date at today plus that many days (0: not in the future);
+    ``years_ago`` caps it at that many years before today (a minimum age for a date of birth).
+    The bounds relative to today are worked out on every call, so they move with the calendar
+    and a migration records only the numbers. ``why`` ends the message that names the bound.
+    """
+
+    def __init__(
+        self,
+        what: str = "date",
+        *,
+        earliest: datetime.date = EARLIEST_DATE,
+        latest: datetime.date = LATEST_DATE,
+        days_ahead: int | None = None,
+        years_ago: int | None = None,
+        why: str = "",
+    ):
+        self.what = what
+        self.earliest = earliest
+        self.latest = latest
+        self.days_ahead = days_ahead
+        self.years_ago = years_ago
+        self.why = why
+
+    def __call__(self, value) -> None:
+        if not isinstance(value, datetime.date):
+            return
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        if value < self.earliest:
+            raise ValidationError(
+                f"Enter {self._a()} on or after {self.earliest:%d/%m/%Y}.", code="date_too_early"
+            )
+        if value > self.latest:
+            raise ValidationError(
+                f"Enter {self._a()} on or before {self.latest:%d/%m/%Y}.", code="date_too_late"
+            )
+        today = timezone.localdate()
+        if self.years_ago is not None and value > _years_before(today, self.years_ago):
+            bound = _years_before(today, self.years_ago)
+            raise ValidationError(
+                f"Enter {self._a()} on or before {bound:%d/%m/%Y}{self._why()}.",
+                code="date_too_recent",
+            )
+        if self.days_ahead is not None and value > today + datetime.timedelta(self.days_ahead):
+            if self.days_ahead == 0:
+                text = f"The {self.what} cannot be in the future{self._why()}."
+            else:
+                text = (
+                    f"The {self.what} cannot be more than {self.days_ahead} days in the future"
+                    f"{self._why()}."
+                )
+            raise ValidationError(text, code="date_in_future")
+
+    def _a(self) -> str:
+        return f"{'an' if self.what[:1] in 'aeiou' else 'a'} {self.what}"
+
+    def _why(self) -> str:
+        return f": {self.why}" if self.why else ""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, DateRange) and self.__dict__ == other.__dict__
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.__dict__.items())))
+
+
+def date_range(what: str = "date", **bounds) -> DateRange:
+    """A range validator for one kind of date: see ``DateRange`` for the bounds it takes."""
+    return DateRange(what, **bounds)
+
+
+# The default for any date a person enters: nothing before 1900 or beyond 2100.
+sensible_date = DateRange()
+# A date that has happened: a completion, an achievement, an activity logged.
+past_date = DateRange(days_ahead=0)
+# DateOfBirth_04 asks for under 115 at the start of the teaching year and DateOfBirth_27 for a
+# birth before it; nobody this portal serves is under 10 (apprentices start at 16).
+validate_date_of_birth = DateRange(
+    "date of birth", years_ago=10, why="a learner is at least 10 years old"
+)
+
+
+def is_sensible_date(value) -> bool:
+    """True for a date within 1900-2100: the range every stored date keeps to."""
+    return isinstance(value, datetime.date) and EARLIEST_DATE <= value <= LATEST_DATE
 
 
 def fold_for_search(value: str) -> str:

@@ -3,7 +3,7 @@ from django import forms
 from users.forms import DateInput
 from users.models import User
 
-from .models import Enrolment, Programme
+from .models import STOP_DATE, Enrolment, Programme
 
 
 class VersionedForm(forms.ModelForm):
@@ -103,6 +103,12 @@ class EnrolmentForm(VersionedForm):
         start, end = data.get("start_date"), data.get("planned_end_date")
         if start and end and end <= start:
             self.add_error("planned_end_date", "The planned end date must be after the start date.")
+        elif start and end and (end - start).days >= 3652:
+            self.add_error(
+                "planned_end_date",
+                "The planned end date must be less than 10 years after the start date "
+                "(DfE rule LearnPlanEndDate_03).",
+            )
         programme = data.get("programme")
         if programme is not None and self.instance.pk is None:
             current = self.learner.enrolments.filter(
@@ -165,7 +171,9 @@ class StopForm(forms.Form):
         widget=forms.RadioSelect,
         label="What do you want to do?",
     )
-    end_date = forms.DateField(label="End date", widget=DateInput(), required=True)
+    end_date = forms.DateField(
+        label="End date", widget=DateInput(), required=True, validators=[STOP_DATE]
+    )
     withdraw_reason = forms.ChoiceField(
         label="Withdrawal reason",
         choices=[("", "Choose a reason"), *Enrolment.WithdrawReason.choices],

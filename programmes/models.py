@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from aptem.validators import date_range, sensible_date
+
 # Statutory annual leave (5.6 weeks a year) is not counted towards off-the-job training.
 STATUTORY_LEAVE_WEEKS_PER_YEAR = Decimal("5.6")
 OTJ_SHARE = Decimal("0.2")
@@ -103,6 +105,12 @@ class Programme(models.Model):
         return {"version": self.version}
 
 
+# The stop date becomes the ILR's LearnActEndDate, which cannot be in the future.
+STOP_DATE = date_range(
+    "end date", days_ahead=0, why="it is when learning ended (DfE rule LearnActEndDate_04)"
+)
+
+
 class Enrolment(models.Model):
     class Status(models.TextChoices):
         ONBOARDING = "ONBOARDING", "Onboarding"
@@ -193,12 +201,15 @@ class Enrolment(models.Model):
     # Stopping needs a date and an ILR withdrawal reason, so it goes through the stop page.
     STOP_STATUSES = frozenset({Status.STOPPED, Status.WITHDRAWN})
 
-    start_date = models.DateField(null=True, blank=True)
-    planned_end_date = models.DateField(null=True, blank=True)
-    employer_start_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(null=True, blank=True, validators=[sensible_date])
+    planned_end_date = models.DateField(null=True, blank=True, validators=[sensible_date])
+    employer_start_date = models.DateField(null=True, blank=True, validators=[sensible_date])
     weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     end_date = models.DateField(
-        null=True, blank=True, help_text="When the learner stopped or left this programme."
+        null=True,
+        blank=True,
+        help_text="When the learner stopped or left this programme.",
+        validators=[STOP_DATE],
     )
     withdraw_reason = models.CharField(
         "withdrawal reason", max_length=2, choices=WithdrawReason.choices, blank=True

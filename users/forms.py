@@ -6,9 +6,12 @@ from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
 from aptem.validators import (
+    EARLIEST_DATE,
+    LATEST_DATE,
     TEMPORARY_ULN,
     normalise_ni_number,
     normalise_postcode,
+    sensible_date,
     validate_person_name,
 )
 
@@ -36,8 +39,10 @@ class LoginForm(AuthenticationForm):
 class DateInput(forms.DateInput):
     input_type = "date"
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def __init__(self, attrs: dict | None = None, **kwargs):
+        # The browser's picker then offers only dates the server accepts (aptem.validators).
+        attrs = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat(), **(attrs or {})}
+        super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):
@@ -467,7 +472,9 @@ class ArchiveForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    subscription_end = forms.DateField(label="New end date", widget=DateInput())
+    subscription_end = forms.DateField(
+        label="New end date", widget=DateInput(), validators=[sensible_date]
+    )
     reason = forms.CharField(
         label="Reason",
         max_length=500,

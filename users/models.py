@@ -15,6 +15,8 @@ from aptem.validators import (
     fold_for_search,
     normalise_ni_number,
     normalise_postcode,
+    sensible_date,
+    validate_date_of_birth,
     validate_ni_number,
     validate_phone,
     validate_postcode,
@@ -187,7 +189,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Accent-free, lower-case copy of every name, kept in step by save(); name search matches it
     # with one trigram-indexed LIKE per word (see users/migrations/0003_search_indexes.py).
     search_name = models.CharField(max_length=210, editable=False, default="")
-    date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    date_of_birth = models.DateField(
+        "date of birth", null=True, blank=True, validators=[validate_date_of_birth]
+    )
     sex = models.CharField(max_length=1, choices=Sex.choices, blank=True)
     personal_email = models.EmailField("personal email", blank=True)
     mobile = models.CharField(max_length=30, blank=True, validators=[validate_phone])
@@ -258,8 +262,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         "status", max_length=10, choices=Status.choices, default=Status.PROSPECT
     )
     status_before_cancel = models.CharField(max_length=10, choices=Status.choices, blank=True)
-    subscription_start = models.DateField("subscription start", null=True, blank=True)
-    subscription_end = models.DateField("subscription end", null=True, blank=True)
+    subscription_start = models.DateField(
+        "subscription start", null=True, blank=True, validators=[sensible_date]
+    )
+    subscription_end = models.DateField(
+        "subscription end", null=True, blank=True, validators=[sensible_date]
+    )
     invitation_sent_at = models.DateTimeField(null=True, blank=True)
     invitation_accepted_at = models.DateTimeField(null=True, blank=True)
 

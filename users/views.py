@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aptem.csv_export import csv_response
+from aptem.csv_export import csv_date, csv_response
 from aptem.pagination import paginate
 from audit.models import AuditEntry
 from programmes.models import Enrolment
@@ -143,7 +143,7 @@ def _export_rows(queryset) -> Iterator[list[str]]:
             user.case_owner.full_name if user.case_owner else "",
             user.reference_number,
             user.ni_number,
-            user.subscription_end.strftime("%d/%m/%Y") if user.subscription_end else "",
+            csv_date(user.subscription_end),
             timezone.localtime(user.created_at).strftime("%d/%m/%Y %H:%M"),
         ]
 

@@ -297,7 +297,11 @@ def ilrs_in_scope(viewer: User, year: str) -> models.QuerySet[IlrLearner]:
 
 
 def _problems(learner_pk: int, values: dict, file_date: datetime.date) -> list[dict]:
-    findings = rules.check_learner(values, file_date=file_date)
+    try:
+        findings = rules.check_learner(values, file_date=file_date)
+    except Exception as error:  # one learner's record must never stop the others' export
+        logger.exception("ILR record of learner %s could not be checked", learner_pk)
+        findings = [rules.unchecked(error)]
     name = f"{values.get('GivenNames', '')} {values.get('FamilyName', '')}".strip()
     return [
         {

@@ -20,6 +20,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from aptem.validators import past_date, sensible_date, validate_date_of_birth
+
 from . import codes
 
 UKPRN_VALIDATORS = [
@@ -136,7 +138,9 @@ class IlrLearner(models.Model):
     uln = models.CharField("ULN", max_length=10, help_text="Unique Learner Number, 10 digits.")
     family_name = models.CharField("FamilyName", max_length=100, blank=True)
     given_names = models.CharField("GivenNames", max_length=100, blank=True)
-    date_of_birth = models.DateField("DateOfBirth", null=True, blank=True)
+    date_of_birth = models.DateField(
+        "DateOfBirth", null=True, blank=True, validators=[validate_date_of_birth]
+    )
     ethnicity = models.PositiveSmallIntegerField("Ethnicity", choices=codes.Ethnicity.choices)
     sex = models.CharField("Sex", max_length=1, choices=codes.Sex.choices)
     lldd_health_prob = models.PositiveSmallIntegerField(
@@ -181,12 +185,15 @@ class IlrLearner(models.Model):
         "DfE privacy notice declared on",
         null=True,
         blank=True,
+        validators=[past_date],
         help_text="The date the learner confirmed they had read the DfE privacy notice.",
     )
     id_document = models.CharField(
         "ID document seen", max_length=20, choices=IdDocument.choices, blank=True
     )
-    id_verified_on = models.DateField("ID verified on", null=True, blank=True)
+    id_verified_on = models.DateField(
+        "ID verified on", null=True, blank=True, validators=[past_date]
+    )
     id_verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -280,7 +287,7 @@ class IlrLearner(models.Model):
 class PriorAttain(IlrChild):
     ilr = models.ForeignKey(IlrLearner, on_delete=models.CASCADE, related_name="prior_attainments")
     prior_level = models.PositiveSmallIntegerField("PriorLevel", choices=codes.PriorLevel.choices)
-    date_level_app = models.DateField("DateLevelApp")
+    date_level_app = models.DateField("DateLevelApp", validators=[sensible_date])
 
     ILR_ELEMENTS = (("PriorLevel", "prior_level"), ("DateLevelApp", "date_level_app"))
 
@@ -342,7 +349,7 @@ class LearnerEmploymentStatus(IlrChild):
         IlrLearner, on_delete=models.CASCADE, related_name="employment_statuses"
     )
     emp_stat = models.PositiveSmallIntegerField("EmpStat", choices=codes.EmpStat.choices)
-    date_emp_stat_app = models.DateField("DateEmpStatApp")
+    date_emp_stat_app = models.DateField("DateEmpStatApp", validators=[sensible_date])
     emp_id = models.PositiveIntegerField(
         "EmpId", null=True, blank=True, validators=_range(1, 999999999)
     )
@@ -427,9 +434,11 @@ class LearningDelivery(IlrChild):
     learn_aim_ref = models.CharField("LearnAimRef", max_length=8)
     aim_type = models.PositiveSmallIntegerField("AimType", choices=codes.AimType.choices)
     aim_seq_number = models.PositiveSmallIntegerField("AimSeqNumber", validators=_range(1, 98))
-    learn_start_date = models.DateField("LearnStartDate")
-    orig_learn_start_date = models.DateField("OrigLearnStartDate", null=True, blank=True)
-    learn_plan_end_date = models.DateField("LearnPlanEndDate")
+    learn_start_date = models.DateField("LearnStartDate", validators=[sensible_date])
+    orig_learn_start_date = models.DateField(
+        "OrigLearnStartDate", null=True, blank=True, validators=[sensible_date]
+    )
+    learn_plan_end_date = models.DateField("LearnPlanEndDate", validators=[sensible_date])
     fund_model = models.PositiveSmallIntegerField("FundModel", choices=codes.FundModel.choices)
     p_hours = models.PositiveIntegerField(
         "PHours", null=True, blank=True, validators=_range(0, 9999)
@@ -462,14 +471,16 @@ class LearningDelivery(IlrChild):
     comp_status = models.PositiveSmallIntegerField(
         "CompStatus", choices=codes.CompStatus.choices, default=codes.CompStatus.CONTINUING
     )
-    learn_act_end_date = models.DateField("LearnActEndDate", null=True, blank=True)
+    learn_act_end_date = models.DateField(
+        "LearnActEndDate", null=True, blank=True, validators=[sensible_date]
+    )
     withdraw_reason = models.PositiveSmallIntegerField(
         "WithdrawReason", null=True, blank=True, choices=codes.WithdrawReason.choices
     )
     outcome = models.PositiveSmallIntegerField(
         "Outcome", null=True, blank=True, choices=codes.Outcome.choices
     )
-    ach_date = models.DateField("AchDate", null=True, blank=True)
+    ach_date = models.DateField("AchDate", null=True, blank=True, validators=[sensible_date])
     out_grade = models.CharField("OutGrade", max_length=6, blank=True)
     sw_sup_aim_id = models.CharField("SWSupAimId", max_length=36, blank=True)
     tl_out = models.PositiveSmallIntegerField(
@@ -542,8 +553,12 @@ class LearningDeliveryFAM(DeliveryChild):
     )
     # A string in the schema: codes such as 034 and 105 keep their leading zeros.
     learn_del_fam_code = models.CharField("LearnDelFAMCode", max_length=5)
-    learn_del_fam_date_from = models.DateField("LearnDelFAMDateFrom", null=True, blank=True)
-    learn_del_fam_date_to = models.DateField("LearnDelFAMDateTo", null=True, blank=True)
+    learn_del_fam_date_from = models.DateField(
+        "LearnDelFAMDateFrom", null=True, blank=True, validators=[sensible_date]
+    )
+    learn_del_fam_date_to = models.DateField(
+        "LearnDelFAMDateTo", null=True, blank=True, validators=[sensible_date]
+    )
 
     ILR_ELEMENTS = (
         ("LearnDelFAMType", "learn_del_fam_type"),
@@ -562,8 +577,10 @@ class LearningDeliveryWorkPlacement(DeliveryChild):
     delivery = models.ForeignKey(
         LearningDelivery, on_delete=models.CASCADE, related_name="work_placements"
     )
-    work_place_start_date = models.DateField("WorkPlaceStartDate")
-    work_place_end_date = models.DateField("WorkPlaceEndDate", null=True, blank=True)
+    work_place_start_date = models.DateField("WorkPlaceStartDate", validators=[sensible_date])
+    work_place_end_date = models.DateField(
+        "WorkPlaceEndDate", null=True, blank=True, validators=[sensible_date]
+    )
     work_place_hours = models.PositiveIntegerField("WorkPlaceHours", validators=_range(1, 9999))
     work_place_mode = models.PositiveSmallIntegerField(
         "WorkPlaceMode", choices=codes.WorkPlaceMode.choices
@@ -590,7 +607,7 @@ class AppFinRecord(DeliveryChild):
     )
     afin_type = models.CharField("AFinType", max_length=3, choices=codes.AFinType.choices)
     afin_code = models.PositiveSmallIntegerField("AFinCode", validators=_range(1, 99))
-    afin_date = models.DateField("AFinDate")
+    afin_date = models.DateField("AFinDate", validators=[sensible_date])
     afin_amount = models.PositiveIntegerField(
         "AFinAmount", validators=_range(0, 999999), help_text="Whole pounds, excluding VAT."
     )
@@ -714,9 +731,11 @@ class DestinationProgression(IlrChild):
     ilr = models.ForeignKey(IlrLearner, on_delete=models.CASCADE, related_name="destinations")
     out_type = models.CharField("outcome type", max_length=3, choices=OutType.choices)
     out_code = models.PositiveSmallIntegerField("outcome code", validators=_range(1, 999))
-    out_start_date = models.DateField("outcome start date")
-    out_end_date = models.DateField("outcome end date", null=True, blank=True)
-    out_coll_date = models.DateField("outcome collected on")
+    out_start_date = models.DateField("outcome start date", validators=[sensible_date])
+    out_end_date = models.DateField(
+        "outcome end date", null=True, blank=True, validators=[sensible_date]
+    )
+    out_coll_date = models.DateField("outcome collected on", validators=[sensible_date])
 
     class Meta:
         ordering = ["-out_start_date", "pk"]

@@ -29,6 +29,7 @@ Not checked here, on purpose:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 
 from aptem.validators import (
+    EARLIEST_DATE,
+    LATEST_DATE,
     TEMPORARY_ULN,
     is_ilr_restricted_string,
     is_postcode_format,
@@ -44,6 +47,8 @@ from aptem.validators import (
     validate_ni_number,
     validate_uln,
 )
+
+logger = logging.getLogger(__name__)
 
 ERROR = "error"
 WARNING = "warning"
@@ -165,8 +170,82 @@ def _is_bootcamp(delivery: Mapping) -> bool:
 # --- Learner ------------------------------------------------------------------------------
 
 
+UNCHECKED = "unchecked"
+
+
 def check_learner(learner: Mapping, *, file_date: date | None = None) -> list[Finding]:
-    """Every rule in this module for one learner and their aims."""
+    """Every rule in this module for one learner and their aims.
+
+    Never raises on stored data: a date the rules cannot reason from (outside 1900-2100, or not
+    a date) is reported on its own, and any other failure becomes one error finding naming the
+    reason, so a page or a batch export shows the learner as failing instead of breaking.
+    """
+    unusable = check_date_values(learner)
+    if unusable:
+        # The other rules add years to these dates and compare them: their results would be
+        # noise, or an overflow. The dates come first.
+        return unusable
+    try:
+        return _check_learner(learner, file_date=file_date)
+    except Exception as error:  # any learner's stored data, however odd, must be reportable
+        logger.exception(
+            "ILR record %s could not be checked", _text(learner.get("LearnRefNumber")) or "?"
+        )
+        return [unchecked(error)]
+
+
+def unchecked(error: Exception) -> Finding:
+    """The error finding for a record whose checking failed with ``error``."""
+    return Finding(
+        UNCHECKED,
+        "LearnRefNumber",
+        ERROR,
+        f"This record could not be checked: {type(error).__name__}: {error}. "
+        "Correct the record, or ask support to look at the server log.",
+    )
+
+
+def _date_findings(values: Mapping, aim: int | None) -> list[Finding]:
+    findings = []
+    for element, value in values.items():
+        if isinstance(value, Mapping):
+            findings += _date_findings(value, aim)
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, Mapping):
+                    findings += _date_findings(item, aim)
+        elif "Date" in element and not _blank(value):
+            problem = _date_problem(value)
+            if problem:
+                findings.append(_error("schema", element, f"{element} {problem}", aim))
+    return findings
+
+
+def _date_problem(value) -> str:
+    if not isinstance(value, date):
+        try:
+            value = date.fromisoformat(str(value).strip())
+        except ValueError:
+            return f"({_text(value)[:30]}) is not a date in the form yyyy-mm-dd"
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        return (
+            f"({value.isoformat()}) is outside the range the portal accepts, "
+            f"{EARLIEST_DATE:%d/%m/%Y} to {LATEST_DATE:%d/%m/%Y}: correct it"
+        )
+    return ""
+
+
+def check_date_values(learner: Mapping) -> list[Finding]:
+    """Every date element of the learner and their aims that no rule can reason from."""
+    own = {k: v for k, v in learner.items() if k != "LearningDelivery"}
+    findings = _date_findings(own, None)
+    for position, delivery in enumerate(learner.get("LearningDelivery") or (), start=1):
+        if isinstance(delivery, Mapping):
+            findings += _date_findings(delivery, position)
+    return findings
+
+
+def _check_learner(learner: Mapping, *, file_date: date | None = None) -> list[Finding]:
     deliveries = list(learner.get("LearningDelivery") or ())
     findings = [
         *check_learn_ref_number(learner.get("LearnRefNumber")),

@@ -4,6 +4,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from aptem.validators import sensible_date
 from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
 from users.forms import DateInput
 
@@ -245,7 +246,7 @@ def _score(label: str) -> forms.IntegerField:
 class AssessmentsForm(forms.Form):
     """Initial assessment results in English, maths and digital skills."""
 
-    assessed_on = forms.DateField(label="Assessed on", widget=DATE)
+    assessed_on = forms.DateField(label="Assessed on", widget=DATE, validators=[sensible_date])
     english_level = forms.ChoiceField(label="English level", choices=LEVELS)
     english_score = _score("English")
     maths_level = forms.ChoiceField(label="Maths level", choices=LEVELS)

@@ -14,6 +14,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 
+from aptem.validators import past_date, sensible_date
+
 MAX_OTJ_HOURS_PER_ENTRY = Decimal("24")
 
 
@@ -92,7 +94,7 @@ class LearnerComponent(LearnerOwned):
     title = models.CharField(max_length=300)
     order = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, validators=[past_date])
 
     class Meta:
         ordering = ["order", "kind", "code", "pk"]
@@ -121,8 +123,8 @@ class Certification(LearnerOwned):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.QUALIFICATION)
     title = models.CharField(max_length=200)
     awarding_body = models.CharField(max_length=200, blank=True)
-    expected_on = models.DateField("expected by", null=True, blank=True)
-    achieved_on = models.DateField(null=True, blank=True)
+    expected_on = models.DateField("expected by", null=True, blank=True, validators=[sensible_date])
+    achieved_on = models.DateField(null=True, blank=True, validators=[past_date])
 
     class Meta:
         ordering = ["expected_on", "pk"]
@@ -154,7 +156,7 @@ class EvidenceItem(LearnerOwned):
         LearnerComponent, on_delete=models.PROTECT, related_name="evidence"
     )
     description = models.CharField(max_length=500)
-    date = models.DateField("evidence date")
+    date = models.DateField("evidence date", validators=[past_date])
     file = models.FileField(upload_to=evidence_upload_to, max_length=255, blank=True)
     original_name = models.CharField("file name", max_length=255, blank=True)
     content_type = models.CharField(max_length=100, blank=True)
@@ -203,7 +205,7 @@ class OtjEntry(LearnerOwned):
     enrolment = models.ForeignKey(
         "programmes.Enrolment", on_delete=models.CASCADE, related_name="otj_entries"
     )
-    date = models.DateField()
+    date = models.DateField(validators=[past_date])
     hours = models.DecimalField(
         max_digits=4,
         decimal_places=2,

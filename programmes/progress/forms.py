@@ -4,6 +4,7 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from aptem.validators import sensible_date
 from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
 from users.forms import DateInput
 from users.models import User
@@ -168,7 +169,7 @@ class CourseStartForm(forms.Form):
             "invalid_choice": "That course is not available: choose one from the list.",
         },
     )
-    started_on = forms.DateField(label="Start date", widget=DATE)
+    started_on = forms.DateField(label="Start date", widget=DATE, validators=[sensible_date])
 
     def __init__(self, *args, learner: User, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from aptem.validators import past_date, sensible_date
+
 __all__ = [
     "PROGRESS_MODELS",
     "Course",
@@ -83,7 +85,7 @@ class Milestone(VersionedMixin):
         verbose_name="programme",
     )
     description = models.CharField(max_length=200)
-    date = models.DateField("projected date")
+    date = models.DateField("projected date", validators=[sensible_date])
     employer_weeks_remaining = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
@@ -91,7 +93,7 @@ class Milestone(VersionedMixin):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROJECTED)
     claim_status = models.CharField(max_length=12, choices=Claim.choices, default=Claim.NOT_CLAIMED)
-    achievement_date = models.DateField(null=True, blank=True)
+    achievement_date = models.DateField(null=True, blank=True, validators=[past_date])
     payment_amount = models.DecimalField(
         "payment amount (£)",
         max_digits=9,
@@ -100,7 +102,7 @@ class Milestone(VersionedMixin):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    paid_date = models.DateField(null=True, blank=True)
+    paid_date = models.DateField(null=True, blank=True, validators=[past_date])
     credit_number = models.CharField(max_length=30, blank=True)
     debit_amount = models.DecimalField(
         "refunded amount (£)",
@@ -110,7 +112,7 @@ class Milestone(VersionedMixin):
         blank=True,
         validators=[MinValueValidator(0)],
     )
-    debit_date = models.DateField("refund date", null=True, blank=True)
+    debit_date = models.DateField("refund date", null=True, blank=True, validators=[past_date])
     debit_number = models.CharField(max_length=30, blank=True)
 
     class Meta:
@@ -152,12 +154,12 @@ class LearnerCourse(VersionedMixin):
         db_index=False,
     )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="learner_courses")
-    started_on = models.DateField("started", null=True, blank=True)
+    started_on = models.DateField("started", null=True, blank=True, validators=[past_date])
     progress = models.PositiveSmallIntegerField(
         "progress (%)", default=0, validators=[MaxValueValidator(100)]
     )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
-    completed_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, validators=[past_date])
 
     class Meta:
         verbose_name = "course progress"
@@ -219,7 +221,7 @@ class FunctionalSkillAssessment(VersionedMixin):
         "score (%)", null=True, blank=True, validators=[MaxValueValidator(100)]
     )
     result = models.CharField(max_length=10, choices=Result.choices, blank=True)
-    assessed_on = models.DateField("date")
+    assessed_on = models.DateField("date", validators=[past_date])
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -1,7 +1,9 @@
 import csv
+import datetime
 import io
 
 from tests.factories import UserFactory
+from users.models import User
 
 
 def read_csv(response) -> list[list[str]]:
@@ -56,3 +58,15 @@ def test_each_export_is_recorded_as_an_access_entry(as_user, tutor, learner):
     assert entry.actor == tutor
     assert entry.remote_addr == "192.0.2.4"
     assert "name=smith" in entry.changes_dict["export"][1]
+
+
+def test_export_writes_stored_dates_at_the_ends_of_the_calendar_in_full(as_user, tutor, tree):
+    # Stored directly, as an old import could have left them: the export must still finish.
+    early = UserFactory(last_name="Early", groups=[tree["cohort"]])
+    late = UserFactory(last_name="Late", groups=[tree["cohort"]])
+    User.objects.filter(pk=early.pk).update(subscription_end=datetime.date(1, 1, 1))
+    User.objects.filter(pk=late.pk).update(subscription_end=datetime.date(9999, 12, 31))
+    rows = read_csv(as_user(tutor).get("/users/export.csv", {"sort": "name"}))
+    ends = {r[2]: r[11] for r in rows[1:]}
+    assert ends["Early"] == "01/01/0001"
+    assert ends["Late"] == "31/12/9999"
