@@ -7,7 +7,7 @@ import aptem.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("users", "0005_membership_group_user_index"),
+        ("users", "0006_unlock_account_permission"),
     ]
 
     operations = [
