@@ -151,6 +151,12 @@ STORAGES = {
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # The largest upload accepted for a learner's document (mandates and later kinds), in bytes.
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Office and OpenDocument files are zip archives: what one may expand to when opened, and how
+# much one part may compress (real documents stay far below both; zip bombs do not).
+DOCUMENT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "DOCUMENT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+DOCUMENT_MAX_COMPRESSION_RATIO = env.int("DOCUMENT_MAX_COMPRESSION_RATIO", default=200)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
