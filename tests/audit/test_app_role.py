@@ -18,8 +18,9 @@ from audit.models import AuditEntry
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="roles are PostgreSQL-only"),
-    # The app role's own connection sees only committed rows and tables.
-    pytest.mark.django_db(transaction=True),
+    # The app role's own connection sees only committed rows and tables; serialized_rollback
+    # restores the content types and roles an earlier transactional test's flush removed.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 TABLE = AuditEntry._meta.db_table
 TRUNCATE_REFUSED = r"cannot be changed or deleted \(TRUNCATE\)"
