@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # After LoginRequiredMiddleware: a user with two-factor sign-in who has not yet given a code
     # (or an administrator who must set it up) reaches only the pages that finish signing in.
     "users.two_factor.TwoFactorMiddleware",
+    # After authentication, so it knows whether the response may carry personal data.
+    "aptem.middleware.private_no_store_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -126,6 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "aptem.validators.PasswordComplexityValidator"},
+    {"NAME": "aptem.validators.PasswordContainsNameValidator"},
 ]
 
 # Sessions: server-side, HttpOnly, end when the browser closes and after 8 hours at most.
@@ -187,6 +190,12 @@ STORAGES = {
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 # The largest upload accepted for a learner's document (mandates and later kinds), in bytes.
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+# Office and OpenDocument files are zip archives: what one may expand to when opened, and how
+# much one part may compress (real documents stay far below both; zip bombs do not).
+DOCUMENT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "DOCUMENT_MAX_UNCOMPRESSED_BYTES", default=100 * 1024 * 1024
+)
+DOCUMENT_MAX_COMPRESSION_RATIO = env.int("DOCUMENT_MAX_COMPRESSION_RATIO", default=200)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

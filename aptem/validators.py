@@ -237,6 +237,42 @@ class PasswordComplexityValidator:
         return self.message
 
 
+class PasswordContainsNameValidator:
+    """Refuses a password containing the person's first name, last name or email local part.
+
+    Django's UserAttributeSimilarityValidator only catches passwords that are mostly the name
+    ("Priya-2025!" passes it); a name is the first thing anyone guesses. Each name is split into
+    runs of letters, and runs shorter than three letters are ignored (they match too much).
+    """
+
+    message = "Your password must not contain your first name, last name or email address."
+
+    def validate(self, password: str, user=None) -> None:
+        if user is None:
+            return
+        folded = fold_for_search(password)
+        if any(part in folded for part in self._name_parts(user)):
+            raise ValidationError(self.message, code="password_contains_name")
+
+    @staticmethod
+    def _name_parts(user) -> set[str]:
+        email = getattr(user, "email", "") or ""
+        values = [
+            getattr(user, "first_name", ""),
+            getattr(user, "last_name", ""),
+            email.split("@", 1)[0],
+        ]
+        parts: set[str] = set()
+        for value in values:
+            folded = fold_for_search(value or "")
+            parts.add(re.sub(r"[^a-z]", "", folded))
+            parts.update(re.findall(r"[a-z]+", folded))
+        return {part for part in parts if len(part) >= 3}
+
+    def get_help_text(self) -> str:
+        return self.message
+
+
 # The ILR schema's base string type (schemafile25.xsd, RestrictedString): printable ASCII less
 # `"`, `|` and backtick, plus £ and €. Anything else makes the whole export file invalid.
 ILR_RESTRICTED_STRING = re.compile(r"^[A-Za-z0-9 ~!@#$%&'()*+,\-./:;<=>?\[\\\]_{}^£€]*$")

@@ -10,6 +10,7 @@ Groups: Regions → North → Leeds → Leeds cohort, and Regions → South.
 
 import pytest
 from django.contrib.auth.models import Group as Role
+from django.db import connections
 
 from users.models import Group
 
@@ -27,6 +28,21 @@ def _fast_passwords(settings):
 def _ilr_exports_inline(settings):
     # A thread would outlive the test's transaction: run batch ILR exports in the request.
     settings.ILR_EXPORT_IN_BACKGROUND = False
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """Let the test suite's own flush empty the audit table on PostgreSQL.
+
+    Django flushes the database with one TRUNCATE after every transactional and browser test,
+    and a trigger refuses TRUNCATE on audit entries (audit/migrations/0005) unless the session
+    sets ``audit.allow_truncate`` and its role owns the table. Only these test connections set
+    it; the portal never does, and the role it runs as in production owns nothing.
+    """
+    settings_dict = connections["default"].settings_dict
+    if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+        options = settings_dict.setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c audit.allow_truncate=on".strip()
 
 
 @pytest.fixture

@@ -30,9 +30,10 @@ from tests.factories import (
     UserFactory,
     make_ilr,
 )
+from tests.sample_files import pdf_bytes
 from users.models import User
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = pdf_bytes()  # a real one-page PDF: uploads must open as what they claim
 MINIMAL_ILR = (
     Path(__file__).parent.parent
     / "programmes"

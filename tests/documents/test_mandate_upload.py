@@ -1,5 +1,7 @@
 import hashlib
+import io
 import re
+import zipfile
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -8,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AuditEntry
 from documents.forms import MandateUploadForm
 from documents.models import Document
+from documents.validators import OLE2_SIGNATURE
+from tests.sample_files import image_bytes
 
 from .conftest import (
     EXECUTABLE,
@@ -19,6 +23,24 @@ from .conftest import (
     make_odt,
     stored_files,
 )
+
+HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
+JPEG_HEADER = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+TRUNCATED_JPEG = image_bytes("JPEG", size=(400, 300))[:2000]
+
+
+def _zip_bomb() -> bytes:
+    """A .docx of about 200 KB whose document part is 200 MB of zeros."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        with archive.open("word/document.xml", "w") as entry:
+            for _ in range(200):
+                entry.write(b"\0" * 1024 * 1024)
+    return buffer.getvalue()
+
+
+ZIP_BOMB = _zip_bomb()
 
 
 def document_entries(learner):
@@ -76,6 +98,12 @@ def test_the_form_posts_multipart_data(as_user, tutor, learner):
         ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>", "Upload a file of one"),
         ("mandate", MINIMAL_PDF, "Upload a file of one of these types"),
         ("empty.pdf", b"", "The submitted file is empty."),
+        # Right first bytes, wrong structure: each must open as what it claims.
+        ("mandate.pdf", b"%PDF-1.4\n" + HTML, "This file says it is a PDF but cannot be opened"),
+        ("scan.jpg", JPEG_HEADER + HTML, "This file says it is a JPEG image but cannot be"),
+        ("scan.jpeg", TRUNCATED_JPEG, "This file says it is a JPEG image but cannot be"),
+        ("mandate.doc", OLE2_SIGNATURE + b"\x00" * 504, "it is a Word document but cannot be"),
+        ("mandate.docx", ZIP_BOMB, "This file expands to more than 100.0\xa0MB when opened"),
     ],
 )
 def test_refuses_bad_files_next_to_the_field_and_stores_nothing(

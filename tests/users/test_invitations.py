@@ -201,6 +201,20 @@ def test_weak_password_re_renders_with_errors_and_changes_nothing(client, link, 
     assert not prospect.has_usable_password()
 
 
+def test_a_password_containing_the_invitees_name_is_refused_with_a_clear_message(
+    client, link, prospect
+):
+    password = "Patel-Lantern-72!"
+    response = client.post(link, {"new_password1": password, "new_password2": password})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Your password must not contain your first name, last name or email address." in body
+    assert "has not been activated yet" in body
+    prospect.refresh_from_db()
+    assert prospect.subscription_status == User.Status.INVITED
+    assert not prospect.has_usable_password()
+
+
 def test_mismatched_passwords_are_refused(client, link, prospect):
     response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": "Other-Pass-42!"})
     assert response.status_code == 200

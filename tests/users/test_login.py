@@ -70,3 +70,31 @@ def test_session_cookie_is_httponly_and_ends_with_the_browser(settings):
 def test_programmes_link_shows_only_with_manage_programmes(as_user, tutor, supervisor):
     assert 'href="/programmes/"' not in as_user(tutor).get("/users/").content.decode()
     assert 'href="/programmes/"' in as_user(supervisor).get("/users/").content.decode()
+
+
+def test_health_check_answers_503_when_the_database_is_down(client, db):
+    from unittest import mock
+
+    from django.db import OperationalError
+
+    # Only the health view's connection fails: the test's own teardown still needs the database.
+    with mock.patch("aptem.views.connection") as connection:
+        connection.cursor.side_effect = OperationalError("connection refused")
+        response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json() == {"status": "database unavailable"}
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Tara-Lantern-72!", "Bright-TUTOR-72!", "My-tutor72-lamp!", "Lamp-tara-72!"],
+)
+def test_passwords_containing_the_persons_name_or_email_are_refused(tutor, password):
+    with pytest.raises(ValidationError, match="must not contain your first name"):
+        validate_password(password, user=tutor)
+
+
+def test_short_name_parts_do_not_block_a_password(tutor):
+    tutor.first_name = "Al"
+    tutor.save()
+    validate_password("Always-Lantern-72!", user=tutor)

@@ -7,10 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from audit.models import AuditEntry
 from programmes.learning.models import EvidenceItem
 from tests.factories import LearnerComponentFactory
+from tests.sample_files import pdf_bytes
 
 from .conftest import START
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()  # a real one-page PDF: uploads must open as what they claim
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from audit.models import AuditEntry
 from programmes.models import FunctionalSkillAssessment
 from tests.factories import FunctionalSkillFactory
+from tests.sample_files import pdf_bytes
 
-MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+MINIMAL_PDF = pdf_bytes()  # a real one-page PDF: uploads must open as what they claim
 
 
 @pytest.fixture(autouse=True)

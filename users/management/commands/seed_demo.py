@@ -36,7 +36,7 @@ DEMO_PASSWORD = "Demo-portal-2026!"
 DEMO_LOGINS = [
     ("supervisor@example.org", "Supervisor who sees every group and holds every role"),
     ("tutor@example.org", "Tutor who sees the North region and can create and edit users"),
-    ("colleague@example.org", "Read-only colleague in the North region"),
+    ("colleague@example.org", "View-only colleague in the North region (may add notes)"),
 ]
 REGIONS = {
     "North": ["Leeds centre", "Newcastle centre"],
