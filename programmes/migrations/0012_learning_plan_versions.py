@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0011_learning_plan_roles'),
+        ("programmes", "0011_learning_plan_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certification',
-            name='version',
+            model_name="certification",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='evidenceitem',
-            name='version',
+            model_name="evidenceitem",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='learnercomponent',
-            name='version',
+            model_name="learnercomponent",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AddField(
-            model_name='wizardprogress',
-            name='version',
+            model_name="wizardprogress",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
     ]
