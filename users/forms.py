@@ -447,7 +447,21 @@ FORMS_BY_TYPE: dict[str, type[UserForm]] = {
 }
 
 
-class CancelForm(forms.Form):
+class VersionForm(forms.Form):
+    """The version of the record a confirmation or decision page was opened on: acting on a
+    record changed since is refused (``EditConflict``), never done unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def based_on_version(self) -> int:
+        # Missing or unreadable counts as "opened on no version": always stale, never a 500.
+        if not self.is_bound or "version" in self.errors:
+            return 0
+        self.is_valid()
+        return self.cleaned_data.get("version") or 0
+
+
+class CancelForm(VersionForm):
     reason = forms.CharField(
         label="Reason for cancelling",
         max_length=500,
@@ -456,7 +470,7 @@ class CancelForm(forms.Form):
     )
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(VersionForm):
     reason = forms.CharField(
         label="Reason for archiving",
         max_length=500,
@@ -465,7 +479,7 @@ class ArchiveForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(VersionForm):
     subscription_end = forms.DateField(label="New end date", widget=DateInput())
     reason = forms.CharField(
         label="Reason",
@@ -478,6 +492,7 @@ class ExtendForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["subscription_end"].initial = user.subscription_end
+        self.fields["version"].initial = user.version
 
     def clean_subscription_end(self):
         end = self.cleaned_data["subscription_end"]

@@ -5,7 +5,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
-from users.forms import DateInput
+from users.forms import DateInput, VersionForm
 
 from ..forms import VersionedForm
 from ..ilr import codes, rules
@@ -120,17 +120,6 @@ class EvidenceForm(forms.ModelForm):
         data = super().clean()
         _check_date(self, "date", self.enrolment, "evidence date")
         return data
-
-
-class VersionForm(forms.Form):
-    """The version of the record a confirmation or decision page was opened on: acting on a
-    record changed since is refused (EditConflict), never done unseen."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def based_on_version(self) -> int:
-        # Missing or unreadable counts as "opened on no version": always stale, never a 500.
-        return (self.cleaned_data.get("version") or 0) if self.is_valid() else 0
 
 
 class EvidenceDecisionForm(VersionForm):
