@@ -147,25 +147,33 @@ FORMS = [
         "users:cancel",
         "tutor",
         "/users/{learner}/cancel/",
-        {"reason": "Left"},
+        {"reason": "Left", "version": 1},
         "subscription_status",
     ),
-    Form("users:reinstate", "tutor", "/users/{cancelled}/reinstate/", {}, "subscription_status"),
+    Form(
+        "users:reinstate",
+        "tutor",
+        "/users/{cancelled}/reinstate/",
+        {"version": 1},
+        "subscription_status",
+    ),
     Form(
         "users:extend",
         "tutor",
         "/users/{learner}/extend/",
-        {"subscription_end": "2027-12-31", "reason": "Break"},
+        {"subscription_end": "2027-12-31", "reason": "Break", "version": 1},
         "subscription_end",
     ),
     Form(
         "users:archive",
         "supervisor",
         "/users/{learner}/archive/",
-        {"reason": "Duplicate"},
+        {"reason": "Duplicate", "version": 1},
         "subscription_status",
     ),
-    Form("users:invite", "tutor", "/users/{prospect}/invite/", {}, "invitation_sent_at"),
+    Form(
+        "users:invite", "tutor", "/users/{prospect}/invite/", {"version": 1}, "invitation_sent_at"
+    ),
     Form("crm:note_add", "tutor", "/users/{learner}/notes/add/", {"text": "Called"}, "text"),
     Form(
         "crm:note_edit",
@@ -246,7 +254,7 @@ FORMS = [
         "programmes:enrolment_status",
         "supervisor",
         "/users/{learner}/programmes/{enrolment}/status/",
-        {"status": "ON_A_BREAK"},
+        {"status": "ON_A_BREAK", "version": 1},
         "status",
     ),
     Form(
@@ -267,7 +275,7 @@ FORMS = [
         "programmes:enrolment_stop",
         "supervisor",
         "/users/{learner}/programmes/{enrolment}/stop/",
-        {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44"},
+        {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44", "version": 1},
         "withdraw_reason",
     ),
     Form(
@@ -302,7 +310,7 @@ FORMS = [
         "programmes:milestone_delete",
         "supervisor",
         "/users/{learner}/milestones/{milestone}/delete/",
-        {},
+        {"version": 1},
         "description",
     ),
     Form(
@@ -479,14 +487,14 @@ FORMS = [
         "programmes:plan_component_edit",
         "supervisor",
         "/users/{plan_learner}/learning-plan/components/{plan_component}/edit/",
-        {"kind": "K", "code": "K1", "title": "Data", "status": "IN_PROGRESS"},
+        {"kind": "K", "code": "K1", "title": "Data", "status": "IN_PROGRESS", "version": 1},
         "status",
     ),
     Form(
         "programmes:plan_component_remove",
         "supervisor",
         "/users/{plan_learner}/learning-plan/components/{plan_spare_component}/remove/",
-        {},
+        {"version": 1},
         "title",
     ),
     Form(
@@ -500,7 +508,7 @@ FORMS = [
         "programmes:plan_certification_edit",
         "supervisor",
         "/users/{plan_learner}/learning-plan/certifications/{plan_certification}/edit/",
-        {"kind": "QUALIFICATION", "title": "Diploma", "achieved_on": "2026-02-02"},
+        {"kind": "QUALIFICATION", "title": "Diploma", "achieved_on": "2026-02-02", "version": 1},
         "achieved_on",
     ),
     Form(
@@ -514,7 +522,7 @@ FORMS = [
         "programmes:plan_evidence_decide",
         "supervisor",
         "/users/{plan_learner}/learning-plan/evidence/{plan_evidence}/decision/",
-        {"decision": "ACCEPTED"},
+        {"decision": "ACCEPTED", "version": 1},
         "decision",
     ),
     Form(
@@ -541,7 +549,7 @@ FORMS = [
         "programmes:otj_verify",
         "supervisor",
         "/users/{plan_learner}/otj/{plan_otj}/verify/",
-        {},
+        {"version": 1},
         "verified_by",
     ),
     Form(
@@ -555,7 +563,7 @@ FORMS = [
         "programmes:wizard_step",
         "supervisor",
         "/users/{plan_learner}/wizard/introduction/",
-        {"explained": "on"},
+        {"explained": "on", "version": 0},
         "completed_at",
     ),
     Form(
