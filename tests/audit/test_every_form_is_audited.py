@@ -683,7 +683,10 @@ def _fill(value, objects):
         # A fresh upload for every request: a file object is read once.
         return SimpleUploadedFile("mandate.pdf", MINIMAL_PDF, content_type="application/pdf")
     if value == "{ilr_xml}":
-        return SimpleUploadedFile("ILR.xml", MINIMAL_ILR.read_bytes())
+        # Another NI number than the cast's learner (who has the file's AB123456C): the import's
+        # duplicate guard would rightly refuse to create a second person with it.
+        content = MINIMAL_ILR.read_bytes().replace(b"AB123456C", b"AB654321C")
+        return SimpleUploadedFile("ILR.xml", content)
     if isinstance(value, dict):
         return {k: _fill(v, objects) for k, v in value.items()}
     if isinstance(value, list):

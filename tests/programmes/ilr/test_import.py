@@ -8,41 +8,19 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
 
-from aptem.validators import uln_check_digit
 from audit.models import AuditEntry
 from programmes.ilr import exchange
 from programmes.ilr.data import learner_values, with_ilr_children
 from programmes.ilr.models import IlrExport, IlrLearner, LearningDelivery
 from tests.factories import ProgrammeFactory, UserFactory, make_ilr
+from tests.programmes.ilr.samples import SAMPLE_REPEATS
+from tests.programmes.ilr.samples import distinct_sample as _distinct_sample
 from users.models import User
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE = FIXTURES / "sample-2526-esfa-date-fixed.xml"
 URL = "/programmes/ilrs/import/"
 NS = "ESFA/ILR/2025-26"
-
-
-# The DfE sample reuses identities: OtherAdult, StandLearn and MCALearner carry ASLearner's NI
-# number (MCALearner its ULN too); TLevelT is 16Learner and SBLearnerEV is SBLearner by name and
-# date of birth. The duplicate guard rejects them as possible duplicates.
-SAMPLE_REPEATS = {"OtherAdult", "StandLearn", "MCALearner", "TLevelT", "SBLearnerEV"}
-
-
-def _valid_uln(near: int) -> str:
-    return next(str(n) for n in range(near, near + 100) if uln_check_digit(str(n)) == str(n)[9])
-
-
-def _distinct_sample() -> bytes:
-    """The sample with the repeated identities made into different people (NI numbers dropped,
-    a new ULN, other given names), so every one of its 19 learners can be imported."""
-    root = etree.parse(str(SAMPLE), exchange.safe_parser()).getroot()
-    for ref in ("OtherAdult", "StandLearn", "MCALearner"):
-        node = _learner_node(root, ref)
-        node.remove(node.find(f"{{{NS}}}NINumber"))
-    _learner_node(root, "MCALearner").find(f"{{{NS}}}ULN").text = _valid_uln(1061485900)
-    _learner_node(root, "TLevelT").find(f"{{{NS}}}GivenNames").text = "Janet"
-    _learner_node(root, "SBLearnerEV").find(f"{{{NS}}}GivenNames").text = "Peter"
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
 def _upload(content: bytes | None = None, name="ILR.xml"):
