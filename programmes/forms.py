@@ -1,6 +1,6 @@
 from django import forms
 
-from users.forms import DateInput
+from users.forms import DateInput, VersionForm
 from users.models import User
 
 from .models import STOP_DATE, Enrolment, Programme
@@ -134,12 +134,13 @@ class EnrolmentDetailsForm(EnrolmentForm):
         fields = ["start_date", "planned_end_date", "employer_start_date", "weekly_hours"]
 
 
-class StatusForm(forms.Form):
+class StatusForm(VersionForm):
     status = forms.ChoiceField(choices=Enrolment.Status.choices, label="New status")
 
     def __init__(self, *args, enrolment: Enrolment, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
+        self.fields["version"].initial = enrolment.version
         allowed = enrolment.allowed_statuses()
         self.fields["status"].help_text = "Allowed from {}: {}.".format(
             enrolment.get_status_display(),
@@ -163,7 +164,7 @@ class StatusForm(forms.Form):
         return status
 
 
-class StopForm(forms.Form):
+class StopForm(VersionForm):
     PROGRESS = "progress"
     STOP = "stop"
     action = forms.ChoiceField(
@@ -184,6 +185,7 @@ class StopForm(forms.Form):
     def __init__(self, *args, enrolment: Enrolment, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
+        self.fields["version"].initial = enrolment.version
 
     def clean(self) -> dict:
         data = super().clean()

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from users.models import User
-from users.services import versioned_update
+from users.services import lock_unless_stale, versioned_update
 
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery
@@ -73,8 +73,10 @@ def enrolment_update_details(
 
 
 @transaction.atomic
-def enrolment_change_status(*, enrolment: Enrolment, status: str, actor: User) -> Enrolment:
-    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+def enrolment_change_status(
+    *, enrolment: Enrolment, status: str, based_on_version: int, actor: User
+) -> Enrolment:
+    current = lock_unless_stale(enrolment, based_on_version)
     if not current.may_change_to(status):
         raise ValueError(f"{current.status} → {status} is not an allowed change.")
     current.status = status
@@ -84,12 +86,14 @@ def enrolment_change_status(*, enrolment: Enrolment, status: str, actor: User) -
 
 
 @transaction.atomic
-def enrolment_progress(*, enrolment: Enrolment, end_date: datetime.date, actor: User) -> Enrolment:
+def enrolment_progress(
+    *, enrolment: Enrolment, end_date: datetime.date, based_on_version: int, actor: User
+) -> Enrolment:
     """End the enrolment to move the learner to a new programme; this cannot be undone.
 
     The programme's open ILR aims are withdrawn on the end date with WithdrawReason 40
     (transferred to a new learning aim with the same provider)."""
-    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    current = lock_unless_stale(enrolment, based_on_version)
     current.status = Enrolment.Status.PENDING_CHANGE
     current.end_date = end_date
     current.is_current = False
@@ -106,10 +110,15 @@ def enrolment_progress(*, enrolment: Enrolment, end_date: datetime.date, actor: 
 
 @transaction.atomic
 def enrolment_stop(
-    *, enrolment: Enrolment, end_date: datetime.date, withdraw_reason: str, actor: User
+    *,
+    enrolment: Enrolment,
+    end_date: datetime.date,
+    withdraw_reason: str,
+    based_on_version: int,
+    actor: User,
 ) -> Enrolment:
     """Stop the programme with the ILR withdrawal reason; its open ILR aims are withdrawn."""
-    current = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+    current = lock_unless_stale(enrolment, based_on_version)
     current.status = Enrolment.Status.STOPPED
     current.end_date = end_date
     current.withdraw_reason = withdraw_reason

@@ -144,14 +144,23 @@ def enrolment_edit(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
 def enrolment_status(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResponse:
     learner, enrolment = _enrolment_for(request, pk, enrolment_pk)
     form = StatusForm(request.POST or None, enrolment=enrolment)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.enrolment_change_status(
-            enrolment=enrolment, status=form.cleaned_data["status"], actor=request.user
-        )
-        label = Enrolment.Status(form.cleaned_data["status"]).label
-        messages.success(request, f"{enrolment.programme.name} is now {label}.")
-        return redirect(f"{learner.get_absolute_url()}#programmes")
-    context = {"form": form, "subject": learner, "enrolment": enrolment}
+        try:
+            services.enrolment_change_status(
+                enrolment=enrolment,
+                status=form.cleaned_data["status"],
+                based_on_version=form.based_on_version(),
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc.changes
+            form = _stale(form, StatusForm, exc, enrolment=Enrolment.objects.get(pk=enrolment.pk))
+        else:
+            label = Enrolment.Status(form.cleaned_data["status"]).label
+            messages.success(request, f"{enrolment.programme.name} is now {label}.")
+            return redirect(f"{learner.get_absolute_url()}#programmes")
+    context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
     return render(request, "programmes/enrolment_status.html", context)
 
 
@@ -160,25 +169,43 @@ def enrolment_stop(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
     learner, enrolment = _enrolment_for(request, pk, enrolment_pk)
     form = StopForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if data["action"] == StopForm.PROGRESS:
-            services.enrolment_progress(
-                enrolment=enrolment, end_date=data["end_date"], actor=request.user
-            )
-            messages.success(
-                request,
-                f"{enrolment.programme.name} has ended. "
-                f"Choose {learner.full_name}'s new programme.",
-            )
-            return redirect(reverse("programmes:enrol", args=[learner.pk]))
-        services.enrolment_stop(
+        try:
+            return _stop_or_progress(request, learner, enrolment, form)
+        except EditConflict as exc:
+            current = Enrolment.objects.get(pk=enrolment.pk)
+            form = _stale(form, StopForm, exc, enrolment=current)
+            return _stop_page(request, learner, current, form, conflict=exc.changes)
+    return _stop_page(request, learner, enrolment, form)
+
+
+def _stop_or_progress(
+    request: HttpRequest, learner, enrolment: Enrolment, form: StopForm
+) -> HttpResponse:
+    data = form.cleaned_data
+    if data["action"] == StopForm.PROGRESS:
+        services.enrolment_progress(
             enrolment=enrolment,
             end_date=data["end_date"],
-            withdraw_reason=data["withdraw_reason"],
+            based_on_version=form.based_on_version(),
             actor=request.user,
         )
-        messages.success(request, f"{enrolment.programme.name} was stopped.")
-        return redirect(f"{learner.get_absolute_url()}#programmes")
+        messages.success(
+            request,
+            f"{enrolment.programme.name} has ended. Choose {learner.full_name}'s new programme.",
+        )
+        return redirect(reverse("programmes:enrol", args=[learner.pk]))
+    services.enrolment_stop(
+        enrolment=enrolment,
+        end_date=data["end_date"],
+        withdraw_reason=data["withdraw_reason"],
+        based_on_version=form.based_on_version(),
+        actor=request.user,
+    )
+    messages.success(request, f"{enrolment.programme.name} was stopped.")
+    return redirect(f"{learner.get_absolute_url()}#programmes")
+
+
+def _stop_page(request, learner, enrolment: Enrolment, form, conflict=None) -> HttpResponse:
     open_aims = services.open_ilr_aims(enrolment)
     context = {
         "form": form,
@@ -186,5 +213,21 @@ def enrolment_stop(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
         "enrolment": enrolment,
         "open_aims": open_aims,
         "verified_ilr": any(aim.ilr.is_qa_verified for aim in open_aims),
+        "conflict": conflict,
     }
     return render(request, "programmes/enrolment_stop.html", context)
+
+
+def _stale(form, form_class, exc: EditConflict, **kwargs):
+    """A status or stop form again, keeping the choice made, based on the version now current
+    and saying why nothing happened."""
+    data = form.data.copy()
+    data["version"] = exc.current_version
+    form = form_class(data, **kwargs)
+    form.is_valid()
+    form.add_error(
+        None,
+        "Someone else changed this programme after you opened the page, so nothing was "
+        "changed. Their changes are listed below; check and submit again.",
+    )
+    return form

@@ -2,13 +2,11 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group as Role
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
 from django.utils.html import format_html, format_html_join
 
 from aptem.validators import (
     EARLIEST_DATE,
     LATEST_DATE,
-    TEMPORARY_ULN,
     normalise_ni_number,
     normalise_postcode,
     sensible_date,
@@ -182,45 +180,22 @@ class UserForm(forms.ModelForm):
 
     def _check_duplicates(self, cleaned: dict) -> None:
         """Warn about users who look like the same person; the administrator must confirm."""
-        ni, uln, dob = cleaned.get("ni_number"), cleaned.get("uln"), cleaned.get("date_of_birth")
-        first, last = cleaned.get("first_name", ""), cleaned.get("last_name", "")
-        tests = []
-        if ni:
-            tests.append((Q(ni_number=ni), lambda u: u.ni_number == ni, "the same NI number"))
-        if uln and uln != TEMPORARY_ULN:
-            tests.append((Q(uln=uln), lambda u: u.uln == uln, "the same ULN"))
-        if dob and first and last:
-            tests.append(
-                (
-                    Q(first_name__iexact=first, last_name__iexact=last, date_of_birth=dob),
-                    lambda u: (
-                        u.date_of_birth == dob
-                        and u.first_name.lower() == first.lower()
-                        and u.last_name.lower() == last.lower()
-                    ),
-                    "the same name and date of birth",
-                )
-            )
-        if not tests:
-            return
-        query = Q()
-        for condition, _, _ in tests:
-            query |= condition
-        matches = list(User.objects.filter(query).exclude(pk=self.instance.pk)[:10])
-        if not matches:
+        candidates = User.objects.exclude(pk=self.instance.pk).possible_duplicates(
+            ni_number=cleaned.get("ni_number") or "",
+            uln=cleaned.get("uln") or "",
+            first_name=cleaned.get("first_name", ""),
+            last_name=cleaned.get("last_name", ""),
+            date_of_birth=cleaned.get("date_of_birth"),
+        )
+        if not candidates:
             return
         visible = set(
             User.objects.visible_to(self.viewer)
-            .filter(pk__in=[m.pk for m in matches])
+            .filter(pk__in=[c.user.pk for c in candidates])
             .values_list("pk", flat=True)
         )
         self.duplicates = [
-            {
-                "user": m,
-                "visible": m.pk in visible,
-                "why": [text for _, same, text in tests if same(m)],
-            }
-            for m in matches
+            {"user": c.user, "visible": c.user.pk in visible, "why": c.why} for c in candidates
         ]
         if not cleaned.get("confirm_duplicate"):
             self.add_error(None, forms.ValidationError(self.duplicate_message(), code="duplicate"))
@@ -453,7 +428,21 @@ FORMS_BY_TYPE: dict[str, type[UserForm]] = {
 }
 
 
-class CancelForm(forms.Form):
+class VersionForm(forms.Form):
+    """The version of the record a confirmation or decision page was opened on: acting on a
+    record changed since is refused (``EditConflict``), never done unseen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def based_on_version(self) -> int:
+        # Missing or unreadable counts as "opened on no version": always stale, never a 500.
+        if not self.is_bound or "version" in self.errors:
+            return 0
+        self.is_valid()
+        return self.cleaned_data.get("version") or 0
+
+
+class CancelForm(VersionForm):
     reason = forms.CharField(
         label="Reason for cancelling",
         max_length=500,
@@ -462,7 +451,7 @@ class CancelForm(forms.Form):
     )
 
 
-class ArchiveForm(forms.Form):
+class ArchiveForm(VersionForm):
     reason = forms.CharField(
         label="Reason for archiving",
         max_length=500,
@@ -471,7 +460,7 @@ class ArchiveForm(forms.Form):
     )
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(VersionForm):
     subscription_end = forms.DateField(
         label="New end date", widget=DateInput(), validators=[sensible_date]
     )
@@ -486,6 +475,7 @@ class ExtendForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["subscription_end"].initial = user.subscription_end
+        self.fields["version"].initial = user.version
 
     def clean_subscription_end(self):
         end = self.cleaned_data["subscription_end"]

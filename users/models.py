@@ -1,4 +1,5 @@
 import datetime
+from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from aptem.validators import (
+    TEMPORARY_ULN,
     fold_for_search,
     normalise_ni_number,
     normalise_postcode,
@@ -105,6 +107,23 @@ class Group(MP_Node):
         return "\u2003" * (self.depth - 1) + self.name
 
 
+SAME_NI = "the same NI number"
+SAME_ULN = "the same ULN"
+SAME_NAME_AND_BIRTH = "the same name and date of birth"
+
+
+@dataclass(frozen=True)
+class PossibleDuplicate:
+    """A user who looks like the person being added, and why (SAME_NI, SAME_ULN, ...)."""
+
+    user: "User"
+    why: list[str]
+
+    @property
+    def reasons(self) -> str:
+        return " and ".join(self.why)
+
+
 class UserQuerySet(models.QuerySet):
     def visible_to(self, viewer) -> "UserQuerySet":
         """Every user the viewer may see: the one door to user data (DESIGN.md §5)."""
@@ -123,6 +142,51 @@ class UserQuerySet(models.QuerySet):
         if not viewer.has_perm("users.supervise_admins"):
             qs = qs.exclude(user_type=User.Type.ADMINISTRATOR)
         return qs
+
+    def possible_duplicates(
+        self,
+        *,
+        ni_number: str = "",
+        uln: str = "",
+        first_name: str = "",
+        last_name: str = "",
+        date_of_birth: datetime.date | None = None,
+        limit: int = 10,
+    ) -> list["PossibleDuplicate"]:
+        """Users who look like the person described: the same NI number, the same ULN (unless
+        the temporary 9999999999, which many learners share) or the same name and date of
+        birth. The one duplicate rule of the create form and the ILR import; NI numbers are
+        compared as stored (normalised: upper case, no spaces)."""
+        tests = []
+        if ni_number:
+            tests.append(
+                (Q(ni_number=ni_number), SAME_NI, lambda u: u.ni_number == ni_number),
+            )
+        if uln and uln != TEMPORARY_ULN:
+            tests.append((Q(uln=uln), SAME_ULN, lambda u: u.uln == uln))
+        if date_of_birth and first_name and last_name:
+            tests.append(
+                (
+                    Q(
+                        first_name__iexact=first_name,
+                        last_name__iexact=last_name,
+                        date_of_birth=date_of_birth,
+                    ),
+                    SAME_NAME_AND_BIRTH,
+                    lambda u: (
+                        u.date_of_birth == date_of_birth
+                        and u.first_name.lower() == first_name.lower()
+                        and u.last_name.lower() == last_name.lower()
+                    ),
+                )
+            )
+        if not tests:
+            return []
+        matches = self.filter(reduce(or_, (condition for condition, _, _ in tests)))[:limit]
+        return [
+            PossibleDuplicate(user, [why for _, why, same in tests if same(user)])
+            for user in matches
+        ]
 
     def administrators(self) -> "UserQuerySet":
         return self.filter(user_type=User.Type.ADMINISTRATOR).exclude(

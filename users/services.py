@@ -104,8 +104,8 @@ def user_update(*, user: User, form: UserForm, actor: User, based_on_version: in
 
 
 @transaction.atomic
-def user_cancel(*, user: User, actor: User, reason: str) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+def user_cancel(*, user: User, actor: User, reason: str, based_on_version: int) -> User:
+    user = lock_unless_stale(user, based_on_version)
     if not user.can_be_cancelled:
         raise ValueError(
             f"A user whose status is {user.get_subscription_status_display()} cannot be cancelled."
@@ -119,8 +119,8 @@ def user_cancel(*, user: User, actor: User, reason: str) -> User:
 
 
 @transaction.atomic
-def user_reinstate(*, user: User, actor: User) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+def user_reinstate(*, user: User, actor: User, based_on_version: int) -> User:
+    user = lock_unless_stale(user, based_on_version)
     if not user.can_be_reinstated:
         raise ValueError("Only cancelled users can be reinstated.")
     user.subscription_status = user.status_before_cancel or User.Status.PROSPECT
@@ -131,9 +131,9 @@ def user_reinstate(*, user: User, actor: User) -> User:
 
 
 @transaction.atomic
-def user_extend(*, user: User, actor: User, end, reason: str) -> User:
+def user_extend(*, user: User, actor: User, end, reason: str, based_on_version: int) -> User:
     """Move the subscription end date; an expired user whose new end is ahead is active again."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = lock_unless_stale(user, based_on_version)
     user.subscription_end = end
     if user.subscription_status == User.Status.EXPIRED and end >= timezone.localdate():
         user.subscription_status = (
@@ -176,8 +176,8 @@ def archive_refusal(user: User) -> str:
 
 
 @transaction.atomic
-def user_archive(*, user: User, actor: User, reason: str) -> User:
-    user = User.objects.select_for_update().get(pk=user.pk)
+def user_archive(*, user: User, actor: User, reason: str, based_on_version: int) -> User:
+    user = lock_unless_stale(user, based_on_version)
     refusal = archive_refusal(user)
     if refusal:
         raise ArchiveRefused(refusal)
@@ -211,9 +211,10 @@ def subscriptions_expire(*, today=None) -> int:
 
 
 @transaction.atomic
-def invitation_send(*, user: User, actor: User, site_url: str) -> User:
-    """Invite (or invite again) a prospect or invited user: a newer link supersedes older ones."""
-    user = User.objects.select_for_update().get(pk=user.pk)
+def invitation_send(*, user: User, actor: User, site_url: str, based_on_version: int) -> User:
+    """Invite (or invite again) a prospect or invited user: a newer link supersedes older ones.
+    Refused if the user changed after the page was opened (the email address may be new)."""
+    user = lock_unless_stale(user, based_on_version)
     problem = invitations.send_problem(user)
     if problem:
         raise ValueError(problem)

@@ -18,7 +18,7 @@ from programmes.models import Enrolment
 from . import invitations, services
 from .access import get_user_for, may_cancel, may_edit, require_portal_access
 from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
-from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm
+from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm, VersionForm
 from .lockout import lock_for
 from .models import User
 from .profile import visible_sections
@@ -244,6 +244,23 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "users/user_form.html", context)
 
 
+def stale_message(exc: services.EditConflict, what: str) -> str:
+    """Why an action was refused as stale, naming who changed the record since."""
+    names = sorted({entry.actor.full_name for entry in exc.changes if entry.actor})
+    who = ", ".join(names) or "Someone else"
+    return (
+        f"{who} changed this user after you opened the page, so {what}. "
+        "Check the user as they are now and try again."
+    )
+
+
+def _refuse_stale(form: VersionForm, exc: services.EditConflict, what: str) -> None:
+    # Keep what was typed; the next submit is based on the version now shown.
+    form.data = form.data.copy()
+    form.data["version"] = exc.current_version
+    form.add_error(None, stale_message(exc, what))
+
+
 @require_http_methods(["GET", "POST"])
 def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_user_for(request, pk)
@@ -256,11 +273,20 @@ def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "and cannot be cancelled.",
         )
         return redirect(user)
-    form = CancelForm(request.POST or None)
+    form = CancelForm(request.POST or None, initial={"version": user.version})
     if request.method == "POST" and form.is_valid():
-        services.user_cancel(user=user, actor=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"{user.full_name}'s subscription was cancelled.")
-        return redirect(user)
+        try:
+            services.user_cancel(
+                user=user,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                based_on_version=form.based_on_version(),
+            )
+        except services.EditConflict as exc:
+            _refuse_stale(form, exc, "the subscription was not cancelled")
+        else:
+            messages.success(request, f"{user.full_name}'s subscription was cancelled.")
+            return redirect(user)
     return render(request, "users/user_cancel.html", {"form": form, "subject": user})
 
 
@@ -275,14 +301,23 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(user)
     if request.method == "POST":
-        user = services.user_reinstate(user=user, actor=request.user)
+        try:
+            user = services.user_reinstate(
+                user=user,
+                actor=request.user,
+                based_on_version=VersionForm(request.POST).based_on_version(),
+            )
+        except services.EditConflict as exc:
+            messages.error(request, stale_message(exc, "they were not reinstated"))
+            return redirect(user)
         messages.success(
             request,
             f"{user.full_name} was reinstated with status "
             f"{user.get_subscription_status_display()}.",
         )
         return redirect(user)
-    return render(request, "users/user_reinstate.html", {"subject": user})
+    context = {"subject": user, "form": VersionForm(initial={"version": user.version})}
+    return render(request, "users/user_reinstate.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -292,12 +327,17 @@ def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ExtendForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        services.user_extend(
-            user=user,
-            actor=request.user,
-            end=form.cleaned_data["subscription_end"],
-            reason=form.cleaned_data["reason"],
-        )
+        try:
+            services.user_extend(
+                user=user,
+                actor=request.user,
+                end=form.cleaned_data["subscription_end"],
+                reason=form.cleaned_data["reason"],
+                based_on_version=form.based_on_version(),
+            )
+        except services.EditConflict as exc:
+            _refuse_stale(form, exc, "the end date was not changed")
+            return render(request, "users/user_extend.html", {"form": form, "subject": user})
         messages.success(
             request,
             f"{user.full_name}'s subscription now ends on "
@@ -315,13 +355,20 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
     if user.subscription_status == User.Status.ARCHIVED:
         messages.error(request, f"{user.full_name} is already archived.")
         return redirect(user)
-    form = ArchiveForm(request.POST or None)
+    form = ArchiveForm(request.POST or None, initial={"version": user.version})
     refusal = services.archive_refusal(user)
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            services.user_archive(user=user, actor=request.user, reason=form.cleaned_data["reason"])
+            services.user_archive(
+                user=user,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                based_on_version=form.based_on_version(),
+            )
         except services.ArchiveRefused as refused:  # exported since the check above
             refusal = str(refused)
+        except services.EditConflict as exc:
+            _refuse_stale(form, exc, "they were not archived")
         else:
             messages.success(
                 request, f"{user.full_name} was archived. Only Supervisors can see them now."
@@ -347,14 +394,24 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(user)
     if request.method == "POST":
         resend = user.subscription_status == User.Status.INVITED
-        user = services.invitation_send(user=user, actor=request.user, site_url=_site_url(request))
+        try:
+            user = services.invitation_send(
+                user=user,
+                actor=request.user,
+                site_url=_site_url(request),
+                based_on_version=VersionForm(request.POST).based_on_version(),
+            )
+        except services.EditConflict as exc:
+            messages.error(request, stale_message(exc, "no invitation was sent"))
+            return redirect(user)
         messages.success(
             request,
             f"{'A new invitation' if resend else 'An invitation'} was sent to {user.email}. "
             f"The link works for {invitations.MAX_AGE.days} days.",
         )
         return redirect(user)
-    return render(request, "users/invitation_send.html", {"subject": user})
+    context = {"subject": user, "form": VersionForm(initial={"version": user.version})}
+    return render(request, "users/invitation_send.html", context)
 
 
 @login_not_required

@@ -31,9 +31,10 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from lxml import etree
 
+from aptem.validators import normalise_ni_number
 from audit.models import AuditEntry
 from programmes.models import Enrolment, Programme
-from users.models import Group, User
+from users.models import SAME_NAME_AND_BIRTH, Group, PossibleDuplicate, User
 
 from . import codes, rules
 from .data import build_tree, learner_values, save_tree, with_ilr_children
@@ -607,17 +608,20 @@ def read_file(upload) -> tuple[IlrFormat, list[dict]]:
     return fmt, learners
 
 
-OUTCOMES = ("created", "updated", "rejected")
+OUTCOMES = ("created", "matched", "updated", "rejected")
 
 
 @dataclass
 class ImportRow:
     learn_ref_number: str
     name: str
-    outcome: str  # created, updated or rejected
+    outcome: str  # created, matched (to an existing user), updated or rejected
     learner_pk: int | None = None
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Existing users a rejected learner may duplicate: name, reference, pk (None when outside
+    # the importer's groups, so not named) and why.
+    duplicates: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -654,8 +658,13 @@ def import_file(
                     .first()
                 )
                 if existing is None:
-                    ilr = _create(values, fmt, group, programme, actor, row)
-                    row.outcome = "created"
+                    match = _existing_learner(values, fmt, visible, row)
+                    if match is None:
+                        ilr = _create(values, fmt, group, programme, actor, row)
+                        row.outcome = "created"
+                    else:
+                        ilr = _attach(match, values, fmt, programme, actor)
+                        row.outcome = "matched"
                 else:
                     if not visible.filter(pk=existing.learner_id).exists():
                         raise Rejected(
@@ -724,6 +733,96 @@ USER_FIELDS = (
 )
 
 
+def _identity(values: dict) -> dict:
+    """The file's learner described as the duplicate rule compares users (as stored)."""
+    try:
+        born = datetime.date.fromisoformat(str(values.get("DateOfBirth") or ""))
+    except ValueError:
+        born = None
+    return {
+        "ni_number": normalise_ni_number(str(values.get("NINumber") or "")),
+        "uln": str(values.get("ULN") or "").strip(),
+        "first_name": str(values.get("GivenNames") or "").strip(),
+        "last_name": str(values.get("FamilyName") or "").strip(),
+        "date_of_birth": born,
+    }
+
+
+def _existing_learner(values: dict, fmt, visible, row: ImportRow) -> User | None:
+    """The existing user this new LearnRefNumber is, or None when nobody looks like them.
+
+    The create form's duplicate rule (same NI number, same real ULN, or same name and date of
+    birth) decides who looks alike. The learner is matched only when that is unambiguous and
+    safe: exactly one user looks alike, a learner the importer can see, with no ILR for the
+    year yet, who has the same name and date of birth AND the same NI number or ULN. Anything
+    else is rejected as a possible duplicate naming the existing record, never created again.
+    """
+    candidates = User.objects.possible_duplicates(**_identity(values))
+    if not candidates:
+        return None
+    seen = set(visible.filter(pk__in=[c.user.pk for c in candidates]).values_list("pk", flat=True))
+    if len(candidates) == 1:
+        only = candidates[0]
+        user = only.user
+        safe = (
+            user.pk in seen
+            and user.user_type == User.Type.LEARNER
+            and SAME_NAME_AND_BIRTH in only.why
+            and len(only.why) > 1
+        )
+        other_ilr = IlrLearner.objects.filter(learner=user, collection_year=fmt.year).first()
+        if safe and other_ilr is None:
+            return user
+        if safe:
+            row.duplicates = [_duplicate(only, True)]
+            raise Rejected(
+                [
+                    f"{user.full_name} already has a {fmt.year} ILR with LearnRefNumber "
+                    f"{other_ilr.learn_ref_number}; it was not imported again under a new one."
+                ]
+            )
+    row.duplicates = [_duplicate(c, c.user.pk in seen) for c in candidates]
+    raise Rejected(
+        [
+            "Possible duplicate of an existing user (listed below), so no new user was created. "
+            "Check who this is; if it is the same person, give the file the LearnRefNumber of "
+            "their ILR."
+        ]
+    )
+
+
+def _duplicate(candidate: PossibleDuplicate, visible: bool) -> dict:
+    user = candidate.user
+    if not visible:
+        return {"pk": None, "name": "", "reference": "", "why": candidate.reasons}
+    return {
+        "pk": user.pk,
+        "name": user.full_name,
+        "reference": user.reference_number,
+        "why": candidate.reasons,
+    }
+
+
+def _attach(user: User, values: dict, fmt, programme, actor) -> IlrLearner:
+    """The file's ILR for an existing learner; the user's own details stay as they are."""
+    ilr = save_tree(IlrLearner, values, learner=user, collection_year=fmt.year, created_by=actor)
+    if programme is not None and not user.enrolments.filter(programme=programme).exists():
+        _enrol(user, ilr, programme)
+    return ilr
+
+
+def _enrol(user: User, ilr: IlrLearner, programme: Programme) -> Enrolment:
+    starts = [d.learn_start_date for d in ilr.deliveries.all() if d.learn_start_date is not None]
+    ends = [d.learn_plan_end_date for d in ilr.deliveries.all()]
+    return Enrolment.objects.create(
+        learner=user,
+        programme=programme,
+        status=Enrolment.Status.ACTIVE,
+        start_date=min(starts, default=None),
+        planned_end_date=max(ends, default=None),
+    )
+
+
 def _create(values, fmt, group, programme, actor, row: ImportRow) -> IlrLearner:
     user = User(
         user_type=User.Type.LEARNER,
@@ -759,17 +858,7 @@ def _create(values, fmt, group, programme, actor, row: ImportRow) -> IlrLearner:
     user.groups.set([group])
     ilr = save_tree(IlrLearner, values, learner=user, collection_year=fmt.year, created_by=actor)
     if programme is not None:
-        starts = [
-            d.learn_start_date for d in ilr.deliveries.all() if d.learn_start_date is not None
-        ]
-        ends = [d.learn_plan_end_date for d in ilr.deliveries.all()]
-        Enrolment.objects.create(
-            learner=user,
-            programme=programme,
-            status=Enrolment.Status.ACTIVE,
-            start_date=min(starts, default=None),
-            planned_end_date=max(ends, default=None),
-        )
+        _enrol(user, ilr, programme)
     return ilr
 
 

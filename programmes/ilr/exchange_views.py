@@ -217,8 +217,8 @@ def ilr_import(request: HttpRequest) -> HttpResponse:
 def _summary(rows) -> str:
     counts = {outcome: sum(r.outcome == outcome for r in rows) for outcome in exchange.OUTCOMES}
     return (
-        f"Import finished: {counts['created']} created, {counts['updated']} updated, "
-        f"{counts['rejected']} rejected."
+        f"Import finished: {counts['created']} created, {counts['matched']} matched to existing "
+        f"users, {counts['updated']} updated, {counts['rejected']} rejected."
     )
 
 

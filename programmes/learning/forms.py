@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from aptem.validators import sensible_date
 from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
-from users.forms import DateInput
+from users.forms import DateInput, VersionForm
 
+from ..forms import VersionedForm
 from ..ilr import codes, rules
 from ..ilr.models import IlrLearner
 from ..models import Enrolment
@@ -31,7 +32,7 @@ def _check_date(form: forms.BaseForm, field: str, enrolment: Enrolment | None, w
         )
 
 
-class ComponentForm(forms.ModelForm):
+class ComponentForm(VersionedForm):
     class Meta:
         model = LearnerComponent
         fields = ["kind", "code", "title", "order", "status", "completed_on"]
@@ -66,7 +67,7 @@ class ComponentForm(forms.ModelForm):
         return data
 
 
-class CertificationForm(forms.ModelForm):
+class CertificationForm(VersionedForm):
     class Meta:
         model = Certification
         fields = ["kind", "title", "awarding_body", "expected_on", "achieved_on"]
@@ -122,7 +123,7 @@ class EvidenceForm(forms.ModelForm):
         return data
 
 
-class EvidenceDecisionForm(forms.Form):
+class EvidenceDecisionForm(VersionForm):
     decision = forms.ChoiceField(
         choices=[
             (EvidenceItem.Decision.ACCEPTED, "Accept"),
@@ -190,10 +191,17 @@ class IlrFillForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class StepForm(forms.Form):
+    """A wizard step's form: carries the version of the saved step it was opened on (0 when the
+    step was not saved yet), so a second person's save of the same step is not overwritten."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 # --- Onboarding wizard --------------------------------------------------------------------
 
 
-class IntroductionForm(forms.Form):
+class IntroductionForm(StepForm):
     explained = forms.BooleanField(
         label="The programme, its length, the off-the-job training and the learner's "
         "commitments were explained to the learner",
@@ -204,7 +212,7 @@ class IntroductionForm(forms.Form):
     )
 
 
-class AdviceForm(forms.Form):
+class AdviceForm(StepForm):
     career_goals = forms.CharField(
         label="Learner's career goals", max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -243,7 +251,7 @@ def _score(label: str) -> forms.IntegerField:
     )
 
 
-class AssessmentsForm(forms.Form):
+class AssessmentsForm(StepForm):
     """Initial assessment results in English, maths and digital skills."""
 
     assessed_on = forms.DateField(label="Assessed on", widget=DATE, validators=[sensible_date])

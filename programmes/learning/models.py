@@ -38,6 +38,20 @@ class LearnerOwned(models.Model):
         return self.learner_id
 
 
+class VersionedLearnerOwned(LearnerOwned):
+    """A learner-owned record edited through forms: every edit bumps ``version``, auditlog
+    stores it with each entry, and a form opened on an older version is refused with who changed
+    what since (users.services.lock_unless_stale, DESIGN.md §8)."""
+
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        abstract = True
+
+    def get_additional_data(self) -> dict:
+        return {"version": self.version}
+
+
 class ComponentKind(models.TextChoices):
     KNOWLEDGE = "K", "Knowledge"
     SKILL = "S", "Skill"
@@ -67,7 +81,7 @@ class ProgrammeComponent(models.Model):
         return f"{self.code}: {self.title}"
 
 
-class LearnerComponent(LearnerOwned):
+class LearnerComponent(VersionedLearnerOwned):
     """One learner's copy of a programme component, or one added for this learner only."""
 
     class Status(models.TextChoices):
@@ -107,7 +121,7 @@ class LearnerComponent(LearnerOwned):
         return f"{self.code}: {self.title}"
 
 
-class Certification(LearnerOwned):
+class Certification(VersionedLearnerOwned):
     """A qualification or certificate the learner is expected to achieve, and when they did."""
 
     class Kind(models.TextChoices):
@@ -143,7 +157,7 @@ def evidence_upload_to(instance: EvidenceItem, filename: str) -> str:
     return f"evidence/{uuid.uuid4().hex}.{ext}"
 
 
-class EvidenceItem(LearnerOwned):
+class EvidenceItem(VersionedLearnerOwned):
     class Decision(models.TextChoices):
         PENDING = "PENDING", "Pending"
         ACCEPTED = "ACCEPTED", "Accepted"
@@ -186,7 +200,7 @@ class OtjQuerySet(models.QuerySet):
         return {k: v or Decimal("0") for k, v in sums.items()}
 
 
-class OtjEntry(LearnerOwned):
+class OtjEntry(VersionedLearnerOwned):
     """One off-the-job training activity on the learner's ledger."""
 
     class Activity(models.TextChoices):
@@ -220,7 +234,6 @@ class OtjEntry(LearnerOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     verified_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1)
 
     objects = OtjQuerySet.as_manager()
 
@@ -240,9 +253,6 @@ class OtjEntry(LearnerOwned):
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y}: {self.hours} h {self.get_activity_type_display()}"
 
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
-
     @property
     def logged_by(self):
         return self.created_by
@@ -252,7 +262,7 @@ class OtjEntry(LearnerOwned):
         return self.verified_at is not None
 
 
-class WizardProgress(LearnerOwned):
+class WizardProgress(VersionedLearnerOwned):
     """One saved step of a learner's onboarding wizard: what was entered and when it was done."""
 
     class Step(models.TextChoices):

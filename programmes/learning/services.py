@@ -19,13 +19,15 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
-from users.services import lock_unless_stale
+from users.services import EditConflict, lock_unless_stale, versioned_update
 
 from ..ilr import codes
+from ..ilr import services as ilr_services
 from ..ilr.models import IlrLearner, LearningDelivery
 from ..models import Enrolment
 from . import progress
 from .models import (
+    Certification,
     EvidenceItem,
     LearnerComponent,
     OtjEntry,
@@ -68,14 +70,26 @@ def _components_copy(*, enrolment: Enrolment, actor: User | None) -> int:
     return copied
 
 
+def _component_values(data: dict) -> dict:
+    # A completion date belongs to a completed component only.
+    if data.get("status") != LearnerComponent.Status.COMPLETED:
+        data = {**data, "completed_on": None}
+    return data
+
+
 @transaction.atomic
-def component_save(*, component: LearnerComponent, actor: User) -> LearnerComponent:
-    if component.pk is None:
-        component.created_by = actor
-    if component.status != LearnerComponent.Status.COMPLETED:
-        component.completed_on = None
-    component.save()
-    return component
+def component_create(*, learner: User, enrolment: Enrolment, data: dict, actor: User):
+    return LearnerComponent.objects.create(
+        learner=learner, enrolment=enrolment, created_by=actor, **_component_values(data)
+    )
+
+
+@transaction.atomic
+def component_update(
+    *, component: LearnerComponent, data: dict, based_on_version: int, actor: User
+) -> LearnerComponent:
+    """Save the form's values unless someone saved the component after ``based_on_version``."""
+    return versioned_update(component, _component_values(data), based_on_version)
 
 
 class ComponentInUse(Exception):
@@ -83,12 +97,35 @@ class ComponentInUse(Exception):
 
 
 @transaction.atomic
-def component_remove(*, component: LearnerComponent, actor: User) -> None:
+def component_remove(*, component: LearnerComponent, based_on_version: int, actor: User) -> None:
+    """Remove the component, unless it was changed after the confirmation page was opened (the
+    change would be lost unseen) or has evidence."""
+    component = lock_unless_stale(component, based_on_version)
     if component.evidence.exists():
         raise ComponentInUse(
             f"{component.code} has evidence recorded against it, so it cannot be removed."
         )
     component.delete()
+
+
+# --- Certifications -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def certification_create(
+    *, learner: User, enrolment: Enrolment, data: dict, actor: User
+) -> Certification:
+    return Certification.objects.create(
+        learner=learner, enrolment=enrolment, created_by=actor, **data
+    )
+
+
+@transaction.atomic
+def certification_update(
+    *, certification: Certification, data: dict, based_on_version: int, actor: User
+) -> Certification:
+    """Save the form's values unless someone saved it after ``based_on_version``."""
+    return versioned_update(certification, data, based_on_version)
 
 
 # --- Evidence -----------------------------------------------------------------------------
@@ -132,12 +169,17 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_decide(*, item: EvidenceItem, decision: str, note: str, actor: User) -> EvidenceItem:
-    current = EvidenceItem.objects.select_for_update().get(pk=item.pk)
+def evidence_decide(
+    *, item: EvidenceItem, decision: str, note: str, based_on_version: int, actor: User
+) -> EvidenceItem:
+    """Record the decision, unless the evidence (or someone else's decision on it) changed
+    after the assessor opened it."""
+    current = lock_unless_stale(item, based_on_version)
     current.decision = decision
     current.decision_note = note
     current.decided_by = actor
     current.decided_at = timezone.now()
+    current.version += 1
     current.save()
     return current
 
@@ -183,8 +225,9 @@ def otj_update(*, entry: OtjEntry, data: dict, based_on_version: int, actor: Use
 
 
 @transaction.atomic
-def otj_verify(*, entry: OtjEntry, actor: User) -> OtjEntry:
-    current = OtjEntry.objects.select_for_update().get(pk=entry.pk)
+def otj_verify(*, entry: OtjEntry, based_on_version: int, actor: User) -> OtjEntry:
+    """Verify the entry as the verifier saw it: hours changed since are not verified unseen."""
+    current = lock_unless_stale(entry, based_on_version)
     if not current.is_verified:
         current.verified_by = actor
         current.verified_at = timezone.now()
@@ -278,13 +321,22 @@ def wizard_steps(learner: User) -> dict[str, WizardProgress]:
 
 
 @transaction.atomic
-def wizard_save_step(*, learner: User, step: str, data: dict, actor: User) -> WizardProgress:
+def wizard_save_step(
+    *, learner: User, step: str, data: dict, based_on_version: int | None, actor: User
+) -> WizardProgress:
+    """Save the step unless someone saved it after ``based_on_version`` (0: the step was not
+    saved yet when the form was opened; None: saved as part of another step, no form of its own).
+    """
     record, _ = WizardProgress.objects.select_for_update().get_or_create(
-        learner=learner, step=step, defaults={"created_by": actor}
+        learner=learner, step=step, defaults={"created_by": actor, "version": 0}
     )
+    if based_on_version is not None and record.version != based_on_version:
+        changes = AuditEntry.objects.changes_since(record, based_on_version)
+        raise EditConflict(record.version, changes)
     record.data = _jsonable(data)
     record.completed_at = timezone.now()
     record.completed_by = actor
+    record.version += 1
     record.save()
     return record
 
@@ -319,11 +371,14 @@ PERSONAL_FIELDS = (
 
 
 @transaction.atomic
-def wizard_save_personal(*, learner: User, ilr: IlrLearner, data: dict, actor: User) -> IlrLearner:
+def wizard_save_personal(
+    *, learner: User, ilr: IlrLearner, data: dict, based_on_version: int, actor: User
+) -> IlrLearner:
     """Write the Personal information step into the ILR's User tab (creating the ILR for the
-    collection year if needed) and record the step as done."""
+    collection year if needed) and record the step as done, unless the ILR was saved after
+    ``based_on_version``."""
     if ilr.pk is not None:
-        ilr = IlrLearner.objects.select_for_update().get(pk=ilr.pk)
+        ilr = lock_unless_stale(ilr, based_on_version, changes_since=ilr_services.changes_since)
         ilr.version += 1
     else:
         ilr.created_by = actor
@@ -335,6 +390,7 @@ def wizard_save_personal(*, learner: User, ilr: IlrLearner, data: dict, actor: U
         learner=learner,
         step=WizardProgress.Step.PERSONAL,
         data={"ilr": ilr.pk, "collection_year": ilr.collection_year},
+        based_on_version=None,
         actor=actor,
     )
     return ilr

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.trail import present
 from users.access import get_learner_for
 from users.models import User
 from users.services import EditConflict
@@ -32,6 +33,7 @@ from .forms import (
     IntroductionForm,
     OtjEntryForm,
     PersonalForm,
+    VersionForm,
     learn_ref_problem,
     new_ilr_for,
 )
@@ -95,6 +97,22 @@ def _plan_url(learner: User, tab: str) -> str:
     return f"{reverse('programmes:plan_overview', args=[learner.pk])}?tab={tab}"
 
 
+CONFLICT_MESSAGE = (
+    "Someone else saved this {what} after you opened it, so your changes were not saved. "
+    "Their changes are listed below; check your entries and save again to keep yours."
+)
+
+
+def _conflicted(request: HttpRequest, form_class, record, exc: EditConflict, **kwargs):
+    """The form again with everything typed, now based on the newer version (so saving again
+    is a deliberate overwrite), and the changes made since for the page."""
+    data = request.POST.copy()
+    data["version"] = exc.current_version
+    form = form_class(data, instance=type(record).objects.get(pk=record.pk), **kwargs)
+    form.is_valid()
+    return form, present(exc.changes, request.user)
+
+
 # --- Learning plan overview ---------------------------------------------------------------
 
 
@@ -144,12 +162,38 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
         else LearnerComponent(learner=learner, enrolment=enrolment)
     )
     form = ComponentForm(request.POST or None, instance=component, enrolment=enrolment)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = services.component_save(component=form.save(commit=False), actor=request.user)
-        verb = "changed" if component_pk else "added"
-        messages.success(request, f"The component {saved.code} was {verb} for {learner.full_name}.")
-        return redirect(_plan_url(learner, "course"))
-    context = {"form": form, "subject": learner, "component": component if component_pk else None}
+        data = {name: form.cleaned_data[name] for name in ComponentForm.Meta.fields}
+        try:
+            if component_pk:
+                saved = services.component_update(
+                    component=component,
+                    data=data,
+                    based_on_version=form.cleaned_data.get("version") or 0,
+                    actor=request.user,
+                )
+            else:
+                saved = services.component_create(
+                    learner=learner, enrolment=enrolment, data=data, actor=request.user
+                )
+        except EditConflict as exc:
+            form, conflict = _conflicted(
+                request, ComponentForm, component, exc, enrolment=enrolment
+            )
+            form.add_error(None, CONFLICT_MESSAGE.format(what="component"))
+        else:
+            verb = "changed" if component_pk else "added"
+            messages.success(
+                request, f"The component {saved.code} was {verb} for {learner.full_name}."
+            )
+            return redirect(_plan_url(learner, "course"))
+    context = {
+        "form": form,
+        "subject": learner,
+        "component": component if component_pk else None,
+        "conflict": conflict,
+    }
     return render(request, "programmes/plan_component_form.html", context)
 
 
@@ -163,18 +207,34 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
     component = get_object_or_404(
         LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk
     )
-    error = None
+    error = conflict = None
+    form = VersionForm(request.POST or None, initial={"version": component.version})
     if request.method == "POST":
         try:
-            services.component_remove(component=component, actor=request.user)
+            services.component_remove(
+                component=component, based_on_version=form.based_on_version(), actor=request.user
+            )
         except services.ComponentInUse as exc:
             error = str(exc)
+        except EditConflict as exc:
+            conflict = present(exc.changes, request.user)
+            error = CONFLICT_MESSAGE.format(what="component").replace(
+                "your changes were not saved", "it was not removed"
+            )
+            component = LearnerComponent.objects.get(pk=component.pk)
+            form = VersionForm(initial={"version": exc.current_version})
         else:
             messages.success(
                 request, f"The component {component.code} was removed for {learner.full_name}."
             )
             return redirect(_plan_url(learner, "course"))
-    context = {"subject": learner, "component": component, "error": error}
+    context = {
+        "subject": learner,
+        "component": component,
+        "error": error,
+        "conflict": conflict,
+        "form": form,
+    }
     status = 409 if error else 200
     return render(request, "programmes/plan_component_remove.html", context, status=status)
 
@@ -189,15 +249,42 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     certification = (
         get_object_or_404(enrolment.certifications.all(), pk=certification_pk)
         if certification_pk
-        else Certification(learner=learner, enrolment=enrolment, created_by=request.user)
+        else Certification(learner=learner, enrolment=enrolment)
     )
     form = CertificationForm(request.POST or None, instance=certification, enrolment=enrolment)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, f"{saved.title} was saved for {learner.full_name}.")
-        return redirect(_plan_url(learner, "certification"))
-    context = {"form": form, "subject": learner, "certification": certification}
+        data = {name: form.cleaned_data[name] for name in CertificationForm.Meta.fields}
+        try:
+            saved = _save_certification(request, learner, enrolment, certification, form, data)
+        except EditConflict as exc:
+            form, conflict = _conflicted(
+                request, CertificationForm, certification, exc, enrolment=enrolment
+            )
+            form.add_error(None, CONFLICT_MESSAGE.format(what="certification"))
+        else:
+            messages.success(request, f"{saved.title} was saved for {learner.full_name}.")
+            return redirect(_plan_url(learner, "certification"))
+    context = {
+        "form": form,
+        "subject": learner,
+        "certification": certification,
+        "conflict": conflict,
+    }
     return render(request, "programmes/plan_certification_form.html", context)
+
+
+def _save_certification(request, learner, enrolment, certification, form, data) -> Certification:
+    if certification.pk is None:
+        return services.certification_create(
+            learner=learner, enrolment=enrolment, data=data, actor=request.user
+        )
+    return services.certification_update(
+        certification=certification,
+        data=data,
+        based_on_version=form.cleaned_data.get("version") or 0,
+        actor=request.user,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -228,17 +315,29 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     learner = get_learner_for(request, pk)
     _require(request, ASSESS)
     item = get_object_or_404(learner.evidence_items.select_related("component"), pk=evidence_pk)
-    form = EvidenceDecisionForm(request.POST or None)
+    form = EvidenceDecisionForm(request.POST or None, initial={"version": item.version})
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        decided = services.evidence_decide(
-            item=item,
-            decision=form.cleaned_data["decision"],
-            note=form.cleaned_data["note"],
-            actor=request.user,
-        )
-        messages.success(request, f"The evidence is now {decided.get_decision_display()}.")
-        return redirect(_plan_url(learner, "evidence"))
-    context = {"form": form, "subject": learner, "item": item}
+        try:
+            decided = services.evidence_decide(
+                item=item,
+                decision=form.cleaned_data["decision"],
+                note=form.cleaned_data["note"],
+                based_on_version=form.cleaned_data.get("version") or 0,
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = present(exc.changes, request.user)
+            item = EvidenceItem.objects.select_related("component").get(pk=item.pk)
+            data = request.POST.copy()
+            data["version"] = exc.current_version
+            form = EvidenceDecisionForm(data)
+            form.is_valid()
+            form.add_error(None, CONFLICT_MESSAGE.format(what="evidence"))
+        else:
+            messages.success(request, f"The evidence is now {decided.get_decision_display()}.")
+            return redirect(_plan_url(learner, "evidence"))
+    context = {"form": form, "subject": learner, "item": item, "conflict": conflict}
     return render(request, "programmes/plan_evidence_decide.html", context)
 
 
@@ -315,7 +414,7 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = exc.changes
+            conflict = present(exc.changes, request.user)
             form.add_error(
                 None,
                 "Someone else changed this entry after you opened it, so your changes were not "
@@ -335,8 +434,23 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     _require(request, VERIFY)
     entry = get_object_or_404(learner.otj_entries.all(), pk=entry_pk)
-    services.otj_verify(entry=entry, actor=request.user)
-    messages.success(request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified.")
+    try:
+        services.otj_verify(
+            entry=entry,
+            based_on_version=VersionForm(request.POST).based_on_version(),
+            actor=request.user,
+        )
+    except EditConflict as exc:
+        who = ", ".join(sorted({e.actor.full_name for e in exc.changes if e.actor})) or "Someone"
+        messages.error(
+            request,
+            f"{who} changed the entry of {entry.date:%d/%m/%Y} after you opened the list, so it "
+            "was not verified. Check the entry as it is now and verify it again.",
+        )
+    else:
+        messages.success(
+            request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified."
+        )
     return redirect("programmes:otj_list", pk=learner.pk)
 
 
@@ -423,13 +537,27 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     if step == WizardProgress.Step.PERSONAL:
         return _wizard_personal(request, learner)
     record = WizardProgress.objects.filter(learner=learner, step=step).first()
-    form = STEP_FORMS[step](request.POST or None, initial=record.data if record else None)
+    initial = {**record.data, "version": record.version} if record else {"version": 0}
+    form = STEP_FORMS[step](request.POST or None, initial=initial)
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        services.wizard_save_step(
-            learner=learner, step=step, data=form.cleaned_data, actor=request.user
-        )
-        return _after_step(request, learner, step)
-    return _render_step(request, learner, step, form)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.wizard_save_step(
+                learner=learner,
+                step=step,
+                data=data,
+                based_on_version=form.cleaned_data.get("version") or 0,
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = present(exc.changes, request.user)
+            form.data = form.data.copy()
+            form.data["version"] = exc.current_version
+            form.add_error(None, CONFLICT_MESSAGE.format(what="step"))
+        else:
+            return _after_step(request, learner, step)
+    return _render_step(request, learner, step, form, conflict=conflict)
 
 
 def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
@@ -443,22 +571,24 @@ def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
     ilr = ilr or new_ilr_for(learner)
     form = PersonalForm(request.POST or None, instance=ilr)
     problem = learn_ref_problem(ilr) if ilr.pk is None else None
+    conflict = None
     if request.method == "POST" and form.is_valid() and not problem:
-        saved_version = form.cleaned_data.get("version") or 0
-        if ilr.pk is not None and saved_version != ilr.version:
-            form.add_error(
-                None,
-                "Someone else changed this ILR after you opened it, so nothing was saved. "
-                "Check the values below and save again.",
-            )
-            form.data = form.data.copy()
-            form.data["version"] = ilr.version
-        else:
+        try:
             services.wizard_save_personal(
-                learner=learner, ilr=form.instance, data=form.cleaned_data, actor=request.user
+                learner=learner,
+                ilr=form.instance,
+                data=form.cleaned_data,
+                based_on_version=form.cleaned_data.get("version") or 0,
+                actor=request.user,
             )
+        except EditConflict as exc:
+            conflict = present(exc.changes, request.user)
+            form.add_error(None, CONFLICT_MESSAGE.format(what="ILR"))
+            form.data = form.data.copy()
+            form.data["version"] = exc.current_version
+        else:
             return _after_step(request, learner, step)
-    return _render_step(request, learner, step, form, refused=problem, ilr=ilr)
+    return _render_step(request, learner, step, form, refused=problem, ilr=ilr, conflict=conflict)
 
 
 def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
@@ -472,7 +602,9 @@ def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
     return redirect("programmes:wizard_overview", pk=learner.pk)
 
 
-def _render_step(request, learner, step, form, refused=None, ilr=None) -> HttpResponse:
+def _render_step(
+    request, learner, step, form, refused=None, ilr=None, conflict=None
+) -> HttpResponse:
     rows = wizard_status(learner)
     index = STEPS.index(WizardProgress.Step(step))
     context = {
@@ -485,5 +617,6 @@ def _render_step(request, learner, step, form, refused=None, ilr=None) -> HttpRe
         "form": form,
         "refused": refused,
         "ilr": ilr,
+        "conflict": conflict,
     }
     return render(request, f"programmes/wizard_{step}.html", context)

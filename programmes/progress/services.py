@@ -13,7 +13,7 @@ from django.db import transaction
 from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
-from users.services import versioned_update
+from users.services import lock_unless_stale, versioned_update
 
 from .models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone, evidence_upload_to
 
@@ -31,8 +31,10 @@ def milestone_update(
 
 
 @transaction.atomic
-def milestone_delete(*, milestone: Milestone, actor: User) -> None:
-    milestone.delete()
+def milestone_delete(*, milestone: Milestone, based_on_version: int, actor: User) -> None:
+    """Delete the milestone unless it changed after the confirmation page was opened: a change
+    made since would otherwise go with it unseen."""
+    lock_unless_stale(milestone, based_on_version).delete()
 
 
 class AlreadyOnCourse(Exception):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AuditEntry
 from audit.trail import present
 from users.access import get_learner_for
+from users.forms import VersionForm
 from users.models import User
 from users.services import EditConflict
 
@@ -163,13 +164,25 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
 def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     learner, milestone = _milestone_for(request, pk, milestone_pk)
     _require(request, EDIT_MILESTONES)
+    form = VersionForm(request.POST or None, initial={"version": milestone.version})
+    conflict = None
     if request.method == "POST":
         description = milestone.description
-        services.milestone_delete(milestone=milestone, actor=request.user)
-        messages.success(request, f"The milestone {description} was deleted.")
-        return _profile(learner, "milestones")
-    context = {"subject": learner, "milestone": milestone}
-    return render(request, "programmes/milestone_delete.html", context)
+        try:
+            services.milestone_delete(
+                milestone=milestone, based_on_version=form.based_on_version(), actor=request.user
+            )
+        except EditConflict as exc:
+            conflict = present(exc.changes, request.user)
+            milestone = Milestone.objects.get(pk=milestone.pk)
+            form = VersionForm(initial={"version": exc.current_version})
+        else:
+            messages.success(request, f"The milestone {description} was deleted.")
+            return _profile(learner, "milestones")
+    context = {"subject": learner, "milestone": milestone, "form": form, "conflict": conflict}
+    return render(
+        request, "programmes/milestone_delete.html", context, status=409 if conflict else 200
+    )
 
 
 # Course progress

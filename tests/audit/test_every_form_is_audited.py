@@ -152,25 +152,33 @@ FORMS = [
         "users:cancel",
         "tutor",
         "/users/{learner}/cancel/",
-        {"reason": "Left"},
+        {"reason": "Left", "version": 1},
         "subscription_status",
     ),
-    Form("users:reinstate", "tutor", "/users/{cancelled}/reinstate/", {}, "subscription_status"),
+    Form(
+        "users:reinstate",
+        "tutor",
+        "/users/{cancelled}/reinstate/",
+        {"version": 1},
+        "subscription_status",
+    ),
     Form(
         "users:extend",
         "tutor",
         "/users/{learner}/extend/",
-        {"subscription_end": "2027-12-31", "reason": "Break"},
+        {"subscription_end": "2027-12-31", "reason": "Break", "version": 1},
         "subscription_end",
     ),
     Form(
         "users:archive",
         "supervisor",
         "/users/{learner}/archive/",
-        {"reason": "Duplicate"},
+        {"reason": "Duplicate", "version": 1},
         "subscription_status",
     ),
-    Form("users:invite", "tutor", "/users/{prospect}/invite/", {}, "invitation_sent_at"),
+    Form(
+        "users:invite", "tutor", "/users/{prospect}/invite/", {"version": 1}, "invitation_sent_at"
+    ),
     Form("users:unlock", "supervisor", "/users/{learner}/unlock/", {}, "sign_in"),
     Form("crm:note_add", "tutor", "/users/{learner}/notes/add/", {"text": "Called"}, "text"),
     Form(
@@ -252,7 +260,7 @@ FORMS = [
         "programmes:enrolment_status",
         "supervisor",
         "/users/{learner}/programmes/{enrolment}/status/",
-        {"status": "ON_A_BREAK"},
+        {"status": "ON_A_BREAK", "version": 1},
         "status",
     ),
     Form(
@@ -273,7 +281,7 @@ FORMS = [
         "programmes:enrolment_stop",
         "supervisor",
         "/users/{learner}/programmes/{enrolment}/stop/",
-        {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44"},
+        {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44", "version": 1},
         "withdraw_reason",
     ),
     Form(
@@ -308,7 +316,7 @@ FORMS = [
         "programmes:milestone_delete",
         "supervisor",
         "/users/{learner}/milestones/{milestone}/delete/",
-        {},
+        {"version": 1},
         "description",
     ),
     Form(
@@ -485,14 +493,14 @@ FORMS = [
         "programmes:plan_component_edit",
         "supervisor",
         "/users/{plan_learner}/learning-plan/components/{plan_component}/edit/",
-        {"kind": "K", "code": "K1", "title": "Data", "status": "IN_PROGRESS"},
+        {"kind": "K", "code": "K1", "title": "Data", "status": "IN_PROGRESS", "version": 1},
         "status",
     ),
     Form(
         "programmes:plan_component_remove",
         "supervisor",
         "/users/{plan_learner}/learning-plan/components/{plan_spare_component}/remove/",
-        {},
+        {"version": 1},
         "title",
     ),
     Form(
@@ -506,7 +514,7 @@ FORMS = [
         "programmes:plan_certification_edit",
         "supervisor",
         "/users/{plan_learner}/learning-plan/certifications/{plan_certification}/edit/",
-        {"kind": "QUALIFICATION", "title": "Diploma", "achieved_on": "2026-02-02"},
+        {"kind": "QUALIFICATION", "title": "Diploma", "achieved_on": "2026-02-02", "version": 1},
         "achieved_on",
     ),
     Form(
@@ -520,7 +528,7 @@ FORMS = [
         "programmes:plan_evidence_decide",
         "supervisor",
         "/users/{plan_learner}/learning-plan/evidence/{plan_evidence}/decision/",
-        {"decision": "ACCEPTED"},
+        {"decision": "ACCEPTED", "version": 1},
         "decision",
     ),
     Form(
@@ -547,7 +555,7 @@ FORMS = [
         "programmes:otj_verify",
         "supervisor",
         "/users/{plan_learner}/otj/{plan_otj}/verify/",
-        {},
+        {"version": 1},
         "verified_by",
     ),
     Form(
@@ -561,7 +569,7 @@ FORMS = [
         "programmes:wizard_step",
         "supervisor",
         "/users/{plan_learner}/wizard/introduction/",
-        {"explained": "on"},
+        {"explained": "on", "version": 0},
         "completed_at",
     ),
     Form(
@@ -681,7 +689,10 @@ def _fill(value, objects):
         # A fresh upload for every request: a file object is read once.
         return SimpleUploadedFile("mandate.pdf", MINIMAL_PDF, content_type="application/pdf")
     if value == "{ilr_xml}":
-        return SimpleUploadedFile("ILR.xml", MINIMAL_ILR.read_bytes())
+        # Another NI number than the cast's learner (who has the file's AB123456C): the import's
+        # duplicate guard would rightly refuse to create a second person with it.
+        content = MINIMAL_ILR.read_bytes().replace(b"AB123456C", b"AB654321C")
+        return SimpleUploadedFile("ILR.xml", content)
     if isinstance(value, dict):
         return {k: _fill(v, objects) for k, v in value.items()}
     if isinstance(value, list):

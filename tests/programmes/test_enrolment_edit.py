@@ -103,7 +103,8 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(as_user, supervisor,
 def test_a_status_change_makes_an_open_edit_form_stale(as_user, supervisor, enrolment):
     client = as_user(supervisor)
     client.post(
-        f"/users/{enrolment.learner_id}/programmes/{enrolment.pk}/status/", {"status": "ON_A_BREAK"}
+        f"/users/{enrolment.learner_id}/programmes/{enrolment.pk}/status/",
+        {"status": "ON_A_BREAK", "version": 1},
     )
 
     response = client.post(url(enrolment), GOOD)

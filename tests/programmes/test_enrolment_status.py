@@ -37,7 +37,7 @@ def test_without_edit_programme_details_gets_403(as_user, tutor, enrolment):
 
 
 def test_changes_the_status_and_audits_it(as_user, supervisor, enrolment):
-    response = as_user(supervisor).post(url(enrolment), {"status": "ON_A_BREAK"})
+    response = as_user(supervisor).post(url(enrolment), {"status": "ON_A_BREAK", "version": 1})
     assert response.status_code == 302
     enrolment.refresh_from_db()
     assert enrolment.status == S.ON_A_BREAK

@@ -11,8 +11,9 @@ def url(enrolment):
     return f"/users/{enrolment.learner_id}/programmes/{enrolment.pk}/stop/"
 
 
-STOP = {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44"}
-PROGRESS = {"action": "progress", "end_date": "2026-06-01"}
+# Version 1: the enrolment as the stop page showed it.
+STOP = {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44", "version": "1"}
+PROGRESS = {"action": "progress", "end_date": "2026-06-01", "version": "1"}
 
 
 @pytest.fixture

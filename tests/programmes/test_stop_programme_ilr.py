@@ -12,8 +12,9 @@ from programmes.models import Enrolment
 from tests.factories import EnrolmentFactory, ProgrammeFactory, make_ilr
 
 S = Enrolment.Status
-STOP = {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44"}
-PROGRESS = {"action": "progress", "end_date": "2026-06-01"}
+# Version 1: the enrolment as the stop page showed it.
+STOP = {"action": "stop", "end_date": "2026-06-01", "withdraw_reason": "44", "version": "1"}
+PROGRESS = {"action": "progress", "end_date": "2026-06-01", "version": "1"}
 
 
 def url(enrolment):

@@ -122,7 +122,12 @@ def test_extend_moves_the_end_date_reactivates_and_is_audited(
     learner.subscription_status = User.Status.EXPIRED
     learner.save()
     response = as_user(tutor).post(
-        url(learner, "extend"), {"subscription_end": "2027-03-31", "reason": "Break in learning"}
+        url(learner, "extend"),
+        {
+            "subscription_end": "2027-03-31",
+            "reason": "Break in learning",
+            "version": learner.version,
+        },
     )
     assert response.status_code == 302
     learner.refresh_from_db()
@@ -143,7 +148,8 @@ def test_archive_needs_a_reason_then_hides_the_user(as_user, supervisor, tutor, 
     client = as_user(supervisor)
     response = client.post(url(learner, "archive"), {"reason": ""})
     assert "This field is required." in response.content.decode()
-    assert client.post(url(learner, "archive"), {"reason": "Duplicate account"}).status_code == 302
+    archive = {"reason": "Duplicate account", "version": learner.version}
+    assert client.post(url(learner, "archive"), archive).status_code == 302
     learner.refresh_from_db()
     assert learner.subscription_status == User.Status.ARCHIVED
     assert as_user(tutor).get(url(learner)).status_code == 404

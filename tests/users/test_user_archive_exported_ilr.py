@@ -41,12 +41,15 @@ def test_posting_the_archive_form_for_an_exported_learner_changes_nothing(
 def test_the_service_refuses_too(supervisor, learner):
     _exported(learner)
     with pytest.raises(services.ArchiveRefused, match="cannot be in a submitted ILR"):
-        services.user_archive(user=learner, actor=supervisor, reason="Left")
+        services.user_archive(
+            user=learner, actor=supervisor, reason="Left", based_on_version=learner.version
+        )
 
 
 def test_a_learner_whose_ilr_was_never_exported_can_be_archived(as_user, supervisor, learner):
     make_ilr(learner)
-    response = as_user(supervisor).post(f"/users/{learner.pk}/archive/", {"reason": "Left"})
+    data = {"reason": "Left", "version": learner.version}
+    response = as_user(supervisor).post(f"/users/{learner.pk}/archive/", data)
     assert response.status_code == 302
     learner.refresh_from_db()
     assert learner.subscription_status == User.Status.ARCHIVED

@@ -33,7 +33,9 @@ def test_cancel_then_reinstate_returns_to_the_previous_status(as_user, tutor, le
     client = as_user(tutor)
     learner.subscription_status = User.Status.INVITED
     learner.save()
-    response = client.post(f"/users/{learner.pk}/cancel/", {"reason": "Left the employer"})
+    response = client.post(
+        f"/users/{learner.pk}/cancel/", {"reason": "Left the employer", "version": learner.version}
+    )
     assert response.status_code == 302
     learner.refresh_from_db()
     assert learner.subscription_status == User.Status.CANCELLED
@@ -43,7 +45,9 @@ def test_cancel_then_reinstate_returns_to_the_previous_status(as_user, tutor, le
     assert entry.changes_dict["subscription_status"] == ["INVITED", "CANCELLED"]
 
     assert client.get(f"/users/{learner.pk}/reinstate/").status_code == 200
-    assert client.post(f"/users/{learner.pk}/reinstate/").status_code == 302
+    learner.refresh_from_db()
+    reinstate = client.post(f"/users/{learner.pk}/reinstate/", {"version": learner.version})
+    assert reinstate.status_code == 302
     learner.refresh_from_db()
     assert learner.subscription_status == User.Status.INVITED
     entry = AuditEntry.objects.filter(object_id=learner.pk).latest("timestamp")

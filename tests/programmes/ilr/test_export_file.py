@@ -157,12 +157,12 @@ def test_after_99_files_no_serial_is_left(db):
 def test_many_learner_values_gives_exactly_what_learner_values_gives(as_user, supervisor, tree):
     """The batch export reads rows, not model instances: same values, same order, for the
     19 varied learners of DfE's sample and a learner with HE and disability records."""
-    from pathlib import Path
-
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    sample = Path(__file__).parent / "fixtures" / "sample-2526-esfa-date-fixed.xml"
-    upload = SimpleUploadedFile("ILR.xml", sample.read_bytes())
+    from tests.programmes.ilr.samples import distinct_sample
+
+    # The sample's repeated identities made distinct, or the duplicate guard would refuse five.
+    upload = SimpleUploadedFile("ILR.xml", distinct_sample())
     exchange.import_file(upload=upload, group=tree["cohort"], programme=None, actor=supervisor)
     ilrs = list(with_ilr_children(IlrLearner.objects.all()))
     assert len(ilrs) == 19

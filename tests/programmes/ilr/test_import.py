@@ -1,5 +1,6 @@
 """Import an ILR file (Manage ILRs): create or update learners, report each one, round trip."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from programmes.ilr import exchange
 from programmes.ilr.data import learner_values, with_ilr_children
 from programmes.ilr.models import IlrExport, IlrLearner, LearningDelivery
 from tests.factories import ProgrammeFactory, UserFactory, make_ilr
+from tests.programmes.ilr.samples import SAMPLE_REPEATS
+from tests.programmes.ilr.samples import distinct_sample as _distinct_sample
 from users.models import User
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -91,11 +94,11 @@ def test_a_group_outside_the_viewers_scope_is_refused(as_user, tutor, tree):
 # --- The DfE sample ----------------------------------------------------------------------------
 
 
-def test_the_sample_creates_all_19_learners_in_the_chosen_group(
+def test_nineteen_different_people_are_all_created_in_the_chosen_group(
     as_user, supervisor, tree, programme
 ):
     client = as_user(supervisor)
-    rows = _report(client, _post(client, tree, programme))
+    rows = _report(client, _post(client, tree, programme, file=_upload(_distinct_sample())))
     assert len(rows) == 19
     assert {row["outcome"] for row in rows.values()} == {"created"}
     assert IlrLearner.objects.count() == 19
@@ -127,32 +130,59 @@ def test_a_repeated_aim_sequence_number_is_renumbered_with_a_warning(as_user, su
     assert sorted(aims.values_list("aim_seq_number", flat=True)) == [1, 2]
 
 
+def test_the_samples_repeated_people_are_reported_as_possible_duplicates_not_created(
+    as_user, supervisor, tree
+):
+    client = as_user(supervisor)
+    rows = _report(client, _post(client, tree))
+    rejected = {ref for ref, row in rows.items() if row["outcome"] == "rejected"}
+    assert rejected == SAMPLE_REPEATS
+    assert {rows[ref]["outcome"] for ref in rows.keys() - SAMPLE_REPEATS} == {"created"}
+    assert User.objects.filter(user_type=User.Type.LEARNER).count() == 14
+    aslearner = User.objects.get(reference_number="ASLearner")
+    [duplicate] = rows["MCALearner"]["duplicates"]
+    assert duplicate == {
+        "pk": aslearner.pk,
+        "name": "Mark Jones",
+        "reference": "ASLearner",
+        "why": "the same NI number and the same ULN",
+    }
+    page = client.get(f"/programmes/ilrs/import/{_last_report_key(client)}/").content.decode()
+    assert f'Possible duplicate of <a href="/users/{aslearner.pk}/">Mark Jones</a>' in page
+
+
+def _last_report_key(client) -> str:
+    return list(client.session["ilr_import_reports"])[-1]
+
+
 def test_importing_the_sample_again_updates_every_learner(as_user, supervisor, tree):
     client = as_user(supervisor)
     _report(client, _post(client, tree))
     aims_before = LearningDelivery.objects.count()
     rows = _report(client, _post(client, tree))
-    assert {row["outcome"] for row in rows.values()} == {"updated"}
-    assert IlrLearner.objects.count() == 19
-    assert User.objects.filter(user_type=User.Type.LEARNER, ilrs__isnull=False).count() == 19
+    assert {rows[ref]["outcome"] for ref in rows.keys() - SAMPLE_REPEATS} == {"updated"}
+    assert {rows[ref]["outcome"] for ref in SAMPLE_REPEATS} == {"rejected"}
+    assert IlrLearner.objects.count() == 14
+    assert User.objects.filter(user_type=User.Type.LEARNER).count() == 14
     assert LearningDelivery.objects.count() == aims_before
 
 
 def test_every_code_in_the_sample_is_accepted(as_user, supervisor, tree):
     client = as_user(supervisor)
-    rows = _report(client, _post(client, tree))
+    rows = _report(client, _post(client, tree, file=_upload(_distinct_sample())))
     assert [row["errors"] for row in rows.values() if row["errors"]] == []
 
 
 def test_the_sample_round_trips_element_by_element(as_user, supervisor, tree):
     """Import, then write every imported ILR: the file validates and holds the sample's data."""
     client = as_user(supervisor)
-    _report(client, _post(client, tree))
+    distinct = _distinct_sample()
+    _report(client, _post(client, tree, file=_upload(distinct)))
     ilrs = with_ilr_children(IlrLearner.objects.order_by("pk"))
     handle = io.BytesIO()
     exchange.write_file(handle, exchange.file_info(serial=1), [learner_values(i) for i in ilrs])
     assert exchange.schema_errors(io.BytesIO(handle.getvalue())) == []
-    sample = _sample_learners(SAMPLE.read_bytes())
+    sample = _sample_learners(distinct)
     exported = _sample_learners(handle.getvalue())
     assert exported.keys() == sample.keys()
     # The one change import makes on purpose: ASLearner's repeated AimSeqNumber 1.
@@ -166,7 +196,8 @@ def test_exporting_the_imported_learners_as_a_batch_gives_a_valid_file(
 ):
     settings.MEDIA_ROOT = tmp_path
     client = as_user(supervisor)
-    _report(client, _post(client, tree, programme))
+    distinct = _distinct_sample()
+    _report(client, _post(client, tree, programme, file=_upload(distinct)))
     client.post("/programmes/ilrs/export/", {"year": "2526"})
     invalid = IlrExport.objects.get()
     assert invalid.status == IlrExport.Status.INVALID
@@ -186,7 +217,7 @@ def test_exporting_the_imported_learners_as_a_batch_gives_a_valid_file(
     assert exchange.schema_errors(io.BytesIO(content)) == []
     exported = _sample_learners(content)
     assert len(exported) == 19 - len(failing)
-    sample = _sample_learners(SAMPLE.read_bytes())
+    sample = _sample_learners(distinct)
     for ref, values in exported.items():
         if ref != "ASLearner":
             assert values == sample[ref], ref
@@ -251,7 +282,7 @@ def test_learners_with_bad_values_are_rejected_with_the_reason_and_nothing_saved
     as_user, supervisor, tree
 ):
     # Schema-valid values the portal does not hold: Ethnicity 12, AFinCode 0.
-    root = etree.parse(str(SAMPLE), exchange.safe_parser()).getroot()
+    root = etree.fromstring(_distinct_sample(), exchange.safe_parser())
     _learner_node(root, "Other1619").find(f"{{{NS}}}Ethnicity").text = "12"
     fin_code = f"{{{NS}}}LearningDelivery/{{{NS}}}AppFinRecord/{{{NS}}}AFinCode"
     _learner_node(root, "Levy").find(fin_code).text = "0"
@@ -323,3 +354,119 @@ def test_an_update_keeps_the_link_from_aims_to_the_enrolment(as_user, supervisor
     client = as_user(supervisor)
     _report(client, _post(client, tree))
     assert ilr.deliveries.get(aim_seq_number=1).enrolment == enrolment
+
+
+# --- The duplicate guard: a new LearnRefNumber for someone already in the portal -----------------
+
+
+def _levy_only() -> bytes:
+    """The sample with one learner: Levy (Smith John, born 01/01/1997, ULN 1004014316,
+    NI number AA123456A)."""
+    root = etree.parse(str(SAMPLE), exchange.safe_parser()).getroot()
+    for node in list(root.iterfind(f"{{{NS}}}Learner")):
+        if node.findtext(f"{{{NS}}}LearnRefNumber") != "Levy":
+            root.remove(node)
+    for node in list(root.iterfind(f"{{{NS}}}LearnerDestinationandProgression")):
+        root.remove(node)
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _import_levy(client, tree):
+    rows = _report(client, _post(client, tree, file=_upload(_levy_only())))
+    return rows["Levy"]
+
+
+def test_an_existing_ni_number_is_reported_as_a_possible_duplicate_and_no_user_created(
+    as_user, supervisor, tree
+):
+    existing = UserFactory(
+        groups=[tree["cohort"]], ni_number="AA123456A", reference_number="R-17", uln=""
+    )
+    users_before = User.objects.count()
+    row = _import_levy(as_user(supervisor), tree)
+    assert row["outcome"] == "rejected"
+    assert "Possible duplicate" in row["errors"][0]
+    assert row["duplicates"] == [
+        {
+            "pk": existing.pk,
+            "name": existing.full_name,
+            "reference": "R-17",
+            "why": "the same NI number",
+        }
+    ]
+    assert User.objects.count() == users_before
+    assert not IlrLearner.objects.exists()
+
+
+def test_an_existing_uln_is_reported_as_a_possible_duplicate_and_no_user_created(
+    as_user, supervisor, tree
+):
+    existing = UserFactory(groups=[tree["cohort"]], uln="1004014316", ni_number="")
+    users_before = User.objects.count()
+    row = _import_levy(as_user(supervisor), tree)
+    assert row["outcome"] == "rejected"
+    assert [d["pk"] for d in row["duplicates"]] == [existing.pk]
+    assert row["duplicates"][0]["why"] == "the same ULN"
+    assert User.objects.count() == users_before
+    assert not IlrLearner.objects.exists()
+
+
+def test_a_duplicate_outside_the_importers_groups_is_not_named(as_user, tutor, tree):
+    tutor.roles.add(*_role("Manage ILRs"))
+    UserFactory(groups=[tree["south"]], first_name="Hidden", ni_number="AA123456A", uln="")
+    client = as_user(tutor)
+    row = _import_levy(client, tree)
+    assert row["outcome"] == "rejected"
+    assert row["duplicates"] == [
+        {"pk": None, "name": "", "reference": "", "why": "the same NI number"}
+    ]
+    page = client.get(f"/programmes/ilrs/import/{_last_report_key(client)}/").content.decode()
+    assert "Possible duplicate of a user outside your groups" in page
+    assert "Hidden" not in page
+
+
+def test_the_same_uln_name_and_birth_date_is_matched_to_the_existing_learner(
+    as_user, supervisor, tree, programme
+):
+    existing = UserFactory(
+        groups=[tree["cohort"]],
+        first_name="Smith",
+        last_name="John",
+        date_of_birth=datetime.date(1997, 1, 1),
+        uln="1004014316",
+        ni_number="",
+        email="smith.john@example.org",
+    )
+    users_before = User.objects.count()
+    client = as_user(supervisor)
+    rows = _report(client, _post(client, tree, programme, file=_upload(_levy_only())))
+    assert rows["Levy"]["outcome"] == "matched"
+    assert rows["Levy"]["learner_pk"] == existing.pk
+    assert User.objects.count() == users_before
+    ilr = IlrLearner.objects.get(learn_ref_number="Levy")
+    assert ilr.learner == existing
+    existing.refresh_from_db()
+    assert existing.email == "smith.john@example.org"  # the portal's own details stay
+    assert existing.enrolments.get().programme == programme
+    # The next import of the same file finds the ILR by its LearnRefNumber and updates it.
+    again = _report(client, _post(client, tree, file=_upload(_levy_only())))
+    assert again["Levy"]["outcome"] == "updated"
+    assert User.objects.count() == users_before
+
+
+def test_a_match_whose_learner_already_has_an_ilr_under_another_reference_is_rejected(
+    as_user, supervisor, tree
+):
+    existing = UserFactory(
+        groups=[tree["cohort"]],
+        first_name="Smith",
+        last_name="John",
+        date_of_birth=datetime.date(1997, 1, 1),
+        uln="1004014316",
+        ni_number="",
+    )
+    make_ilr(existing, LearnRefNumber="OLDREF")
+    row = _import_levy(as_user(supervisor), tree)
+    assert row["outcome"] == "rejected"
+    assert "already has a 2526 ILR with LearnRefNumber OLDREF" in row["errors"][0]
+    assert not IlrLearner.objects.filter(learn_ref_number="Levy").exists()

@@ -237,7 +237,7 @@ def test_verifying_is_post_only(as_user, editor, enrolment):
 
 def test_verifying_records_who_and_when_and_audits(as_user, editor, learner, enrolment):
     entry = OtjEntryFactory(enrolment=enrolment)
-    response = as_user(editor).post(verify_url(entry))
+    response = as_user(editor).post(verify_url(entry), {"version": entry.version})
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.verified_by == editor

@@ -59,7 +59,7 @@ def test_recording_the_achievement(as_user, editor, learner, enrolment):
         learner=learner, enrolment=enrolment, title="Maths L2"
     )
     response = as_user(editor).post(
-        edit_url(certification), good(title="Maths L2", achieved_on="2026-02-20")
+        edit_url(certification), good(title="Maths L2", achieved_on="2026-02-20", version=1)
     )
     assert response.status_code == 302
     certification.refresh_from_db()
@@ -85,3 +85,22 @@ def test_bad_input_is_refused_beside_the_field(
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not Certification.objects.exists()
+
+
+def test_a_stale_edit_is_refused_naming_who_changed_what(
+    as_user, editor, ilr_manager, learner, enrolment
+):
+    certification = Certification.objects.create(
+        learner=learner, enrolment=enrolment, title="Maths L2"
+    )
+    as_user(ilr_manager).post(edit_url(certification), good(title="Maths L3", version=1))
+    response = as_user(editor).post(
+        edit_url(certification), good(title="Maths L2", achieved_on="2026-02-20", version=1)
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Someone else saved this certification after you opened it" in body
+    assert "Ivy Ilr" in body
+    certification.refresh_from_db()
+    assert (certification.title, certification.achieved_on) == ("Maths L3", None)
+    assert certification.version == 2

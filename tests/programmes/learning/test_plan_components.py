@@ -116,7 +116,8 @@ def test_a_duplicate_code_is_refused(as_user, editor, learner, enrolment):
 def test_completing_a_component_records_the_date(as_user, editor, learner, enrolment):
     component = LearnerComponentFactory(enrolment=enrolment, code="S1")
     response = as_user(editor).post(
-        edit_url(component), good(code="S1", status="COMPLETED", completed_on="2026-02-27")
+        edit_url(component),
+        good(code="S1", status="COMPLETED", completed_on="2026-02-27", version=1),
     )
     assert response.status_code == 302
     component.refresh_from_db()
@@ -139,7 +140,7 @@ def test_removing_asks_first_then_removes_and_audits(as_user, editor, learner, e
     client = as_user(editor)
     assert client.get(remove_url(component)).status_code == 200
     assert LearnerComponent.objects.exists()
-    response = client.post(remove_url(component))
+    response = client.post(remove_url(component), {"version": 1})
     assert response.status_code == 302
     assert not LearnerComponent.objects.exists()
     entry = AuditEntry.objects.filter(learner=learner, action=AuditEntry.Action.DELETE).get()
@@ -149,7 +150,34 @@ def test_removing_asks_first_then_removes_and_audits(as_user, editor, learner, e
 def test_a_component_with_evidence_cannot_be_removed(as_user, editor, learner, enrolment):
     component = LearnerComponentFactory(enrolment=enrolment)
     EvidenceItem.objects.create(learner=learner, component=component, description="x", date=START)
-    response = as_user(editor).post(remove_url(component))
+    response = as_user(editor).post(remove_url(component), {"version": 1})
     assert response.status_code == 409
     assert "has evidence recorded against it" in response.content.decode()
     assert LearnerComponent.objects.exists()
+
+
+def test_a_stale_edit_is_refused_naming_who_changed_what(
+    as_user, editor, ilr_manager, learner, enrolment
+):
+    component = LearnerComponentFactory(enrolment=enrolment, code="S1", title="Old title")
+    as_user(ilr_manager).post(edit_url(component), good(code="S1", title="Theirs", version=1))
+    response = as_user(editor).post(
+        edit_url(component), good(code="S1", title="Mine", order="3", version=1)
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Someone else saved this component after you opened it" in body
+    assert "Ivy Ilr" in body
+    assert response.context["form"]["title"].value() == "Mine"
+    assert response.context["form"]["version"].value() == 2
+    component.refresh_from_db()
+    assert (component.title, component.order, component.version) == ("Theirs", 9, 2)
+
+
+def test_a_stale_removal_is_refused(as_user, editor, ilr_manager, learner, enrolment):
+    component = LearnerComponentFactory(enrolment=enrolment, code="S1")
+    as_user(ilr_manager).post(edit_url(component), good(code="S1", title="Theirs", version=1))
+    response = as_user(editor).post(remove_url(component), {"version": 1})
+    assert response.status_code == 409
+    assert "it was not removed" in response.content.decode()
+    assert LearnerComponent.objects.get().title == "Theirs"

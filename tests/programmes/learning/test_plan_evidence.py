@@ -139,7 +139,7 @@ def test_deciding_needs_assess_evidence(as_user, tutor, outsider, item):
 
 
 def test_accepting_records_who_and_when_and_audits(as_user, editor, learner, item):
-    response = as_user(editor).post(decide_url(item), {"decision": "ACCEPTED"})
+    response = as_user(editor).post(decide_url(item), {"decision": "ACCEPTED", "version": 1})
     assert response.status_code == 302
     item.refresh_from_db()
     assert (item.decision, item.decided_by) == ("ACCEPTED", editor)

@@ -46,6 +46,7 @@ def test_the_pages_say_so_and_offer_no_changes(as_user, editor, learner, on_a_br
 
 def test_verifying_still_works_during_a_break(as_user, editor, learner, on_a_break):
     entry = OtjEntryFactory(enrolment=on_a_break)
-    assert as_user(editor).post(f"/users/{learner.pk}/otj/{entry.pk}/verify/").status_code == 302
+    url = f"/users/{learner.pk}/otj/{entry.pk}/verify/"
+    assert as_user(editor).post(url, {"version": entry.version}).status_code == 302
     entry.refresh_from_db()
     assert entry.is_verified

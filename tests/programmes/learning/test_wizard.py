@@ -192,7 +192,7 @@ def test_a_stale_personal_form_changes_nothing(as_user, ilr_manager, learner):
     ilr = make_ilr(learner)
     response = as_user(ilr_manager).post(step_url(learner, "personal"), personal(version=0))
     assert response.status_code == 200
-    assert "Someone else changed this ILR" in response.content.decode()
+    assert "Someone else saved this ILR after you opened it" in response.content.decode()
     ilr.refresh_from_db()
     assert ilr.given_names == "Alex"
 

@@ -189,7 +189,7 @@ def test_a_stale_edit_is_refused_naming_the_change_and_keeping_the_input(
 def test_delete_removes_the_milestone_and_is_audited(as_user, supervisor, learner, milestone):
     client = as_user(supervisor)
     assert "Delete the milestone" in client.get(url(learner, "delete", milestone)).content.decode()
-    assert client.post(url(learner, "delete", milestone)).status_code == 302
+    assert client.post(url(learner, "delete", milestone), {"version": 1}).status_code == 302
     assert not Milestone.objects.exists()
     entry = AuditEntry.objects.filter(object_id=milestone.pk).latest("pk")
     assert entry.action == AuditEntry.Action.DELETE
