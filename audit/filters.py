@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from aptem.validators import validate_sane_date
+
 from .trail import kind_label
 
 SYSTEM = "system"
@@ -37,10 +39,18 @@ class AuditFilter(django_filters.FilterSet):
     (one query each), so the page's query count does not depend on its data."""
 
     date_from = django_filters.DateFilter(
-        label="From", method="filter_from", widget=DateInput(), help_text="dd/mm/yyyy"
+        label="From",
+        method="filter_from",
+        widget=DateInput(),
+        help_text="dd/mm/yyyy",
+        validators=[validate_sane_date],
     )
     date_to = django_filters.DateFilter(
-        label="To", method="filter_to", widget=DateInput(), help_text="dd/mm/yyyy, inclusive"
+        label="To",
+        method="filter_to",
+        widget=DateInput(),
+        help_text="dd/mm/yyyy, inclusive",
+        validators=[validate_sane_date],
     )
     actor = django_filters.ChoiceFilter(label="Who", method="filter_actor", empty_label="Anyone")
     section = django_filters.ChoiceFilter(
