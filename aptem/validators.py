@@ -5,7 +5,6 @@ Each public ``normalise_*`` function turns what a person typed into the stored f
 check implements is named in its message, so an administrator can look it up.
 """
 
-import datetime
 import re
 import unicodedata
 
@@ -100,20 +99,6 @@ def validate_person_name(value: str) -> None:
     if value and not _NAME_PATTERN.match(value):
         raise ValidationError(
             "Names can contain letters, spaces, hyphens and apostrophes only.", code="name_chars"
-        )
-
-
-# Every date the portal stores or searches by lies here; outside it, arithmetic on a date (the
-# day after 31/12/9999, say) overflows.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2099, 12, 31)
-
-
-def validate_sane_date(value: datetime.date | None) -> None:
-    if value and not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValidationError(
-            f"Enter a date between {EARLIEST_DATE:%d/%m/%Y} and {LATEST_DATE:%d/%m/%Y}.",
-            code="date_range",
         )
 
 
