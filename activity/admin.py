@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from users.admin_scope import ScopedAdmin
+
 from .models import ActivityEvent, Task
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ScopedAdmin):
     list_display = ["title", "learner", "due_date", "status", "in_action_plan", "created_by"]
     list_filter = ["status", "in_action_plan"]
     search_fields = ["title", "learner__first_name", "learner__last_name", "learner__email"]
@@ -14,7 +16,8 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityEvent)
-class ActivityEventAdmin(admin.ModelAdmin):
+class ActivityEventAdmin(ScopedAdmin):
+    scope = "user"
     list_display = ["user", "kind", "area", "occurred_at"]
     list_filter = ["kind", "area"]
     search_fields = ["user__email", "user__last_name"]

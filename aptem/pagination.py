@@ -1,6 +1,20 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
 
+# Far beyond any real list, and small enough that an offset computed from it fits every
+# database's integers (SQLite and PostgreSQL both stop at 2**63 - 1).
+MAX_PAGE = 2**31
+
+
+def page_number(value) -> int:
+    """The page a ``?page=`` value asks for: 1 for anything that is not a positive whole
+    number, and never more than ``MAX_PAGE``, so a hostile value cannot overflow an offset."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), MAX_PAGE)
+
 
 def paginate(queryset: QuerySet, number, per_page: int, *, count_with_rows: bool) -> Page:
     """One page of ``queryset``, like ``Paginator.get_page``.
@@ -13,13 +27,10 @@ def paginate(queryset: QuerySet, number, per_page: int, *, count_with_rows: bool
     """
     paginator = Paginator(queryset, per_page)
     if count_with_rows:
-        try:
-            wanted = max(int(number), 1)
-        except (TypeError, ValueError):
-            wanted = 1
+        wanted = page_number(number)
         offset = (wanted - 1) * per_page
         rows = list(queryset.annotate(match_count=Window(Count("pk")))[offset : offset + per_page])
         if rows:
             paginator.count = rows[0].match_count  # Paginator.count is a cached property.
             return Page(rows, wanted, paginator)
-    return paginator.get_page(number)
+    return paginator.get_page(page_number(number))

@@ -9,6 +9,16 @@ from django.utils import timezone
 from .trail import kind_label
 
 SYSTEM = "system"
+# The range every date in the portal keeps to; beyond it, the day after "To" would overflow.
+EARLIEST_DATE = datetime.date(1900, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def sensible_date(value: datetime.date | None) -> None:
+    if value and value < EARLIEST_DATE:
+        raise forms.ValidationError(f"Enter a date on or after {EARLIEST_DATE:%d/%m/%Y}.")
+    if value and value > LATEST_DATE:
+        raise forms.ValidationError(f"Enter a date on or before {LATEST_DATE:%d/%m/%Y}.")
 
 
 class DateInput(forms.DateInput):
@@ -37,10 +47,18 @@ class AuditFilter(django_filters.FilterSet):
     (one query each), so the page's query count does not depend on its data."""
 
     date_from = django_filters.DateFilter(
-        label="From", method="filter_from", widget=DateInput(), help_text="dd/mm/yyyy"
+        label="From",
+        method="filter_from",
+        widget=DateInput(),
+        help_text="dd/mm/yyyy",
+        validators=[sensible_date],
     )
     date_to = django_filters.DateFilter(
-        label="To", method="filter_to", widget=DateInput(), help_text="dd/mm/yyyy, inclusive"
+        label="To",
+        method="filter_to",
+        widget=DateInput(),
+        help_text="dd/mm/yyyy, inclusive",
+        validators=[sensible_date],
     )
     actor = django_filters.ChoiceFilter(label="Who", method="filter_actor", empty_label="Anyone")
     section = django_filters.ChoiceFilter(

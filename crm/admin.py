@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from users.admin_scope import ScopedAdmin
+
 from .models import CrmContact, LearnerContact, Note
 
 
 @admin.register(Note)
-class NoteAdmin(admin.ModelAdmin):
+class NoteAdmin(ScopedAdmin):
     list_display = ["learner", "short_text", "created_by", "created_at", "updated_at", "version"]
     list_filter = ["created_at"]
     search_fields = ["text", "learner__first_name", "learner__last_name", "learner__email"]
@@ -23,7 +25,9 @@ class NoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(CrmContact)
-class CrmContactAdmin(admin.ModelAdmin):
+class CrmContactAdmin(ScopedAdmin):
+    # Contacts at employers and partners, not learners: the same for every administrator.
+    scope = None
     list_display = ["last_name", "first_name", "organisation", "job_title", "email", "phone"]
     list_filter = ["is_ad_hoc", "organisation__kind"]
     search_fields = ["first_name", "last_name", "email", "organisation__name"]
@@ -34,7 +38,7 @@ class CrmContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(LearnerContact)
-class LearnerContactAdmin(admin.ModelAdmin):
+class LearnerContactAdmin(ScopedAdmin):
     list_display = ["learner", "kind", "admin", "crm_contact", "role", "relationship", "created_at"]
     list_filter = ["kind", "role"]
     search_fields = [

@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from users.admin_scope import ScopedAdmin
+
 from .models import Document
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ScopedAdmin):
     list_display = ["learner", "kind", "original_name", "size", "created_by", "created_at"]
     list_filter = ["kind", "created_at"]
     search_fields = ["original_name", "sha256", "learner__first_name", "learner__last_name"]

@@ -1,12 +1,16 @@
 from django.contrib import admin
 
+from users.admin_scope import ScopedAdmin, ScopedStackedInline, ScopedTabularInline
+
 from .ilr import models as ilr_models
+from .ilr.display import SENSITIVE_FAM_TYPES
 from .models import Enrolment, Programme
 from .progress import models as progress_models
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ScopedAdmin):
+    scope = None
     list_display = [
         "name",
         "code",
@@ -47,7 +51,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ScopedAdmin):
     list_display = [
         "learner",
         "programme",
@@ -65,7 +69,7 @@ class EnrolmentAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at"]
 
 
-class _IlrInline(admin.TabularInline):
+class _IlrInline(ScopedTabularInline):
     extra = 0
 
 
@@ -79,6 +83,13 @@ class LLDDInline(_IlrInline):
 
 class LearnerFAMInline(_IlrInline):
     model = ilr_models.LearnerFAM
+
+    def get_queryset(self, request):
+        # FAMs recording a disability or a health or care plan are special-category data.
+        queryset = super().get_queryset(request)
+        if not request.user.has_perm("users.view_sensitive_data"):
+            queryset = queryset.exclude(learn_fam_type__in=SENSITIVE_FAM_TYPES)
+        return queryset
 
 
 class ProviderSpecLearnerMonitoringInline(_IlrInline):
@@ -101,7 +112,7 @@ class DestinationInline(_IlrInline):
 
 
 @admin.register(ilr_models.IlrLearner)
-class IlrLearnerAdmin(admin.ModelAdmin):
+class IlrLearnerAdmin(ScopedAdmin):
     list_display = [
         "learn_ref_number",
         "learner",
@@ -137,7 +148,8 @@ class EmploymentStatusMonitoringInline(_IlrInline):
 
 
 @admin.register(ilr_models.LearnerEmploymentStatus)
-class LearnerEmploymentStatusAdmin(admin.ModelAdmin):
+class LearnerEmploymentStatusAdmin(ScopedAdmin):
+    scope = "ilr__learner"
     list_display = ["ilr", "emp_stat", "date_emp_stat_app", "emp_id"]
     raw_id_fields = ["ilr"]
     inlines = [EmploymentStatusMonitoringInline]
@@ -159,13 +171,14 @@ class ProviderSpecDeliveryMonitoringInline(_IlrInline):
     model = ilr_models.ProviderSpecDeliveryMonitoring
 
 
-class DeliveryHEInline(admin.StackedInline):
+class DeliveryHEInline(ScopedStackedInline):
     model = ilr_models.LearningDeliveryHE
     extra = 0
 
 
 @admin.register(ilr_models.LearningDelivery)
-class LearningDeliveryAdmin(admin.ModelAdmin):
+class LearningDeliveryAdmin(ScopedAdmin):
+    scope = "ilr__learner"
     list_display = [
         "ilr",
         "aim_seq_number",
@@ -188,7 +201,7 @@ class LearningDeliveryAdmin(admin.ModelAdmin):
 
 # Milestones, course progress and functional skills (programmes/progress).
 @admin.register(progress_models.Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ScopedAdmin):
     list_display = ["learner", "description", "date", "status", "claim_status"]
     list_filter = ["status", "claim_status"]
     search_fields = ["description", "learner__last_name", "learner__email"]
@@ -197,14 +210,15 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(progress_models.Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(ScopedAdmin):
+    scope = None
     list_display = ["name", "code", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
 
 
 @admin.register(progress_models.LearnerCourse)
-class LearnerCourseAdmin(admin.ModelAdmin):
+class LearnerCourseAdmin(ScopedAdmin):
     list_display = ["learner", "course", "started_on", "progress", "status", "completed_on"]
     list_filter = ["status", "course"]
     search_fields = ["learner__last_name", "learner__email", "course__name"]
@@ -213,7 +227,7 @@ class LearnerCourseAdmin(admin.ModelAdmin):
 
 
 @admin.register(progress_models.FunctionalSkillAssessment)
-class FunctionalSkillAssessmentAdmin(admin.ModelAdmin):
+class FunctionalSkillAssessmentAdmin(ScopedAdmin):
     list_display = ["learner", "subject", "kind", "level", "score", "result", "assessed_on"]
     list_filter = ["subject", "kind", "level", "is_exempt"]
     search_fields = ["learner__last_name", "learner__email"]
@@ -234,14 +248,15 @@ from .learning import models as learning_models  # noqa: E402
 
 
 @admin.register(learning_models.ProgrammeComponent)
-class ProgrammeComponentAdmin(admin.ModelAdmin):
+class ProgrammeComponentAdmin(ScopedAdmin):
+    scope = None
     list_display = ["programme", "kind", "code", "title", "order"]
     list_filter = ["kind", "programme"]
     search_fields = ["code", "title", "programme__name"]
 
 
 @admin.register(learning_models.LearnerComponent)
-class LearnerComponentAdmin(admin.ModelAdmin):
+class LearnerComponentAdmin(ScopedAdmin):
     list_display = ["learner", "code", "title", "kind", "status", "completed_on"]
     list_filter = ["kind", "status"]
     search_fields = ["code", "title", "learner__email", "learner__last_name"]
@@ -249,7 +264,7 @@ class LearnerComponentAdmin(admin.ModelAdmin):
 
 
 @admin.register(learning_models.Certification)
-class CertificationAdmin(admin.ModelAdmin):
+class CertificationAdmin(ScopedAdmin):
     list_display = ["learner", "title", "kind", "expected_on", "achieved_on"]
     list_filter = ["kind"]
     search_fields = ["title", "learner__email", "learner__last_name"]
@@ -257,7 +272,7 @@ class CertificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(learning_models.EvidenceItem)
-class EvidenceItemAdmin(admin.ModelAdmin):
+class EvidenceItemAdmin(ScopedAdmin):
     list_display = ["learner", "component", "description", "date", "decision"]
     list_filter = ["decision"]
     search_fields = ["description", "learner__email", "learner__last_name"]
@@ -266,7 +281,7 @@ class EvidenceItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(learning_models.OtjEntry)
-class OtjEntryAdmin(admin.ModelAdmin):
+class OtjEntryAdmin(ScopedAdmin):
     list_display = ["learner", "date", "hours", "activity_type", "verified_at"]
     list_filter = ["activity_type"]
     search_fields = ["description", "learner__email", "learner__last_name"]
@@ -275,7 +290,7 @@ class OtjEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(learning_models.WizardProgress)
-class WizardProgressAdmin(admin.ModelAdmin):
+class WizardProgressAdmin(ScopedAdmin):
     list_display = ["learner", "step", "completed_at", "completed_by"]
     list_filter = ["step"]
     search_fields = ["learner__email", "learner__last_name"]

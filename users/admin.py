@@ -1,13 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoRoleAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group as Role
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
 
+from .admin_scope import ScopedAdmin
 from .models import Group, Organisation, User
+
+# Only a superuser hands out the admin's own powers.
+SUPERUSER_ONLY_FIELDS = ["is_superuser", "user_permissions"]
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+    scope = ""
     ordering = ["last_name", "first_name"]
     list_display = [
         "email",
@@ -123,16 +130,103 @@ class UserAdmin(DjangoUserAdmin):
         ),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += [*SUPERUSER_ONLY_FIELDS, "kept_groups", "kept_roles"]
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.is_superuser:
+            return fieldsets
+        return [*fieldsets, ("Kept as they are", {"fields": ["kept_groups", "kept_roles"]})]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # As in the portal: roles the editor holds (and may grant), groups within their scope.
+        if not request.user.is_superuser:
+            if db_field.name == "roles":
+                kwargs["queryset"] = request.user.grantable_roles()
+            elif db_field.name == "groups":
+                kwargs["queryset"] = Group.objects.visible_to(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only what the editor may grant; what lies beyond it is kept.
+        user = form.instance
+        kept_groups = self._kept_groups(request, user) if change else []
+        kept_roles = self._kept_roles(request, user) if change else []
+        super().save_related(request, form, formsets, change)
+        if kept_groups:
+            user.groups.add(*kept_groups)
+        if kept_roles:
+            user.roles.add(*kept_roles)
+
+    def _kept_groups(self, request, user: User) -> list[Group]:
+        if request.user.is_superuser:
+            return []
+        return list(user.groups.exclude(pk__in=Group.objects.visible_to(request.user)))
+
+    def _kept_roles(self, request, user: User) -> list:
+        if request.user.is_superuser:
+            return []
+        return list(user.roles.exclude(pk__in=request.user.grantable_roles()).order_by("name"))
+
+    @admin.display(description="groups outside your scope")
+    def kept_groups(self, obj: User) -> str:
+        return ", ".join(g.name for g in getattr(obj, "_kept_groups_shown", [])) or "\u2013"
+
+    @admin.display(description="roles you may not grant")
+    def kept_roles(self, obj: User) -> str:
+        return ", ".join(r.name for r in getattr(obj, "_kept_roles_shown", [])) or "\u2013"
+
+    def get_object(self, request, object_id, from_field=None):
+        user = super().get_object(request, object_id, from_field)
+        if user is not None:
+            # Read by the kept_* displays, which see only the object.
+            user._kept_groups_shown = self._kept_groups(request, user)
+            user._kept_roles_shown = self._kept_roles(request, user)
+        return user
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedAdmin):
+    scope = None
     list_display = ["name", "kind", "email", "phone", "postcode"]
     list_filter = ["kind"]
     search_fields = ["name", "email", "postcode"]
 
 
 @admin.register(Group)
-class GroupAdmin(TreeAdmin):
+class GroupAdmin(ScopedAdmin, TreeAdmin):
+    scope = None
     form = movenodeform_factory(Group)
     list_display = ["name", "depth", "created_at"]
     search_fields = ["name"]
+
+    def get_queryset(self, request):
+        # Support staff see their own groups and those below them, as in the portal.
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=Group.objects.visible_to(request.user).values("pk"))
+
+
+admin.site.unregister(Role)
+
+
+@admin.register(Role)
+class RoleAdmin(ScopedAdmin, DjangoRoleAdmin):
+    """Roles carry permissions: changing one widens the power of everyone who holds it, and
+    of anyone who may grant it, so only superusers add, change or delete roles."""
+
+    scope = None
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser

@@ -97,6 +97,9 @@ class UserForm(forms.ModelForm):
         self.viewer = viewer
         self.duplicates: list[dict] = []
         self.creating = self.instance.pk is None
+        # What the user has that the editor may not change: kept on save, shown as text.
+        self.kept_groups: list[Group] = []
+        self.kept_roles: list[Role] = []
         if not (self.creating and self.offers_invitation):
             del self.fields["invite_now"]
         if self.creating:
@@ -107,6 +110,14 @@ class UserForm(forms.ModelForm):
             self.fields["groups"].queryset = Group.objects.visible_to(viewer)
             self.fields["groups"].required = True
             self.fields["groups"].help_text = "Choose at least one. Sub-groups are included."
+            self.fields["groups"].error_messages["invalid_choice"] = (
+                "You can add only groups within your own scope (your groups and their "
+                "sub-groups); group %(value)s is outside it."
+            )
+            if not self.creating:
+                self.kept_groups = list(
+                    self.instance.groups.exclude(pk__in=Group.objects.visible_to(viewer))
+                )
         if "case_owner" in self.fields:
             self.fields["case_owner"] = PersonChoiceField(
                 queryset=User.objects.administrators(), required=False, label="Case owner"
@@ -417,10 +428,28 @@ class AdminForm(UserForm):
         may_set_roles = self.viewer.has_perm("users.supervise_admins") or (
             self.creating and self.viewer.has_perm("users.create_admins")
         )
-        if may_set_roles:
-            self.fields["roles"].queryset = Role.objects.order_by("name")
-        else:
+        if not may_set_roles:
             del self.fields["roles"]
+            return
+        grantable = list(self.viewer.grantable_roles())
+        # Every role validates, so clean_roles can say why one is refused; only the grantable
+        # ones are offered. Roles the user holds that the editor may not grant stay as they are.
+        self.fields["roles"].queryset = Role.objects.order_by("name")
+        self.fields["roles"].widget.choices = [(role.pk, role.name) for role in grantable]
+        self.fields["roles"].help_text = "You can grant only roles you hold yourself."
+        if not self.creating:
+            self.kept_roles = list(
+                self.instance.roles.exclude(pk__in=[r.pk for r in grantable]).order_by("name")
+            )
+
+    def clean_roles(self):
+        roles = self.cleaned_data["roles"]
+        kept = set(self.kept_roles)
+        refusals = [self.viewer.role_refusal(role) for role in roles if role not in kept]
+        refusals = [refusal for refusal in refusals if refusal]
+        if refusals:
+            raise forms.ValidationError(refusals, code="role_not_grantable")
+        return roles
 
 
 FORMS_BY_TYPE: dict[str, type[UserForm]] = {

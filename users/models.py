@@ -4,6 +4,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import Group as Role
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -24,6 +25,10 @@ from aptem.validators import (
     validate_postcode,
     validate_uln,
 )
+
+# Roles carrying these widen what their holder sees or whom they supervise, so only a Supervisor
+# grants them (DESIGN.md §5), even to someone else who already holds a role with them.
+SUPERVISOR_ONLY_PERMISSIONS = ("supervise_admins", "view_all_groups")
 
 
 class Organisation(models.Model):
@@ -429,6 +434,30 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not hasattr(self, "_visible_groups_cache"):
             self._visible_groups_cache = list(Group.objects.visible_to(self))
         return self._visible_groups_cache
+
+    def grantable_roles(self) -> models.QuerySet:
+        """The roles this user may give others (DESIGN.md §5): only roles they hold themselves,
+        and those with a Supervisor-only permission only if they are a Supervisor. Granting never
+        widens the granter's own power."""
+        roles = Role.objects.order_by("name")
+        if self.is_superuser:
+            return roles
+        roles = roles.filter(members=self)
+        if not self.has_perm("users.supervise_admins"):
+            supervisor_only = Role.objects.filter(
+                permissions__content_type__app_label="users",
+                permissions__codename__in=SUPERVISOR_ONLY_PERMISSIONS,
+            )
+            roles = roles.exclude(pk__in=supervisor_only)
+        return roles
+
+    def role_refusal(self, role: Role) -> str:
+        """Why this user may not grant ``role``, in words for a form; "" when they may."""
+        if self.grantable_roles().filter(pk=role.pk).exists():
+            return ""
+        if self.roles.filter(pk=role.pk).exists():
+            return f"Only a Supervisor may grant the role {role.name}."
+        return f"You may grant only roles you hold yourself, and you do not hold {role.name}."
 
     def expires_within(self, days: int, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

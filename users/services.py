@@ -5,6 +5,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Group as Role
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -63,6 +64,8 @@ def versioned_update(record, data: dict, based_on_version: int):
 def user_create(*, form: UserForm, actor: User, site_url: str = "") -> User:
     """Create a user; an invited one (every administrator) is emailed an activation link built
     on ``site_url`` once the transaction commits."""
+    if "roles" in form.cleaned_data:
+        _refuse_ungrantable(actor, form.cleaned_data["roles"])
     user = form.save(commit=False)
     user.user_type = form.user_type
     user.created_by = actor
@@ -90,17 +93,29 @@ def user_create(*, form: UserForm, actor: User, site_url: str = "") -> User:
 def user_update(*, user: User, form: UserForm, actor: User, based_on_version: int) -> User:
     """Save an edit unless someone else saved the record after ``based_on_version``."""
     current = lock_unless_stale(user, based_on_version)
-    # Groups the editor cannot see are not on the form; keep them rather than drop them.
+    # Groups the editor cannot see and roles they may not grant are not on the form; keep them
+    # rather than drop them, so an edit never changes what lies outside the editor's own power.
     hidden_groups = set(current.groups.exclude(pk__in=Group.objects.visible_to(actor)))
+    kept_roles = set(current.roles.exclude(pk__in=actor.grantable_roles()))
+    if "roles" in form.cleaned_data:
+        _refuse_ungrantable(actor, set(form.cleaned_data["roles"]) - kept_roles)
     user.version = current.version + 1
     user.save()
     if "groups" in form.cleaned_data:
         user.groups.set({*form.cleaned_data["groups"], *hidden_groups})
     if "roles" in form.cleaned_data:
-        chosen = set(form.cleaned_data["roles"])
+        chosen = {*form.cleaned_data["roles"], *kept_roles}
         chosen.add(Role.objects.get(name=STANDARD_ROLE))
         user.roles.set(chosen)
     return user
+
+
+def _refuse_ungrantable(actor: User, roles) -> None:
+    """The last line behind the form's own check: a role the actor may not grant is refused
+    before anything is written."""
+    refusals = [refusal for role in roles if (refusal := actor.role_refusal(role))]
+    if refusals:
+        raise PermissionDenied(" ".join(refusals))
 
 
 @transaction.atomic
