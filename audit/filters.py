@@ -6,19 +6,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from aptem.validators import sensible_date
+
 from .trail import kind_label
 
 SYSTEM = "system"
-# The range every date in the portal keeps to; beyond it, the day after "To" would overflow.
-EARLIEST_DATE = datetime.date(1900, 1, 1)
-LATEST_DATE = datetime.date(2100, 12, 31)
-
-
-def sensible_date(value: datetime.date | None) -> None:
-    if value and value < EARLIEST_DATE:
-        raise forms.ValidationError(f"Enter a date on or after {EARLIEST_DATE:%d/%m/%Y}.")
-    if value and value > LATEST_DATE:
-        raise forms.ValidationError(f"Enter a date on or before {LATEST_DATE:%d/%m/%Y}.")
 
 
 class DateInput(forms.DateInput):
