@@ -6,13 +6,15 @@ from programmes.ilr import exchange
 from programmes.ilr.models import IlrLearner
 from users.models import User
 
-from .test_import import NS, SAMPLE, _learner_node, _post, _report, _upload
+from .samples import distinct_sample
+from .test_import import NS, _learner_node, _post, _report, _upload
 
 
 def test_out_of_range_dates_reject_that_learner_with_the_reason_and_the_rest_import(
     as_user, supervisor, tree
 ):
-    root = etree.parse(str(SAMPLE), exchange.safe_parser()).getroot()
+    # The sample with its repeated people made distinct, so only the bad dates reject anyone.
+    root = etree.fromstring(distinct_sample(), exchange.safe_parser())
     start = f"{{{NS}}}LearningDelivery/{{{NS}}}LearnStartDate"
     _learner_node(root, "Levy").find(start).text = "9999-12-31"
     _learner_node(root, "Other1619").find(f"{{{NS}}}DateOfBirth").text = "0001-01-01"
