@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from aptem.uploads import PLAN_EVIDENCE, CheckedFile
 from aptem.validators import sensible_date
-from users.forms import DateInput, VersionForm
+from aptem.widgets import DateInput
+from users.forms import VersionForm
 
 from ..forms import VersionedForm
 from ..ilr import codes, rules

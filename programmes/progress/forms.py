@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from aptem.uploads import FUNCTIONAL_SKILL_EVIDENCE, CheckedFile
 from aptem.validators import sensible_date
-from users.forms import DateInput
+from aptem.widgets import DateInput
 from users.models import User
 
 from ..models import Enrolment
