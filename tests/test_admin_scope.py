@@ -45,7 +45,7 @@ def staff_member(tree, *, roles=("Standard administrator",), perms=("view",)) ->
 
 
 @pytest.fixture
-def staff(tree):
+def support_staff(tree):
     return staff_member(tree)
 
 
