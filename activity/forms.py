@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from aptem.widgets import DateInput
+
 from .models import TASK_TITLE_MAX_LENGTH, Task
 
 
@@ -11,10 +13,10 @@ class TaskForm(forms.ModelForm):
         labels = {"title": "Task", "due_date": "Due date (optional)"}
         help_texts = {
             "title": f"Up to {TASK_TITLE_MAX_LENGTH} characters.",
-            "due_date": "dd/mm/yyyy; today or later.",
+            "due_date": "Today or later.",
         }
         error_messages = {"title": {"required": "Enter the task."}}
-        widgets = {"due_date": forms.DateInput(format="%d/%m/%Y")}
+        widgets = {"due_date": DateInput()}
 
     def clean_title(self) -> str:
         title = self.cleaned_data["title"].strip()

@@ -7,19 +7,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from aptem.validators import sensible_date
+from aptem.widgets import DateInput
 
 from .trail import kind_label
 
 SYSTEM = "system"
-
-
-class DateInput(forms.DateInput):
-    # A native date picker sends ISO dates; dd/mm/yyyy typed into the address also works
-    # (DATE_INPUT_FORMATS).
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class AuditFilterForm(forms.Form):

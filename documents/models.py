@@ -1,14 +1,13 @@
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from aptem.uploads import random_name
+
 
 def document_upload_to(instance: "Document", filename: str) -> str:
     """A random stored name: the uploader's file name never reaches the file system."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"documents/{instance.kind.lower()}/{uuid.uuid4().hex}.{ext}"
+    return random_name(f"documents/{instance.kind.lower()}", filename)
 
 
 class DocumentQuerySet(models.QuerySet):

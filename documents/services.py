@@ -1,20 +1,21 @@
 """Mandate workflows: the prepared PDF, storing an upload, and recording downloads."""
 
-import hashlib
 import logging
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aptem import uploads
+from aptem.uploads import CheckedFile
 from audit.models import AuditEntry
 from users.models import User
 
-from .models import Document, document_upload_to
-from .validators import CheckedFile
+from .models import Document
+
+# The upload purpose (allow-list, size limit, folder) of each kind of document.
+KIND_PURPOSES = {Document.Kind.MANDATE: uploads.MANDATE}
 
 
 def _no_fetch(url: str, *args, **kwargs):
@@ -63,41 +64,26 @@ def mandate_pdf(*, learner: User, actor: User) -> bytes:
     return pdf
 
 
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def document_upload(
     *, learner: User, upload: UploadedFile, checked: CheckedFile, kind: str, actor: User
 ) -> Document:
     """Store an already validated upload under a random name and record it.
 
     The file is written first and the row saved after, so a committed row always has its file;
-    if the row cannot be saved the file is removed again. Nothing is written before validation.
+    if the row cannot be saved the file is removed again (aptem.uploads.stored). Nothing is
+    written before validation.
     """
-    document = Document(
-        kind=kind,
-        learner=learner,
-        original_name=checked.name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=_sha256(upload),
-        created_by=actor,
-    )
-    stored_name = default_storage.save(document_upload_to(document, checked.name), upload)
-    document.file.name = stored_name
-    try:
-        with transaction.atomic():
-            document.save()
-    except Exception:
-        default_storage.delete(stored_name)
-        raise
-    return document
+    with uploads.stored(upload, checked, purpose=KIND_PURPOSES[kind]) as file:
+        return Document.objects.create(
+            kind=kind,
+            learner=learner,
+            file=file.storage_name,
+            original_name=file.name,
+            content_type=file.content_type,
+            size=file.size,
+            sha256=file.sha256,
+            created_by=actor,
+        )
 
 
 def document_download_log(*, document: Document, actor: User) -> None:

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aptem import uploads
 from users.access import get_learner_for, may_edit
 
 from . import services
@@ -49,14 +50,9 @@ def mandate_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     learner = get_learner_for(request, pk)
     document = get_object_or_404(learner.documents.all(), pk=document_pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The stored file is missing.") from exc
-    services.document_download_log(document=document, actor=request.user)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
+    return uploads.serve(
+        document.file,
+        name=document.original_name,
         content_type=document.content_type,
+        log=lambda: services.document_download_log(document=document, actor=request.user),
     )

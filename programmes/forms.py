@@ -1,6 +1,7 @@
 from django import forms
 
-from users.forms import DateInput, VersionForm
+from aptem.widgets import DateInput
+from users.forms import VersionForm
 from users.models import User
 
 from .models import STOP_DATE, Enrolment, Programme

@@ -1,6 +1,6 @@
 """Small but real files of every type the upload check accepts, built in memory.
 
-The upload check parses each file as what it claims to be (documents/validators.py), so tests
+The upload check parses each file as what it claims to be (aptem/uploads/checks.py), so tests
 need files that open: a PDF with a page, images that decode, well-formed Office and OpenDocument
 archives and an OLE2 compound file with the stream its type needs.
 """

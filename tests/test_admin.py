@@ -14,35 +14,35 @@ PAGES = [
 
 
 @pytest.fixture
-def staff(client, db):
+def superuser_client(client, db):
     user = AdminFactory(is_staff=True, is_superuser=True)
     client.force_login(user)
     return client
 
 
 @pytest.mark.parametrize("url", PAGES)
-def test_support_staff_can_open_every_admin_list(staff, learner, url):
-    assert staff.get(url).status_code == 200
+def test_support_staff_can_open_every_admin_list(superuser_client, learner, url):
+    assert superuser_client.get(url).status_code == 200
 
 
-def test_audit_entries_are_read_only_in_the_admin(staff, learner):
+def test_audit_entries_are_read_only_in_the_admin(superuser_client, learner):
     from audit.models import AuditEntry
 
     entry = AuditEntry.objects.first()
-    assert staff.get("/admin/audit/auditentry/add/").status_code == 403
-    assert staff.post(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
-    assert staff.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == 200
+    assert superuser_client.get("/admin/audit/auditentry/add/").status_code == 403
+    assert superuser_client.post(f"/admin/audit/auditentry/{entry.pk}/delete/").status_code == 403
+    assert superuser_client.get(f"/admin/audit/auditentry/{entry.pk}/change/").status_code == 200
 
 
 def test_portal_administrators_without_staff_flag_cannot_use_the_admin(as_user, tutor):
     assert as_user(tutor).get("/admin/").status_code == 302
 
 
-def test_support_staff_can_add_a_user_in_the_admin(staff, tree):
+def test_support_staff_can_add_a_user_in_the_admin(superuser_client, tree):
     from users.models import User
 
-    assert staff.get("/admin/users/user/add/").status_code == 200
-    response = staff.post(
+    assert superuser_client.get("/admin/users/user/add/").status_code == 200
+    response = superuser_client.post(
         "/admin/users/user/add/",
         {
             "email": "Support.Added@Example.org",

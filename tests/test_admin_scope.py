@@ -45,7 +45,7 @@ def staff_member(tree, *, roles=("Standard administrator",), perms=("view",)) ->
 
 
 @pytest.fixture
-def staff(tree):
+def support_staff(tree):
     return staff_member(tree)
 
 
@@ -79,12 +79,12 @@ def test_every_admin_and_inline_applies_the_scope():
     ids=lambda a: a.model.__name__,
 )
 def test_every_changelist_opens_for_scoped_staff(as_user, tree, learner, model_admin):
-    staff = staff_member(tree)
-    assert as_user(staff).get(admin_url(model_admin.model)).status_code == 200
+    support_staff = staff_member(tree)
+    assert as_user(support_staff).get(admin_url(model_admin.model)).status_code == 200
 
 
-def test_staff_see_only_users_in_their_scope(as_user, staff, learner, stranger):
-    client = as_user(staff)
+def test_staff_see_only_users_in_their_scope(as_user, support_staff, learner, stranger):
+    client = as_user(support_staff)
     body = client.get(admin_url(User)).content.decode()
     assert "Smith" in body
     assert "Stranger" not in body
@@ -93,11 +93,11 @@ def test_staff_see_only_users_in_their_scope(as_user, staff, learner, stranger):
     assert client.get(admin_url(User, "change", stranger.pk)).status_code == 302
 
 
-def test_staff_see_only_learner_records_in_their_scope(as_user, staff, learner, stranger):
+def test_staff_see_only_learner_records_in_their_scope(as_user, support_staff, learner, stranger):
     mine = Note.objects.create(learner=learner, text="Visible note")
     theirs = Note.objects.create(learner=stranger, text="Hidden note")
     EnrolmentFactory(learner=stranger)
-    client = as_user(staff)
+    client = as_user(support_staff)
     body = client.get(admin_url(Note)).content.decode()
     assert "Visible note" in body
     assert "Hidden note" not in body
@@ -106,8 +106,10 @@ def test_staff_see_only_learner_records_in_their_scope(as_user, staff, learner, 
     assert "Stranger" not in client.get("/admin/programmes/enrolment/").content.decode()
 
 
-def test_staff_see_only_audit_entries_of_users_in_their_scope(as_user, staff, learner, stranger):
-    client = as_user(staff)
+def test_staff_see_only_audit_entries_of_users_in_their_scope(
+    as_user, support_staff, learner, stranger
+):
+    client = as_user(support_staff)
     hidden = AuditEntry.objects.filter(learner=stranger).first()
     shown = AuditEntry.objects.filter(learner=learner).first()
     assert client.get(admin_url(AuditEntry, "change", shown.pk)).status_code == 200
@@ -122,8 +124,8 @@ def test_superusers_see_everything(as_user, tree, learner, stranger):
     assert "Stranger" in body
 
 
-def test_sensitive_fields_are_left_out_without_the_permission(as_user, staff, learner):
-    client = as_user(staff)
+def test_sensitive_fields_are_left_out_without_the_permission(as_user, support_staff, learner):
+    client = as_user(support_staff)
     body = client.get(admin_url(User, "change", learner.pk)).content.decode()
     assert "AB123456C" not in body
     assert "field-ni_number" not in body
@@ -141,27 +143,27 @@ def test_sensitive_fields_are_shown_with_the_permission(as_user, tree, learner):
     assert "Smith" in client.get(admin_url(User) + "?q=AB123456C").content.decode()
 
 
-def test_sensitive_values_in_audit_entries_are_masked(as_user, staff, learner):
+def test_sensitive_values_in_audit_entries_are_masked(as_user, support_staff, learner):
     learner.ni_number = "ZX998877B"
     learner.save()
     entry = AuditEntry.objects.filter(learner=learner).latest("pk")
-    body = as_user(staff).get(admin_url(AuditEntry, "change", entry.pk)).content.decode()
+    body = as_user(support_staff).get(admin_url(AuditEntry, "change", entry.pk)).content.decode()
     assert "ZX998877B" not in body
     assert "(hidden)" in body
 
 
-def test_special_category_ilr_data_is_left_out(as_user, tree, staff, learner):
+def test_special_category_ilr_data_is_left_out(as_user, tree, support_staff, learner):
     from programmes.ilr.models import IlrLearner
 
     ilr = make_ilr(learner)
     ilr.lldd_health_problems.create(lldd_cat=4, primary_lldd=True)
-    body = as_user(staff).get(admin_url(IlrLearner, "change", ilr.pk)).content.decode()
+    body = as_user(support_staff).get(admin_url(IlrLearner, "change", ilr.pk)).content.decode()
     assert "field-ethnicity" not in body
     assert "field-uln" not in body
     assert "field-learn_ref_number" in body
     assert "lldd_health_problems" not in body
-    # Without the sensitive fields a new ILR could not be saved, so staff may not add one.
-    assert as_user(staff).get("/admin/programmes/ilrlearner/add/").status_code == 403
+    # Without the sensitive fields a new ILR could not be saved, so support staff may not add one.
+    assert as_user(support_staff).get("/admin/programmes/ilrlearner/add/").status_code == 403
 
     qa = staff_member(tree, roles=("Standard administrator", "ILR QA"))
     body = as_user(qa).get(admin_url(IlrLearner, "change", ilr.pk)).content.decode()
@@ -170,7 +172,7 @@ def test_special_category_ilr_data_is_left_out(as_user, tree, staff, learner):
 
 
 @pytest.fixture
-def editor(tree):
+def support_editor(tree):
     """Support staff who may change users and hold a few roles."""
     return staff_member(
         tree, roles=("Standard administrator", "Data Export"), perms=("view", "change")
@@ -195,11 +197,11 @@ def change_data(client, user: User, **overrides) -> dict:
     return {k: v for k, v in data.items() if v is not False}
 
 
-def test_admin_grants_only_roles_the_editor_holds(as_user, editor, tree):
+def test_admin_grants_only_roles_the_editor_holds(as_user, support_editor, tree):
     target = AdminFactory(groups=[tree["north"]], roles=["Standard administrator", "Manage ILRs"])
     # Administrators are listed only for Supervisors; this one sees every user type.
-    editor.roles.add(Role.objects.get(name="Supervisor"))
-    client = as_user(editor)
+    support_editor.roles.add(Role.objects.get(name="Supervisor"))
+    client = as_user(support_editor)
     form = client.get(admin_url(User, "change", target.pk)).context["adminform"].form
     offered = set(form.fields["roles"].queryset.values_list("name", flat=True))
     assert offered == {"Standard administrator", "Data Export", "Supervisor"}
@@ -224,9 +226,9 @@ def test_admin_grants_only_roles_the_editor_holds(as_user, editor, tree):
     assert not target.is_superuser
 
 
-def test_admin_keeps_groups_outside_the_editors_scope(as_user, editor, learner, tree):
+def test_admin_keeps_groups_outside_the_editors_scope(as_user, support_editor, learner, tree):
     learner.groups.add(tree["south"])
-    client = as_user(editor)
+    client = as_user(support_editor)
     body = client.get(admin_url(User, "change", learner.pk)).content.decode()
     assert "South" in body  # shown as kept, read-only
     data = change_data(client, learner, groups=[tree["leeds"].pk])
@@ -236,11 +238,11 @@ def test_admin_keeps_groups_outside_the_editors_scope(as_user, editor, learner, 
 
 
 def test_only_superusers_change_what_a_role_grants(as_user, tree):
-    staff = staff_member(tree, perms=("view", "change", "add"))
+    support_staff = staff_member(tree, perms=("view", "change", "add"))
     role = Role.objects.get(name="Data Export")
     url = f"/admin/auth/group/{role.pk}/change/"
     everything = list(Permission.objects.values_list("pk", flat=True))
-    response = as_user(staff).post(url, {"name": role.name, "permissions": everything})
+    response = as_user(support_staff).post(url, {"name": role.name, "permissions": everything})
     assert response.status_code == 403
     assert role.permissions.count() == 1
-    assert as_user(staff).get("/admin/auth/group/add/").status_code == 403
+    assert as_user(support_staff).get("/admin/auth/group/add/").status_code == 403

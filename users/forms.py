@@ -5,13 +5,12 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 
 from aptem.validators import (
-    EARLIEST_DATE,
-    LATEST_DATE,
     normalise_ni_number,
     normalise_postcode,
     sensible_date,
     validate_person_name,
 )
+from aptem.widgets import DateInput
 
 from . import two_factor
 from .models import Group, Organisation, User
@@ -32,15 +31,6 @@ class LoginForm(AuthenticationForm):
 
     def clean_username(self) -> str:
         return self.cleaned_data["username"].strip().lower()
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict | None = None, **kwargs):
-        # The browser's picker then offers only dates the server accepts (aptem.validators).
-        attrs = {"min": EARLIEST_DATE.isoformat(), "max": LATEST_DATE.isoformat(), **(attrs or {})}
-        super().__init__(attrs=attrs, format="%Y-%m-%d", **kwargs)
 
 
 class GroupChoiceField(forms.ModelMultipleChoiceField):

@@ -14,7 +14,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from aptem.validators import normalise_ni_number, normalise_postcode
-from users.forms import DateInput
+from aptem.widgets import DateInput
 
 from .models import (
     AppFinRecord,

@@ -4,9 +4,10 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from aptem.uploads import PLAN_EVIDENCE, CheckedFile
 from aptem.validators import sensible_date
-from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
-from users.forms import DateInput, VersionForm
+from aptem.widgets import DateInput
+from users.forms import VersionForm
 
 from ..forms import VersionedForm
 from ..ilr import codes, rules
@@ -15,7 +16,6 @@ from ..models import Enrolment
 from .models import MAX_OTJ_HOURS_PER_ENTRY, Certification, EvidenceItem, LearnerComponent, OtjEntry
 
 DATE = DateInput()
-EVIDENCE_TYPES = MANDATE_TYPES  # PDF, JPEG and Word/OpenDocument files, checked by content
 
 
 def _check_date(form: forms.BaseForm, field: str, enrolment: Enrolment | None, what: str) -> None:
@@ -104,17 +104,17 @@ class EvidenceForm(forms.ModelForm):
         self.enrolment = enrolment
         self.fields["component"].queryset = LearnerComponent.objects.filter(enrolment=enrolment)
         self.fields["component"].empty_label = "Choose a component"
-        types = ", ".join(f".{e}" for e in EVIDENCE_TYPES)
-        self.fields[
-            "upload"
-        ].help_text = f"Optional: a {types} file of up to {filesizeformat(max_upload_bytes())}."
-        self.fields["upload"].widget.attrs["accept"] = ",".join(f".{e}" for e in EVIDENCE_TYPES)
+        self.fields["upload"].help_text = (
+            f"Optional: a {PLAN_EVIDENCE.listed} file of up to "
+            f"{filesizeformat(PLAN_EVIDENCE.max_bytes)}."
+        )
+        self.fields["upload"].widget.attrs["accept"] = PLAN_EVIDENCE.accept
         self.checked: CheckedFile | None = None
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
         if upload:
-            self.checked = check_upload(upload, EVIDENCE_TYPES)
+            self.checked = PLAN_EVIDENCE.check(upload)
         return upload
 
     def clean(self) -> dict:

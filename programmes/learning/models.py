@@ -6,7 +6,6 @@ Progress and OTJ arithmetic lives in ``progress.py`` so models, pages and tests 
 
 from __future__ import annotations
 
-import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -14,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 
+from aptem.uploads import PLAN_EVIDENCE, random_name
 from aptem.validators import past_date, sensible_date
 
 MAX_OTJ_HOURS_PER_ENTRY = Decimal("24")
@@ -153,8 +153,7 @@ class Certification(VersionedLearnerOwned):
 
 def evidence_upload_to(instance: EvidenceItem, filename: str) -> str:
     """A random stored name, like documents' uploads: the uploader's name never reaches disk."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"evidence/{uuid.uuid4().hex}.{ext}"
+    return random_name(PLAN_EVIDENCE.folder, filename)
 
 
 class EvidenceItem(VersionedLearnerOwned):

@@ -7,17 +7,16 @@ Each takes the acting user as ``actor`` and runs in one transaction. Rows are sa
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from aptem import uploads
+from aptem.uploads import CheckedFile
 from audit.models import AuditEntry
-from documents.validators import CheckedFile
 from users.models import User
 from users.services import EditConflict, lock_unless_stale, versioned_update
 
@@ -33,7 +32,6 @@ from .models import (
     OtjEntry,
     ProgrammeComponent,
     WizardProgress,
-    evidence_upload_to,
 )
 
 # --- Learning plan components -------------------------------------------------------------
@@ -131,15 +129,6 @@ def certification_update(
 # --- Evidence -----------------------------------------------------------------------------
 
 
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
 def evidence_add(
     *,
     item: EvidenceItem,
@@ -147,24 +136,17 @@ def evidence_add(
     checked: CheckedFile | None,
     actor: User,
 ) -> EvidenceItem:
-    """Save an evidence item, storing its already checked file first under a random name (as
-    documents.services.document_upload does) and removing it again if the row fails."""
+    """Save an evidence item, storing its already checked file first under a random name and
+    removing it again if the row fails (aptem.uploads.stored)."""
     item.created_by = actor
-    stored_name = None
-    if upload is not None and checked is not None:
-        item.original_name = checked.name
-        item.content_type = checked.content_type
-        item.size = checked.size
-        item.sha256 = _sha256(upload)
-        stored_name = default_storage.save(evidence_upload_to(item, checked.name), upload)
-        item.file.name = stored_name
-    try:
-        with transaction.atomic():
-            item.save()
-    except Exception:
-        if stored_name:
-            default_storage.delete(stored_name)
-        raise
+    with uploads.stored(upload, checked, purpose=uploads.PLAN_EVIDENCE) as file:
+        if file:
+            item.file.name = file.storage_name
+            item.original_name = file.name
+            item.content_type = file.content_type
+            item.size = file.size
+            item.sha256 = file.sha256
+        item.save()
     return item
 
 

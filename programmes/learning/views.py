@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aptem import uploads
 from audit.trail import present
 from users.access import get_learner_for
 from users.models import User
@@ -345,13 +346,11 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
 def plan_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     learner = get_learner_for(request, pk)
     item = get_object_or_404(learner.evidence_items.exclude(file=""), pk=evidence_pk)
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The stored file is missing.") from exc
-    services.evidence_download_log(item=item, actor=request.user)
-    return FileResponse(
-        handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
+    return uploads.serve(
+        item.file,
+        name=item.original_name,
+        content_type=item.content_type,
+        log=lambda: services.evidence_download_log(item=item, actor=request.user),
     )
 
 

@@ -4,17 +4,15 @@ from django import forms
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from aptem.uploads import FUNCTIONAL_SKILL_EVIDENCE, CheckedFile
 from aptem.validators import sensible_date
-from documents.validators import MANDATE_TYPES, CheckedFile, check_upload, max_upload_bytes
-from users.forms import DateInput
+from aptem.widgets import DateInput
 from users.models import User
 
 from ..models import Enrolment
 from .models import MAX_WEEKS_REMAINING, Course, FunctionalSkillAssessment, LearnerCourse, Milestone
 
 DATE = DateInput()
-# The same document types as learner documents (PDF, Word, OpenDocument, JPEG).
-EVIDENCE_TYPES = MANDATE_TYPES
 EARLIEST = datetime.date(2000, 1, 1)
 
 
@@ -251,7 +249,7 @@ class FunctionalSkillForm(VersionedForm):
     evidence_upload = forms.FileField(
         label="Evidence document",
         required=False,
-        widget=forms.FileInput(attrs={"accept": ",".join(f".{e}" for e in EVIDENCE_TYPES)}),
+        widget=forms.FileInput(attrs={"accept": FUNCTIONAL_SKILL_EVIDENCE.accept}),
     )
 
     class Meta:
@@ -285,9 +283,9 @@ class FunctionalSkillForm(VersionedForm):
         )
         self.fields["assessor"].label_from_instance = lambda u: u.full_name
         self.fields["assessor"].empty_label = "Not an administrator"
-        types = ", ".join(f".{e}" for e in EVIDENCE_TYPES)
+        evidence = FUNCTIONAL_SKILL_EVIDENCE
         self.fields["evidence_upload"].help_text = (
-            f"Optional: a {types} file of up to {filesizeformat(max_upload_bytes())}"
+            f"Optional: a {evidence.listed} file of up to {filesizeformat(evidence.max_bytes)}"
             + (
                 f". Uploading replaces {self.instance.evidence_name}."
                 if self.instance.evidence_name
@@ -313,7 +311,7 @@ class FunctionalSkillForm(VersionedForm):
     def clean_evidence_upload(self):
         upload = self.cleaned_data.get("evidence_upload")
         if upload:
-            self.checked = check_upload(upload, EVIDENCE_TYPES)
+            self.checked = FUNCTIONAL_SKILL_EVIDENCE.check(upload)
         return upload
 
     def clean(self) -> dict:

@@ -2,13 +2,12 @@
 area of the profile (DESIGN.md §4). Imported at the bottom of ``programmes.models`` so they
 belong to the programmes app."""
 
-import uuid
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
+from aptem.uploads import FUNCTIONAL_SKILL_EVIDENCE, random_name
 from aptem.validators import past_date, sensible_date
 
 __all__ = [
@@ -179,8 +178,7 @@ class LearnerCourse(VersionedMixin):
 
 def evidence_upload_to(instance: "FunctionalSkillAssessment", filename: str) -> str:
     """A random stored name: the uploader's file name never reaches the file system."""
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"documents/functional-skills/{uuid.uuid4().hex}.{ext}"
+    return random_name(FUNCTIONAL_SKILL_EVIDENCE.folder, filename)
 
 
 class FunctionalSkillAssessment(VersionedMixin):

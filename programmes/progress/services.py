@@ -4,18 +4,16 @@ Edits carry the version the form was opened on: a save based on an older version
 ``EditConflict`` naming who changed what since, and nothing is overwritten (DESIGN.md §8).
 """
 
-import hashlib
-
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from aptem import uploads
+from aptem.uploads import CheckedFile
 from audit.models import AuditEntry
-from documents.validators import CheckedFile
 from users.models import User
 from users.services import lock_unless_stale, versioned_update
 
-from .models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone, evidence_upload_to
+from .models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
 
 
 @transaction.atomic
@@ -64,38 +62,21 @@ def course_update(
     return versioned_update(record, data, based_on_version)
 
 
-def _sha256(upload: UploadedFile) -> str:
-    digest = hashlib.sha256()
-    upload.seek(0)
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return digest.hexdigest()
-
-
-def _store_evidence(upload: UploadedFile, checked: CheckedFile) -> dict:
-    """Write the validated file under a random private name; the fields that describe it.
-
-    Written before the row is saved, so a committed row always has its file; the caller
-    removes it again if the save fails."""
-    stored = default_storage.save(evidence_upload_to(None, checked.name), upload)
-    return {
-        "evidence_file": stored,
-        "evidence_name": checked.name,
-        "evidence_content_type": checked.content_type,
-        "evidence_sha256": _sha256(upload),
-    }
-
-
 def _with_evidence(data: dict, upload, checked, save):
-    evidence = _store_evidence(upload, checked) if upload and checked else {}
-    try:
-        with transaction.atomic():
-            return save({**data, **evidence})
-    except Exception:
-        if evidence:
-            default_storage.delete(evidence["evidence_file"])
-        raise
+    """Save with the evidence file (if one was uploaded) written first under a random private
+    name, so a committed row always has its file; it is removed again if the save fails."""
+    with uploads.stored(upload, checked, purpose=uploads.FUNCTIONAL_SKILL_EVIDENCE) as file:
+        evidence = (
+            {
+                "evidence_file": file.storage_name,
+                "evidence_name": file.name,
+                "evidence_content_type": file.content_type,
+                "evidence_sha256": file.sha256,
+            }
+            if file
+            else {}
+        )
+        return save({**data, **evidence})
 
 
 def functional_skill_create(

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aptem import uploads
 from audit.models import AuditEntry
 from audit.trail import present
 from users.access import get_learner_for
@@ -335,14 +336,11 @@ def functional_skill_evidence(request: HttpRequest, pk: int, assessment_pk: int)
     assessment = get_object_or_404(learner.functional_skills.all(), pk=assessment_pk)
     if not assessment.evidence_file:
         raise Http404("This assessment has no evidence document.")
-    try:
-        handle = assessment.evidence_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The stored file is missing.") from exc
-    services.functional_skill_evidence_log(assessment=assessment, actor=request.user)
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=assessment.evidence_name,
+    return uploads.serve(
+        assessment.evidence_file,
+        name=assessment.evidence_name,
         content_type=assessment.evidence_content_type,
+        log=lambda: services.functional_skill_evidence_log(
+            assessment=assessment, actor=request.user
+        ),
     )

@@ -2,7 +2,7 @@ import pytest
 
 from tests.sample_files import image_bytes, ole2_bytes, ooxml_bytes, opendocument_bytes, pdf_bytes
 
-# Real files that open as what they claim (documents/validators.py parses them).
+# Real files that open as what they claim (aptem/uploads/checks.py parses them).
 MINIMAL_PDF = pdf_bytes()
 MINIMAL_JPEG = image_bytes("JPEG")
 PNG = image_bytes("PNG")

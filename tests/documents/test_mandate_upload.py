@@ -7,10 +7,10 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from aptem.uploads.checks import OLE2_SIGNATURE
 from audit.models import AuditEntry
 from documents.forms import MandateUploadForm
 from documents.models import Document
-from documents.validators import OLE2_SIGNATURE
 from tests.sample_files import image_bytes
 
 from .conftest import (

@@ -19,7 +19,7 @@ def test_invalid_uln_is_explained_corrected_verified_and_the_surname_locked(
         groups=[tree["north"]],
         roles=["Standard administrator", "Manage ILRs", "ILR QA", "Edit Learner Details"],
     )
-    editor = AdminFactory(
+    ilr_manager = AdminFactory(
         first_name="Ed",
         last_name="Editor",
         groups=[tree["north"]],
@@ -59,7 +59,7 @@ def test_invalid_uln_is_explained_corrected_verified_and_the_surname_locked(
     screenshot(page, "ilr-admin-tab")
 
     page.context.clear_cookies()
-    sign_in(editor)
+    sign_in(ilr_manager)
     visit(page, f"/users/{learner.pk}/edit/")
     surname = page.get_by_label("Surname")
     expect(surname).to_be_disabled()

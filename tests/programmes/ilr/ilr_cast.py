@@ -2,13 +2,13 @@
 
 from tests.factories import AdminFactory
 
-EDITOR_ROLES = ["Standard administrator", "Manage ILRs"]
+ILR_MANAGER_ROLES = ["Standard administrator", "Manage ILRs"]
 
 
-def make_editor(tree):
+def make_ilr_manager(tree):
     """Manage ILRs without ILR QA (and without the sensitive-data role)."""
     return AdminFactory(
-        first_name="Ed", last_name="Editor", groups=[tree["north"]], roles=EDITOR_ROLES
+        first_name="Ed", last_name="Editor", groups=[tree["north"]], roles=ILR_MANAGER_ROLES
     )
 
 
@@ -18,7 +18,7 @@ def make_qa(tree):
         first_name="Quinn",
         last_name="Checker",
         groups=[tree["north"]],
-        roles=[*EDITOR_ROLES, "ILR QA"],
+        roles=[*ILR_MANAGER_ROLES, "ILR QA"],
     )
 
 

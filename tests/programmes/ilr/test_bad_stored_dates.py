@@ -49,7 +49,7 @@ def ilr_programme(db):
 
 
 @pytest.fixture
-def manager(tutor):
+def ilr_manager(tutor):
     tutor.roles.add(Role.objects.get(name="Manage ILRs"))
     return tutor
 
@@ -62,11 +62,11 @@ def _learner_with_ilr(tree, programme, **overrides):
 
 @pytest.mark.parametrize("spoil", BAD_VALUES.values(), ids=BAD_VALUES.keys())
 def test_the_ilr_page_shows_the_problem_instead_of_failing(
-    as_user, manager, tree, ilr_programme, spoil
+    as_user, ilr_manager, tree, ilr_programme, spoil
 ):
     learner, ilr = _learner_with_ilr(tree, ilr_programme)
     spoil(ilr)
-    response = as_user(manager).get(f"/users/{learner.pk}/ilr/")
+    response = as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/")
     assert response.status_code == 200
     page = response.content.decode()
     assert "outside the range" in page or "could not be checked" in page
@@ -74,10 +74,12 @@ def test_the_ilr_page_shows_the_problem_instead_of_failing(
 
 
 @pytest.mark.parametrize("spoil", BAD_VALUES.values(), ids=BAD_VALUES.keys())
-def test_the_learners_file_is_refused_with_the_reason(as_user, manager, tree, ilr_programme, spoil):
+def test_the_learners_file_is_refused_with_the_reason(
+    as_user, ilr_manager, tree, ilr_programme, spoil
+):
     learner, ilr = _learner_with_ilr(tree, ilr_programme)
     spoil(ilr)
-    response = as_user(manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
+    response = as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
     assert response.status_code == 422
     text = response.content.decode()
     assert "cannot be exported yet" in text
@@ -86,7 +88,7 @@ def test_the_learners_file_is_refused_with_the_reason(as_user, manager, tree, il
 
 @pytest.mark.parametrize("spoil", BAD_VALUES.values(), ids=BAD_VALUES.keys())
 def test_a_batch_export_lists_the_bad_learner_and_checks_every_other(
-    as_user, manager, tree, ilr_programme, spoil
+    as_user, ilr_manager, tree, ilr_programme, spoil
 ):
     _first, _ = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="A1")
     bad, bad_ilr = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="B2")
@@ -95,7 +97,7 @@ def test_a_batch_export_lists_the_bad_learner_and_checks_every_other(
     _last, _ = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="D4")
     spoil(bad_ilr)
 
-    client = as_user(manager)
+    client = as_user(ilr_manager)
     response = client.post(EXPORT, {"year": "2526"})
 
     export = IlrExport.objects.get()
@@ -110,12 +112,12 @@ def test_a_batch_export_lists_the_bad_learner_and_checks_every_other(
 
 
 def test_a_batch_export_without_rule_errors_around_the_bad_learner_exports_once_it_is_fixed(
-    as_user, manager, tree, ilr_programme
+    as_user, ilr_manager, tree, ilr_programme
 ):
     _learner_with_ilr(tree, ilr_programme, LearnRefNumber="A1")
     _bad, bad_ilr = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="B2")
     BAD_VALUES["stop date 9999-12-31"](bad_ilr)
-    client = as_user(manager)
+    client = as_user(ilr_manager)
     client.post(EXPORT, {"year": "2526"})
     LearningDelivery.objects.filter(ilr=bad_ilr).update(
         learn_act_end_date=None, comp_status=1, outcome=None, withdraw_reason=None
@@ -125,7 +127,7 @@ def test_a_batch_export_without_rule_errors_around_the_bad_learner_exports_once_
 
 
 def test_an_unexpected_error_in_one_learners_rules_becomes_a_problem_and_is_logged(
-    as_user, manager, tree, ilr_programme, monkeypatch, caplog
+    as_user, ilr_manager, tree, ilr_programme, monkeypatch, caplog
 ):
     _good, _ = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="A1")
     bad, _ = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="B2")
@@ -138,7 +140,7 @@ def test_an_unexpected_error_in_one_learners_rules_becomes_a_problem_and_is_logg
 
     monkeypatch.setattr(rules, "check_uln", broken)
     IlrLearner.objects.filter(learner=bad).update(uln="9999999999")
-    as_user(manager).post(EXPORT, {"year": "2526"})
+    as_user(ilr_manager).post(EXPORT, {"year": "2526"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.INVALID
     [problem] = export.problems
@@ -164,15 +166,17 @@ def test_the_rule_engine_reports_an_unreadable_date_as_a_finding():
     assert "not a date" in finding.message
 
 
-def test_a_single_file_still_downloads_for_a_good_learner(as_user, manager, tree, ilr_programme):
+def test_a_single_file_still_downloads_for_a_good_learner(
+    as_user, ilr_manager, tree, ilr_programme
+):
     learner, _ = _learner_with_ilr(tree, ilr_programme)
-    response = as_user(manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
+    response = as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
     assert response.status_code == 200
     assert exchange.schema_errors(io.BytesIO(response.content)) == []
 
 
 def test_a_failure_outside_the_rules_is_a_problem_for_that_learner_only(
-    as_user, manager, tree, ilr_programme, monkeypatch
+    as_user, ilr_manager, tree, ilr_programme, monkeypatch
 ):
     _learner_with_ilr(tree, ilr_programme, LearnRefNumber="A1")
     bad, _ = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="B2")
@@ -185,7 +189,7 @@ def test_a_failure_outside_the_rules_is_a_problem_for_that_learner_only(
         return real(values, **kwargs)
 
     monkeypatch.setattr(rules, "check_learner", broken)
-    as_user(manager).post(EXPORT, {"year": "2526"})
+    as_user(ilr_manager).post(EXPORT, {"year": "2526"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.INVALID
     assert {p["learner"] for p in export.problems} == {bad.pk, later.pk}

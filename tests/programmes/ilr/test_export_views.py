@@ -28,7 +28,7 @@ def ilr_programme(db):
 
 
 @pytest.fixture
-def manager(tutor):
+def ilr_manager(tutor):
     """The tutor with the Manage ILRs role: sees North and below."""
     tutor.roles.add(Role.objects.get(name="Manage ILRs"))
     return tutor
@@ -88,19 +88,19 @@ def test_a_learner_outside_the_viewers_groups_is_404_for_the_single_file(
 
 
 def test_another_administrators_export_is_404_unless_the_viewer_sees_every_group(
-    as_user, manager, supervisor, exported_ilr
+    as_user, ilr_manager, supervisor, exported_ilr
 ):
     as_user(supervisor).post(EXPORT, {"year": "2526"})
     export = IlrExport.objects.get()
     for url in _export_urls(export):
-        assert as_user(manager).get(url).status_code == 404
+        assert as_user(ilr_manager).get(url).status_code == 404
     assert as_user(supervisor).get(_export_urls(export)[0]).status_code == 200
 
 
 # --- The list -----------------------------------------------------------------------------------
 
 
-def test_the_list_shows_only_ilrs_in_scope(as_user, manager, tree, ilr_programme):
+def test_the_list_shows_only_ilrs_in_scope(as_user, ilr_manager, tree, ilr_programme):
     [mine] = _in_scope(tree, ilr_programme, 1)
     [south] = _in_scope(tree, ilr_programme, 1, group="south")
     no_ilr_programme = UserFactory(groups=[tree["cohort"]])
@@ -110,14 +110,14 @@ def test_the_list_shows_only_ilrs_in_scope(as_user, manager, tree, ilr_programme
     ilr = IlrLearner.objects.get(learner=excluded)
     ilr.episode_status = IlrLearner.EpisodeStatus.EXCLUDED
     ilr.save()
-    response = as_user(manager).get(MANAGE)
+    response = as_user(ilr_manager).get(MANAGE)
     assert response.status_code == 200
     assert [i.learner for i in response.context["page"].object_list] == [mine]
     assert south not in [i.learner for i in response.context["page"].object_list]
 
 
 def test_an_aim_linked_to_an_ilr_enabled_enrolment_puts_the_ilr_in_scope(
-    as_user, manager, tree, ilr_programme
+    as_user, ilr_manager, tree, ilr_programme
 ):
     learner = UserFactory(groups=[tree["cohort"]])
     old = EnrolmentFactory(learner=learner, programme=ilr_programme, is_current=False)
@@ -125,22 +125,22 @@ def test_an_aim_linked_to_an_ilr_enabled_enrolment_puts_the_ilr_in_scope(
     aim = ilr.deliveries.first()
     aim.enrolment = old
     aim.save()
-    response = as_user(manager).get(MANAGE)
+    response = as_user(ilr_manager).get(MANAGE)
     assert [i.learner for i in response.context["page"].object_list] == [learner]
 
 
-def test_an_empty_list_says_what_to_do(as_user, manager):
-    text = as_user(manager).get(MANAGE).content.decode()
+def test_an_empty_list_says_what_to_do(as_user, ilr_manager):
+    text = as_user(ilr_manager).get(MANAGE).content.decode()
     assert "No ILRs are in scope" in text
     assert "No exports yet" in text
 
 
 @pytest.mark.parametrize("size", [2, 12])
 def test_the_list_runs_a_fixed_number_of_queries(
-    as_user, manager, tree, ilr_programme, size, django_assert_num_queries
+    as_user, ilr_manager, tree, ilr_programme, size, django_assert_num_queries
 ):
     _in_scope(tree, ilr_programme, size)
-    client = as_user(manager)
+    client = as_user(ilr_manager)
     client.post(EXPORT, {"year": "2526"})
     client.get(MANAGE)  # warm the session
     # Session, user, permissions (two), visible groups, the page of ILRs with its count in
@@ -154,10 +154,10 @@ def test_the_list_runs_a_fixed_number_of_queries(
 
 
 def test_an_export_of_valid_learners_is_ready_validates_and_marks_them(
-    as_user, manager, tree, ilr_programme
+    as_user, ilr_manager, tree, ilr_programme
 ):
     learners = _in_scope(tree, ilr_programme, 3)
-    client = as_user(manager)
+    client = as_user(ilr_manager)
     response = client.post(EXPORT, {"year": "2526"}, REMOTE_ADDR="203.0.113.9")
     export = IlrExport.objects.get()
     assert response["Location"] == f"/programmes/ilrs/exports/{export.pk}/"
@@ -176,7 +176,7 @@ def test_an_export_of_valid_learners_is_ready_validates_and_marks_them(
         ilr = IlrLearner.objects.get(learner=learner)
         assert ilr.last_export_file == export.file_name
         entry = AuditEntry.objects.filter(learner=learner, object_id=ilr.pk).latest("pk")
-        assert entry.actor == manager
+        assert entry.actor == ilr_manager
         assert entry.remote_addr == "203.0.113.9"
         assert set(entry.changes_dict) == {"last_exported_at", "last_export_file"}
     page = client.get(response["Location"]).content.decode()
@@ -184,8 +184,8 @@ def test_an_export_of_valid_learners_is_ready_validates_and_marks_them(
     assert "hx-trigger" not in page
 
 
-def test_the_second_export_takes_the_next_serial(as_user, manager, exported_ilr):
-    client = as_user(manager)
+def test_the_second_export_takes_the_next_serial(as_user, ilr_manager, exported_ilr):
+    client = as_user(ilr_manager)
     client.post(EXPORT, {"year": "2526"})
     client.post(EXPORT, {"year": "2526"})
     assert sorted(IlrExport.objects.values_list("serial_no", flat=True)) == [1, 2]
@@ -193,13 +193,13 @@ def test_the_second_export_takes_the_next_serial(as_user, manager, exported_ilr)
 
 
 def test_a_learner_breaking_a_rule_stops_the_file_and_is_listed_with_a_link(
-    as_user, manager, tree, ilr_programme
+    as_user, ilr_manager, tree, ilr_programme
 ):
     [good, bad] = _in_scope(tree, ilr_programme, 2)
     ilr = IlrLearner.objects.get(learner=bad)
     ilr.uln = "1000000063"
     ilr.save()
-    client = as_user(manager)
+    client = as_user(ilr_manager)
     response = client.post(EXPORT, {"year": "2526"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.INVALID
@@ -216,10 +216,10 @@ def test_a_learner_breaking_a_rule_stops_the_file_and_is_listed_with_a_link(
 
 
 def test_a_schema_error_fails_the_export_with_the_message(
-    as_user, manager, exported_ilr, monkeypatch
+    as_user, ilr_manager, exported_ilr, monkeypatch
 ):
     monkeypatch.setattr(exchange, "schema_errors", lambda *a, **k: ["Line 9: ULN is too short"])
-    client = as_user(manager)
+    client = as_user(ilr_manager)
     response = client.post(EXPORT, {"year": "2526"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.FAILED
@@ -228,16 +228,16 @@ def test_a_schema_error_fails_the_export_with_the_message(
     assert IlrLearner.objects.get().last_exported_at is None
 
 
-def test_a_running_export_polls_and_htmx_gets_only_the_status(as_user, manager, exported_ilr):
+def test_a_running_export_polls_and_htmx_gets_only_the_status(as_user, ilr_manager, exported_ilr):
     export = IlrExport.objects.create(
         serial_no=1,
         file_name="ILR-99999999-2526-20260101-000000-01.xml",
-        created_by=manager,
+        created_by=ilr_manager,
         status=IlrExport.Status.RUNNING,
         total=10,
         done=4,
     )
-    client = as_user(manager)
+    client = as_user(ilr_manager)
     page = client.get(_export_urls(export)[0]).content.decode()
     assert 'hx-trigger="every 1s"' in page
     partial = client.get(_export_urls(export)[0], HTTP_HX_REQUEST="true").content.decode()
@@ -246,17 +246,17 @@ def test_a_running_export_polls_and_htmx_gets_only_the_status(as_user, manager, 
 
 
 def test_an_export_whose_process_ended_is_shown_as_failed_and_stops_polling(
-    as_user, manager, exported_ilr
+    as_user, ilr_manager, exported_ilr
 ):
     started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(started, tick=False):
         export = IlrExport.objects.create(
             serial_no=1,
             file_name="ILR-99999999-2526-20260302-090000-01.xml",
-            created_by=manager,
+            created_by=ilr_manager,
             status=IlrExport.Status.RUNNING,
         )
-    client = as_user(manager)
+    client = as_user(ilr_manager)
 
     with time_machine.travel(started + datetime.timedelta(minutes=29), tick=False):
         assert 'hx-trigger="every 1s"' in client.get(_export_urls(export)[0]).content.decode()
@@ -271,8 +271,8 @@ def test_an_export_whose_process_ended_is_shown_as_failed_and_stops_polling(
     assert "Failed" in listing
 
 
-def test_the_download_is_an_attachment_and_an_access_entry(as_user, manager, exported_ilr):
-    client = as_user(manager)
+def test_the_download_is_an_attachment_and_an_access_entry(as_user, ilr_manager, exported_ilr):
+    client = as_user(ilr_manager)
     client.post(EXPORT, {"year": "2526"})
     export = IlrExport.objects.get()
     response = client.get(_export_urls(export)[1])
@@ -280,18 +280,18 @@ def test_the_download_is_an_attachment_and_an_access_entry(as_user, manager, exp
     assert response["Content-Disposition"] == f'attachment; filename="{export.file_name}"'
     assert exchange.schema_errors(io.BytesIO(b"".join(response.streaming_content))) == []
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).get()
-    assert entry.actor == manager
+    assert entry.actor == ilr_manager
     assert entry.changes_dict == {"download": ["", export.file_name]}
 
 
 def test_the_background_mode_starts_a_thread_after_commit(
-    as_user, manager, exported_ilr, settings, monkeypatch, django_capture_on_commit_callbacks
+    as_user, ilr_manager, exported_ilr, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.ILR_EXPORT_IN_BACKGROUND = True
     started = []
     monkeypatch.setattr(exchange.threading.Thread, "start", lambda self: started.append(self))
     with django_capture_on_commit_callbacks(execute=True):
-        as_user(manager).post(EXPORT, {"year": "2526"})
+        as_user(ilr_manager).post(EXPORT, {"year": "2526"})
     assert IlrExport.objects.get().status == IlrExport.Status.PENDING
     assert [t.name for t in started] == [f"ilr-export-{IlrExport.objects.get().pk}"]
 
@@ -299,8 +299,8 @@ def test_the_background_mode_starts_a_thread_after_commit(
 # --- One learner's file ----------------------------------------------------------------------
 
 
-def test_one_learners_file_downloads_named_and_valid(as_user, manager, exported_ilr, learner):
-    response = as_user(manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
+def test_one_learners_file_downloads_named_and_valid(as_user, ilr_manager, exported_ilr, learner):
+    response = as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
     assert response.status_code == 200
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="ILR-99999999-2526-')
@@ -310,17 +310,17 @@ def test_one_learners_file_downloads_named_and_valid(as_user, manager, exported_
 
 
 def test_one_learners_file_with_a_rule_error_lists_the_problems(
-    as_user, manager, exported_ilr, learner
+    as_user, ilr_manager, exported_ilr, learner
 ):
     exported_ilr.uln = "1000000063"
     exported_ilr.save()
-    response = as_user(manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
+    response = as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
     assert response.status_code == 422
     text = response.content.decode()
     assert "ULN_04" in text
     assert "cannot be exported yet" in text
 
 
-def test_one_learner_without_an_ilr_for_the_year_is_404(as_user, manager, learner):
-    assert as_user(manager).get(f"/users/{learner.pk}/ilr/2526/export.xml").status_code == 404
-    assert as_user(manager).get(f"/users/{learner.pk}/ilr/1999/export.xml").status_code == 404
+def test_one_learner_without_an_ilr_for_the_year_is_404(as_user, ilr_manager, learner):
+    assert as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/2526/export.xml").status_code == 404
+    assert as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/1999/export.xml").status_code == 404

@@ -6,7 +6,7 @@ from audit.models import AuditEntry
 from programmes.ilr.models import IlrLearner, LearnerFAM
 from tests.factories import EnrolmentFactory, ProgrammeFactory, make_ilr
 
-from .ilr_cast import form_data, make_editor
+from .ilr_cast import form_data, make_ilr_manager
 
 
 def url(learner):
@@ -61,7 +61,7 @@ def test_without_manage_ilrs_gets_403(as_user, colleague, tutor, learner):
 
 
 def test_the_form_is_prefilled_from_the_learner(as_user, tree, described):
-    form = as_user(make_editor(tree)).get(url(described)).context["form"]
+    form = as_user(make_ilr_manager(tree)).get(url(described)).context["form"]
     initial = form.initial
     assert initial["uln"] == "1000000043"
     assert initial["given_names"] == "John"
@@ -88,13 +88,13 @@ def test_creates_the_ilr_with_the_programme_aim_linked_to_the_enrolment(as_user,
             }
         ],
     )
-    editor = make_editor(tree)
-    client = as_user(editor)
+    ilr_manager = make_ilr_manager(tree)
+    client = as_user(ilr_manager)
     response = client.post(url(described), completed(client, described))
     assert response.status_code == 302
     ilr = IlrLearner.objects.get(learner=described)
     assert ilr.collection_year == "2526"
-    assert ilr.created_by == editor
+    assert ilr.created_by == ilr_manager
     assert ilr.learn_ref_number == "REF 42"
     aim = ilr.deliveries.get()
     assert (aim.learn_aim_ref, aim.aim_type, aim.prog_type, aim.fund_model) == (
@@ -114,14 +114,14 @@ def test_creates_the_ilr_with_the_programme_aim_linked_to_the_enrolment(as_user,
 
 def test_an_apprenticeship_without_a_template_gets_the_programme_aim(as_user, tree, described):
     apprenticeship(described)
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     assert client.post(url(described), completed(client, described)).status_code == 302
     aim = IlrLearner.objects.get(learner=described).deliveries.get()
     assert aim.learn_aim_ref == "ZPROG001"
 
 
 def test_bad_input_keeps_what_was_typed_and_saves_nothing(as_user, tree, described):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = completed(client, described, uln="1000000042", given_names="Typed")
     response = client.post(url(described), data)
     assert response.status_code == 200
@@ -131,7 +131,7 @@ def test_bad_input_keeps_what_was_typed_and_saves_nothing(as_user, tree, describ
 
 
 def test_missing_answers_are_asked_for(as_user, tree, described):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(url(described)))
     response = client.post(url(described), data)
     errors = response.context["form"].errors
@@ -141,7 +141,7 @@ def test_missing_answers_are_asked_for(as_user, tree, described):
 
 def test_a_reference_used_by_another_learner_is_refused(as_user, tree, described):
     other = make_ilr(EnrolmentFactory().learner, LearnRefNumber="REF 42")
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     response = client.post(url(described), completed(client, described))
     assert "already uses this reference" in response.context["form"].errors["learn_ref_number"][0]
     assert IlrLearner.objects.get() == other
@@ -149,6 +149,6 @@ def test_a_reference_used_by_another_learner_is_refused(as_user, tree, described
 
 def test_an_existing_ilr_is_not_created_twice(as_user, tree, learner):
     make_ilr(learner)
-    response = as_user(make_editor(tree)).get(url(learner))
+    response = as_user(make_ilr_manager(tree)).get(url(learner))
     assert response.status_code == 302
     assert IlrLearner.objects.count() == 1

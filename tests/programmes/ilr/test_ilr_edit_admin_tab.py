@@ -3,7 +3,7 @@ import pytest
 from programmes.ilr.models import DestinationProgression, IlrLearner
 from tests.factories import make_ilr
 
-from .ilr_cast import form_data, make_editor
+from .ilr_cast import form_data, make_ilr_manager
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def test_outsider_gets_404(as_user, outsider, learner, ilr):
 def test_saves_grades_hours_id_verification_monitoring_and_destinations(
     as_user, tree, learner, ilr
 ):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(url(learner)))
     data.update(
         {
@@ -56,7 +56,7 @@ def test_saves_grades_hours_id_verification_monitoring_and_destinations(
 
 
 def test_bad_input_saves_nothing(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(url(learner)))
     data.update({"plan_learn_hours": "100000", "math_grade": "9"})
     response = client.post(url(learner), data)
@@ -66,7 +66,7 @@ def test_bad_input_saves_nothing(as_user, tree, learner, ilr):
 
 
 def test_saves_and_clears_the_learner_he_fields(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(url(learner)))
     data.update({"ucasperid": "1234567890", "ttaccom": "4"})
     assert client.post(url(learner), data).status_code == 302
@@ -80,7 +80,7 @@ def test_saves_and_clears_the_learner_he_fields(as_user, tree, learner, ilr):
 
 
 def test_a_bad_ucas_id_saves_nothing(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(url(learner)))
     data.update({"ucasperid": "12", "math_grade": "7"})
     response = client.post(url(learner), data)

@@ -4,7 +4,7 @@ from audit.models import AuditEntry
 from programmes.ilr.models import IlrLearner, LearningDelivery
 from tests.factories import make_ilr
 
-from .ilr_cast import form_data, make_editor
+from .ilr_cast import form_data, make_ilr_manager
 
 
 @pytest.fixture
@@ -49,12 +49,12 @@ def test_another_learners_aim_is_404(as_user, tree, learner, ilr, supervisor):
 
     other = make_ilr(UserFactory(groups=[tree["cohort"]]))
     aim = other.deliveries.first()
-    assert as_user(make_editor(tree)).get(edit_url(learner, aim)).status_code == 404
+    assert as_user(make_ilr_manager(tree)).get(edit_url(learner, aim)).status_code == 404
 
 
 def test_editing_an_aim_saves_it_and_its_fams_and_is_audited(as_user, tree, learner, ilr):
-    editor = make_editor(tree)
-    client = as_user(editor)
+    ilr_manager = make_ilr_manager(tree)
+    client = as_user(ilr_manager)
     aim = ilr.deliveries.get(aim_seq_number=2)
     data = form_data(client.get(edit_url(learner, aim)))
     data["p_hours"] = "120"
@@ -67,12 +67,12 @@ def test_editing_an_aim_saves_it_and_its_fams_and_is_audited(as_user, tree, lear
     assert aim.fams.filter(learn_del_fam_type="LDM", learn_del_fam_code="034").exists()
     assert IlrLearner.objects.get(pk=ilr.pk).version == 2
     entry = AuditEntry.objects.filter(object_pk=str(aim.pk), learner=learner).latest("pk")
-    assert entry.actor == editor
+    assert entry.actor == ilr_manager
     assert "p_hours" in entry.changes_dict
 
 
 def test_bad_input_on_an_aim_saves_nothing_and_keeps_the_typing(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     aim = ilr.deliveries.get(aim_seq_number=2)
     data = form_data(client.get(edit_url(learner, aim)))
     data["p_hours"] = "120"
@@ -85,7 +85,7 @@ def test_bad_input_on_an_aim_saves_nothing_and_keeps_the_typing(as_user, tree, l
 
 
 def test_an_aim_number_already_taken_is_refused(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     aim = ilr.deliveries.get(aim_seq_number=2)
     data = form_data(client.get(edit_url(learner, aim)))
     data["aim_seq_number"] = "1"
@@ -94,7 +94,7 @@ def test_an_aim_number_already_taken_is_refused(as_user, tree, learner, ilr):
 
 
 def test_adding_an_aim(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(add_url(learner)))
     assert data["aim_seq_number"] == "3"
     data.update(
@@ -119,7 +119,7 @@ def test_adding_an_aim(as_user, tree, learner, ilr):
 
 
 def test_a_bad_new_aim_saves_nothing(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(add_url(learner)))
     data.update({"learn_aim_ref": "ZPROG001", "aim_type": "3"})
     response = client.post(add_url(learner), data)
@@ -128,7 +128,7 @@ def test_a_bad_new_aim_saves_nothing(as_user, tree, learner, ilr):
 
 
 def test_removing_an_aim_asks_first_then_removes_it(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     aim = ilr.deliveries.get(aim_seq_number=2)
     assert "Remove aim 2" in client.get(remove_url(learner, aim)).content.decode()
     response = client.post(remove_url(learner, aim), {"version": 1})
@@ -141,7 +141,7 @@ def test_removing_an_aim_asks_first_then_removes_it(as_user, tree, learner, ilr)
 
 
 def test_a_stale_remove_is_refused(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     aim = ilr.deliveries.get(aim_seq_number=2)
     client.post(remove_url(learner, aim), {"version": 0})
     assert LearningDelivery.objects.filter(pk=aim.pk).exists()

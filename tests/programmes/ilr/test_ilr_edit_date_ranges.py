@@ -6,7 +6,7 @@ import pytest
 
 from tests.factories import make_ilr
 
-from .ilr_cast import form_data, make_editor
+from .ilr_cast import form_data, make_ilr_manager
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def ilr(learner):
 def test_an_out_of_range_date_of_birth_is_refused_beside_the_field_and_kept(
     as_user, tree, learner, ilr, typed, message
 ):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     url = f"/users/{learner.pk}/ilr/edit/user/"
     data = {**form_data(client.get(url)), "date_of_birth": typed}
     response = client.post(url, data)
@@ -49,7 +49,7 @@ def test_an_out_of_range_date_of_birth_is_refused_beside_the_field_and_kept(
 def test_an_out_of_range_aim_date_is_refused_and_nothing_saved(
     as_user, tree, learner, ilr, field, typed, message
 ):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     aim = ilr.deliveries.get(aim_seq_number=2)
     url = f"/users/{learner.pk}/ilr/aims/{aim.pk}/edit/"
     data = {**form_data(client.get(url)), field: typed}

@@ -5,7 +5,7 @@ from programmes.ilr import services
 from programmes.ilr.models import EmploymentStatusMonitoring, IlrLearner
 from tests.factories import make_ilr
 
-from .ilr_cast import form_data, make_editor, make_qa
+from .ilr_cast import form_data, make_ilr_manager, make_qa
 
 
 @pytest.fixture
@@ -31,13 +31,13 @@ def test_without_manage_ilrs_gets_403(as_user, colleague, learner, ilr):
 
 
 def test_the_ilr_page_links_to_it_for_editors(as_user, tree, learner, ilr):
-    page = as_user(make_editor(tree)).get(f"/users/{learner.pk}/ilr/").content.decode()
+    page = as_user(make_ilr_manager(tree)).get(f"/users/{learner.pk}/ilr/").content.decode()
     assert url(learner, ilr) in page
 
 
 def test_adds_and_removes_monitoring_bumps_the_version_and_is_audited(as_user, tree, learner, ilr):
-    editor = make_editor(tree)
-    client = as_user(editor)
+    ilr_manager = make_ilr_manager(tree)
+    client = as_user(ilr_manager)
     data = form_data(client.get(url(learner, ilr)))
     data["esm-0-DELETE"] = "on"
     data.update({"esm-2-esm_type": "SEM", "esm-2-esm_code": "1"})
@@ -49,11 +49,11 @@ def test_adds_and_removes_monitoring_bumps_the_version_and_is_audited(as_user, t
     )
     assert kinds == {"EII", "SEM"}
     assert IlrLearner.objects.get(pk=ilr.pk).version == 2
-    assert AuditEntry.objects.filter(learner=learner, actor=editor).count() >= 2
+    assert AuditEntry.objects.filter(learner=learner, actor=ilr_manager).count() >= 2
 
 
 def test_bad_input_saves_nothing(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(url(learner, ilr)))
     data.update({"esm-2-esm_type": "SEM", "esm-2-esm_code": "100"})
     response = client.post(url(learner, ilr), data)
@@ -63,7 +63,7 @@ def test_bad_input_saves_nothing(as_user, tree, learner, ilr):
 
 
 def test_a_stale_save_is_refused(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     data = form_data(client.get(url(learner, ilr)))
     data.update({"esm-2-esm_type": "SEM", "esm-2-esm_code": "1", "version": "0"})
     response = client.post(url(learner, ilr), data)
@@ -73,7 +73,7 @@ def test_a_stale_save_is_refused(as_user, tree, learner, ilr):
 
 def test_locked_for_editors_once_verified(as_user, tree, learner, ilr):
     services.ilr_qa_verify(ilr=ilr, based_on_version=1, actor=make_qa(tree))
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     response = client.post(
         url(learner, ilr), {"esm-TOTAL_FORMS": "0", "esm-INITIAL_FORMS": "0", "version": "2"}
     )

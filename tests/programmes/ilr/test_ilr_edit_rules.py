@@ -7,13 +7,13 @@ import pytest
 from programmes.ilr.models import IlrLearner, LearningDelivery
 from tests.factories import make_ilr
 
-from .ilr_cast import form_data, make_editor
+from .ilr_cast import form_data, make_ilr_manager
 
 
 @pytest.fixture
 def client_and_ilr(as_user, tree, learner):
     ilr = make_ilr(learner)
-    return as_user(make_editor(tree)), ilr
+    return as_user(make_ilr_manager(tree)), ilr
 
 
 USER_TAB_CASES = [

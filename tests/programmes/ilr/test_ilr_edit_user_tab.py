@@ -4,7 +4,7 @@ from audit.models import AuditEntry
 from programmes.ilr.models import IlrLearner, LLDDandHealthProblem
 from tests.factories import make_ilr
 
-from .ilr_cast import form_data, make_editor
+from .ilr_cast import form_data, make_ilr_manager
 
 
 def url(learner, tab="user"):
@@ -17,8 +17,8 @@ def ilr(learner):
 
 
 @pytest.fixture
-def editor(tree):
-    return make_editor(tree)
+def ilr_manager(tree):
+    return make_ilr_manager(tree)
 
 
 def opened(client, learner, tab="user", **changes):
@@ -42,15 +42,17 @@ def test_without_manage_ilrs_gets_403(as_user, colleague, tutor, learner, ilr):
         assert client.post(url(learner), {"uln": "1000000043"}).status_code == 403
 
 
-def test_an_unknown_tab_or_a_learner_without_an_ilr_is_404(as_user, editor, learner):
-    client = as_user(editor)
+def test_an_unknown_tab_or_a_learner_without_an_ilr_is_404(as_user, ilr_manager, learner):
+    client = as_user(ilr_manager)
     assert client.get(url(learner)).status_code == 404
     make_ilr(learner)
     assert client.get(url(learner, "other")).status_code == 404
 
 
-def test_good_input_saves_bumps_the_version_redirects_and_is_audited(as_user, editor, learner, ilr):
-    client = as_user(editor)
+def test_good_input_saves_bumps_the_version_redirects_and_is_audited(
+    as_user, ilr_manager, learner, ilr
+):
+    client = as_user(ilr_manager)
     data = opened(client, learner, family_name="Smythe", postcode=" zz99  9zz ")
     response = client.post(url(learner), data)
     assert response.status_code == 302
@@ -60,12 +62,12 @@ def test_good_input_saves_bumps_the_version_redirects_and_is_audited(as_user, ed
     assert ilr.postcode == "ZZ99 9ZZ"
     assert ilr.version == 2
     entry = AuditEntry.objects.filter(learner=learner, object_pk=str(ilr.pk)).latest("pk")
-    assert entry.actor == editor
+    assert entry.actor == ilr_manager
     assert "family_name" in entry.changes_dict
 
 
-def test_ni_number_and_phone_are_normalised(as_user, editor, learner, ilr):
-    client = as_user(editor)
+def test_ni_number_and_phone_are_normalised(as_user, ilr_manager, learner, ilr):
+    client = as_user(ilr_manager)
     data = opened(client, learner, ni_number="ab 12 34 56 c", tel_no="01234 567-890")
     assert client.post(url(learner), data).status_code == 302
     ilr.refresh_from_db()
@@ -74,9 +76,9 @@ def test_ni_number_and_phone_are_normalised(as_user, editor, learner, ilr):
 
 
 def test_bad_input_re_renders_with_errors_keeps_what_was_typed_and_saves_nothing(
-    as_user, editor, learner, ilr
+    as_user, ilr_manager, learner, ilr
 ):
-    client = as_user(editor)
+    client = as_user(ilr_manager)
     data = opened(client, learner, uln="1000000042", given_names="Typed Name")
     response = client.post(url(learner), data)
     assert response.status_code == 200
@@ -90,17 +92,17 @@ def test_bad_input_re_renders_with_errors_keeps_what_was_typed_and_saves_nothing
     assert ilr.version == 1
 
 
-def test_a_rule_error_is_shown_beside_its_field(as_user, editor, learner, ilr):
-    client = as_user(editor)
+def test_a_rule_error_is_shown_beside_its_field(as_user, ilr_manager, learner, ilr):
+    client = as_user(ilr_manager)
     response = client.post(url(learner), opened(client, learner, uln="1000000042"))
     errors = response.context["form"].errors
     assert "ULN_04" in errors["uln"][0]
 
 
 def test_without_the_sensitive_data_role_special_category_fields_are_left_out(
-    as_user, editor, learner, ilr
+    as_user, ilr_manager, learner, ilr
 ):
-    client = as_user(editor)
+    client = as_user(ilr_manager)
     response = client.get(url(learner))
     assert "ethnicity" not in response.context["form"].fields
     assert "lldd" not in [fs.prefix for fs in response.context["formsets"]]
@@ -141,8 +143,8 @@ def test_the_formsets_add_and_remove_children_and_bump_the_version(
     assert IlrLearner.objects.get(pk=ilr.pk).version == 3
 
 
-def test_a_bad_child_row_saves_nothing(as_user, editor, learner, ilr):
-    client = as_user(editor)
+def test_a_bad_child_row_saves_nothing(as_user, ilr_manager, learner, ilr):
+    client = as_user(ilr_manager)
     data = opened(client, learner, family_name="Changed")
     data.update({"prior-1-prior_level": "3"})  # no DateLevelApp
     response = client.post(url(learner), data)
@@ -153,13 +155,13 @@ def test_a_bad_child_row_saves_nothing(as_user, editor, learner, ilr):
 
 
 def test_a_stale_save_is_refused_with_who_changed_what_and_keeps_the_typing(
-    as_user, editor, supervisor, learner, ilr
+    as_user, ilr_manager, supervisor, learner, ilr
 ):
-    client = as_user(editor)
+    client = as_user(ilr_manager)
     mine = opened(client, learner, given_names="Mine")
     theirs = opened(as_user(supervisor), learner, family_name="Theirs")
     assert as_user(supervisor).post(url(learner), theirs).status_code == 302
-    client = as_user(editor)
+    client = as_user(ilr_manager)
     response = client.post(url(learner), mine)
     assert response.status_code == 200
     page = response.content.decode()
@@ -176,11 +178,13 @@ def test_a_stale_save_is_refused_with_who_changed_what_and_keeps_the_typing(
     assert ilr.given_names == "Mine"
 
 
-def test_a_child_only_save_also_refuses_a_stale_form(as_user, editor, supervisor, learner, ilr):
-    client = as_user(editor)
+def test_a_child_only_save_also_refuses_a_stale_form(
+    as_user, ilr_manager, supervisor, learner, ilr
+):
+    client = as_user(ilr_manager)
     mine = opened(client, learner)
     theirs = opened(as_user(supervisor), learner)
     theirs.update({"lfam-0-learn_fam_type": "LSR", "lfam-0-learn_fam_code": "36"})
     assert as_user(supervisor).post(url(learner), theirs).status_code == 302
-    response = as_user(editor).post(url(learner), mine)
+    response = as_user(ilr_manager).post(url(learner), mine)
     assert "Someone else saved this ILR" in response.content.decode()

@@ -4,7 +4,7 @@ from audit.models import AuditEntry
 from programmes.ilr.models import IlrLearner
 from tests.factories import make_ilr
 
-from .ilr_cast import make_editor, make_qa
+from .ilr_cast import make_ilr_manager, make_qa
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_outsider_gets_404(as_user, outsider, learner, ilr):
 
 
 def test_without_ilr_qa_verify_and_unverify_are_403(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     assert client.post(verify_url(learner), {"version": 1}).status_code == 403
     assert client.get(unverify_url(learner)).status_code == 403
     assert client.post(unverify_url(learner), {"reason": "x", "version": 1}).status_code == 403
@@ -107,7 +107,7 @@ def test_unverify_returns_to_draft_with_the_reason_in_the_audit_trail(as_user, t
 
 
 def test_the_status_form_sets_the_other_statuses(as_user, tree, learner, ilr):
-    client = as_user(make_editor(tree))
+    client = as_user(make_ilr_manager(tree))
     response = client.post(status_url(learner), {"episode_status": "LEARNER_SIGNED", "version": 1})
     assert response.status_code == 302
     assert IlrLearner.objects.get(pk=ilr.pk).episode_status == "LEARNER_SIGNED"

@@ -5,7 +5,7 @@ from audit.models import AuditEntry
 from programmes.ilr.models import DestinationProgression
 from tests.factories import UserFactory, make_ilr
 
-from .ilr_cast import make_editor
+from .ilr_cast import make_ilr_manager
 
 
 def url(learner, query=""):
@@ -63,11 +63,11 @@ def test_showing_special_category_values_is_recorded_as_access(as_user, supervis
 def test_without_an_ilr_the_page_says_so_and_offers_create_to_managers(
     as_user, colleague, tree, learner
 ):
-    editor = make_editor(tree)
+    ilr_manager = make_ilr_manager(tree)
     page = as_user(colleague).get(url(learner)).content.decode()
     assert "has no ILR" in page
     assert "Create ILR" not in page
-    page = as_user(editor).get(url(learner)).content.decode()
+    page = as_user(ilr_manager).get(url(learner)).content.decode()
     assert f"/users/{learner.pk}/ilr/create/" in page
 
 
@@ -156,7 +156,7 @@ def test_the_programme_section_summarises_the_ilr(as_user, tree, colleague, lear
     assert "No ILR for this year yet." in page
     assert url(learner) in page
     assert f"{url(learner)}create/" not in page
-    page = as_user(make_editor(tree)).get(profile).content.decode()
+    page = as_user(make_ilr_manager(tree)).get(profile).content.decode()
     assert f"{url(learner)}create/" in page
     ilr = make_ilr(learner)
     services.ilr_qa_verify(ilr=ilr, based_on_version=1, actor=make_qa(tree))

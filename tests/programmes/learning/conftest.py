@@ -1,4 +1,4 @@
-"""The cast for the learning plan: ``editor`` holds Edit Programme Details (which carries the
+"""The cast for the learning plan: ``plan_editor`` holds Edit Programme Details (which carries the
 learning plan's permissions) and sees North; ``tutor`` and ``colleague`` do not hold it."""
 
 import datetime
@@ -13,7 +13,7 @@ END = START + datetime.timedelta(days=364)  # 52 weeks
 
 
 @pytest.fixture
-def editor(tree):
+def plan_editor(tree):
     return AdminFactory(
         first_name="Eddie",
         last_name="Editor",

@@ -28,9 +28,9 @@ CERTIFICATION = {"kind": "QUALIFICATION", "title": "Level 4 Diploma"}
     ],
 )
 def test_an_otj_date_in_the_future_or_long_ago_is_refused_and_nothing_saved(
-    as_user, editor, learner, enrolment, typed, message
+    as_user, plan_editor, learner, enrolment, typed, message
 ):
-    response = as_user(editor).post(f"/users/{learner.pk}/otj/add/", {**OTJ, "date": typed})
+    response = as_user(plan_editor).post(f"/users/{learner.pk}/otj/add/", {**OTJ, "date": typed})
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors["date"])
     assert f'value="{typed}"' in response.content.decode()
@@ -46,9 +46,9 @@ def test_an_otj_date_in_the_future_or_long_ago_is_refused_and_nothing_saved(
     ],
 )
 def test_a_certification_date_out_of_range_is_refused_and_nothing_saved(
-    as_user, editor, learner, enrolment, field, typed, message
+    as_user, plan_editor, learner, enrolment, field, typed, message
 ):
-    response = as_user(editor).post(
+    response = as_user(plan_editor).post(
         f"/users/{learner.pk}/learning-plan/certifications/add/",
         {**CERTIFICATION, "expected_on": "2026-12-01", field: typed},
     )

@@ -39,8 +39,8 @@ def test_outsider_gets_404(as_user, outsider, learner, ilr):
     assert as_user(outsider).post(url(learner), {"version": 1}).status_code == 404
 
 
-def test_without_manage_ilrs_gets_403(as_user, editor, tutor, learner, ilr):
-    for viewer in (editor, tutor):
+def test_without_manage_ilrs_gets_403(as_user, plan_editor, tutor, learner, ilr):
+    for viewer in (plan_editor, tutor):
         assert as_user(viewer).get(url(learner)).status_code == 403
         assert as_user(viewer).post(url(learner), {"version": 1}).status_code == 403
     assert programme_aim(ilr).otj_act_hours is None

@@ -44,21 +44,21 @@ def test_without_edit_learning_plan_gets_403(as_user, tutor, colleague, learner,
     assert not Certification.objects.exists()
 
 
-def test_adding_saves_redirects_and_audits(as_user, editor, learner, enrolment):
-    response = as_user(editor).post(add_url(learner), good())
+def test_adding_saves_redirects_and_audits(as_user, plan_editor, learner, enrolment):
+    response = as_user(plan_editor).post(add_url(learner), good())
     assert response.status_code == 302
     certification = Certification.objects.get()
-    assert (certification.enrolment, certification.created_by) == (enrolment, editor)
+    assert (certification.enrolment, certification.created_by) == (enrolment, plan_editor)
     entry = AuditEntry.objects.get_for_object(certification).get()
     assert entry.learner == learner
-    assert entry.actor == editor
+    assert entry.actor == plan_editor
 
 
-def test_recording_the_achievement(as_user, editor, learner, enrolment):
+def test_recording_the_achievement(as_user, plan_editor, learner, enrolment):
     certification = Certification.objects.create(
         learner=learner, enrolment=enrolment, title="Maths L2"
     )
-    response = as_user(editor).post(
+    response = as_user(plan_editor).post(
         edit_url(certification), good(title="Maths L2", achieved_on="2026-02-20", version=1)
     )
     assert response.status_code == 302
@@ -79,22 +79,22 @@ def test_recording_the_achievement(as_user, editor, learner, enrolment):
     ],
 )
 def test_bad_input_is_refused_beside_the_field(
-    as_user, editor, learner, enrolment, data, field, message
+    as_user, plan_editor, learner, enrolment, data, field, message
 ):
-    response = as_user(editor).post(add_url(learner), data)
+    response = as_user(plan_editor).post(add_url(learner), data)
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not Certification.objects.exists()
 
 
 def test_a_stale_edit_is_refused_naming_who_changed_what(
-    as_user, editor, ilr_manager, learner, enrolment
+    as_user, plan_editor, ilr_manager, learner, enrolment
 ):
     certification = Certification.objects.create(
         learner=learner, enrolment=enrolment, title="Maths L2"
     )
     as_user(ilr_manager).post(edit_url(certification), good(title="Maths L3", version=1))
-    response = as_user(editor).post(
+    response = as_user(plan_editor).post(
         edit_url(certification), good(title="Maths L2", achieved_on="2026-02-20", version=1)
     )
     assert response.status_code == 200

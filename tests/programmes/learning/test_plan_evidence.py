@@ -62,9 +62,9 @@ def test_without_edit_learning_plan_gets_403(as_user, tutor, learner, component)
 
 
 def test_adding_evidence_stores_the_checked_file_privately_and_audits(
-    as_user, editor, learner, component, tmp_path
+    as_user, plan_editor, learner, component, tmp_path
 ):
-    response = as_user(editor).post(add_url(learner), good(component))
+    response = as_user(plan_editor).post(add_url(learner), good(component))
     assert response.status_code == 302
     item = EvidenceItem.objects.get()
     assert (item.original_name, item.content_type, item.size) == (
@@ -79,13 +79,13 @@ def test_adding_evidence_stores_the_checked_file_privately_and_audits(
     assert item.decision == EvidenceItem.Decision.PENDING
     entry = AuditEntry.objects.get_for_object(item).get()
     assert entry.learner == learner
-    assert entry.actor == editor
+    assert entry.actor == plan_editor
 
 
-def test_evidence_without_a_file_is_fine(as_user, editor, learner, component):
+def test_evidence_without_a_file_is_fine(as_user, plan_editor, learner, component):
     data = good(component)
     del data["upload"]
-    assert as_user(editor).post(add_url(learner), data).status_code == 302
+    assert as_user(plan_editor).post(add_url(learner), data).status_code == 302
     assert not EvidenceItem.objects.get().file
 
 
@@ -108,26 +108,30 @@ def test_evidence_without_a_file_is_fine(as_user, editor, learner, component):
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_stored(
-    as_user, editor, learner, component, extra, field, message, tmp_path
+    as_user, plan_editor, learner, component, extra, field, message, tmp_path
 ):
-    response = as_user(editor).post(add_url(learner), good(component, **extra))
+    response = as_user(plan_editor).post(add_url(learner), good(component, **extra))
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert not EvidenceItem.objects.exists()
     assert not (tmp_path / "evidence").exists()
 
 
-def test_another_learners_component_is_not_a_choice(as_user, editor, learner, component):
+def test_another_learners_component_is_not_a_choice(as_user, plan_editor, learner, component):
     other = LearnerComponentFactory()
     data = {**good(component), "component": other.pk}
-    response = as_user(editor).post(add_url(learner), data)
+    response = as_user(plan_editor).post(add_url(learner), data)
     assert "Select a valid choice" in response.context["form"].errors["component"][0]
 
 
 @pytest.fixture
-def item(learner, component, editor):
+def item(learner, component, plan_editor):
     return EvidenceItem.objects.create(
-        learner=learner, component=component, description="Report", date=START, created_by=editor
+        learner=learner,
+        component=component,
+        description="Report",
+        date=START,
+        created_by=plan_editor,
     )
 
 
@@ -138,17 +142,17 @@ def test_deciding_needs_assess_evidence(as_user, tutor, outsider, item):
     assert item.decision == "PENDING"
 
 
-def test_accepting_records_who_and_when_and_audits(as_user, editor, learner, item):
-    response = as_user(editor).post(decide_url(item), {"decision": "ACCEPTED", "version": 1})
+def test_accepting_records_who_and_when_and_audits(as_user, plan_editor, learner, item):
+    response = as_user(plan_editor).post(decide_url(item), {"decision": "ACCEPTED", "version": 1})
     assert response.status_code == 302
     item.refresh_from_db()
-    assert (item.decision, item.decided_by) == ("ACCEPTED", editor)
+    assert (item.decision, item.decided_by) == ("ACCEPTED", plan_editor)
     assert item.decided_at is not None
     assert "decision" in AuditEntry.objects.get_for_object(item).latest("pk").changes_dict
 
 
-def test_referring_needs_feedback(as_user, editor, item):
-    response = as_user(editor).post(decide_url(item), {"decision": "REFERRED"})
+def test_referring_needs_feedback(as_user, plan_editor, item):
+    response = as_user(plan_editor).post(decide_url(item), {"decision": "REFERRED"})
     assert response.status_code == 200
     assert "Say what the learner needs" in response.context["form"].errors["note"][0]
     item.refresh_from_db()
@@ -156,9 +160,9 @@ def test_referring_needs_feedback(as_user, editor, item):
 
 
 def test_downloading_is_checked_and_logged(
-    as_user, editor, colleague, outsider, learner, component
+    as_user, plan_editor, colleague, outsider, learner, component
 ):
-    as_user(editor).post(add_url(learner), good(component))
+    as_user(plan_editor).post(add_url(learner), good(component))
     item = EvidenceItem.objects.get()
     assert as_user(outsider).get(download_url(item)).status_code == 404
     response = as_user(colleague).get(download_url(item))

@@ -44,11 +44,11 @@ def test_a_learner_without_a_programme_is_told_how_to_get_one(as_user, colleague
 
 
 def test_the_programmes_components_are_copied_on_first_view_only(
-    as_user, editor, learner, enrolment
+    as_user, plan_editor, learner, enrolment
 ):
     first = ProgrammeComponentFactory(programme=enrolment.programme, code="K1")
     ProgrammeComponentFactory(programme=enrolment.programme, code="S1", kind="S")
-    client = as_user(editor)
+    client = as_user(plan_editor)
     client.get(url(learner, "course"))
     copies = LearnerComponent.objects.filter(enrolment=enrolment)
     assert sorted(copies.values_list("code", flat=True)) == ["K1", "S1"]
@@ -94,7 +94,7 @@ def test_a_delivery_programme_comes_before_an_onboarding_one(
 @pytest.mark.parametrize("tab", ["programme", "course", "certification", "evidence"])
 @pytest.mark.parametrize("size", [1, 20])
 def test_each_tab_runs_a_fixed_number_of_queries(
-    as_user, editor, learner, enrolment, tab, size, django_assert_num_queries
+    as_user, plan_editor, learner, enrolment, tab, size, django_assert_num_queries
 ):
     from programmes.learning.models import Certification, EvidenceItem
 
@@ -106,9 +106,9 @@ def test_each_tab_runs_a_fixed_number_of_queries(
             component=component,
             description="Report",
             date=START,
-            decided_by=editor,
+            decided_by=plan_editor,
         )
-    client = as_user(editor)
+    client = as_user(plan_editor)
     client.get(url(learner, tab))
     expected = {"programme": 9, "course": 10, "certification": 10, "evidence": 10}[tab]
     with django_assert_num_queries(expected):

@@ -11,10 +11,10 @@ def on_a_break(enrolment):
     return enrolment
 
 
-def test_a_break_makes_the_plan_and_the_ledger_read_only(as_user, editor, learner, on_a_break):
+def test_a_break_makes_the_plan_and_the_ledger_read_only(as_user, plan_editor, learner, on_a_break):
     component = LearnerComponentFactory(enrolment=on_a_break)
     entry = OtjEntryFactory(enrolment=on_a_break)
-    client = as_user(editor)
+    client = as_user(plan_editor)
     base = f"/users/{learner.pk}"
     posts = [
         (f"{base}/learning-plan/components/add/", {"kind": "S", "code": "S9", "title": "x"}),
@@ -34,8 +34,8 @@ def test_a_break_makes_the_plan_and_the_ledger_read_only(as_user, editor, learne
     assert OtjEntry.objects.get().hours == 2
 
 
-def test_the_pages_say_so_and_offer_no_changes(as_user, editor, learner, on_a_break):
-    client = as_user(editor)
+def test_the_pages_say_so_and_offer_no_changes(as_user, plan_editor, learner, on_a_break):
+    client = as_user(plan_editor)
     plan = client.get(f"/users/{learner.pk}/learning-plan/?tab=course").content.decode()
     assert "the learning plan is read-only" in plan
     assert "Add a component" not in plan
@@ -44,9 +44,9 @@ def test_the_pages_say_so_and_offer_no_changes(as_user, editor, learner, on_a_br
     assert "Log hours" not in ledger
 
 
-def test_verifying_still_works_during_a_break(as_user, editor, learner, on_a_break):
+def test_verifying_still_works_during_a_break(as_user, plan_editor, learner, on_a_break):
     entry = OtjEntryFactory(enrolment=on_a_break)
     url = f"/users/{learner.pk}/otj/{entry.pk}/verify/"
-    assert as_user(editor).post(url, {"version": entry.version}).status_code == 302
+    assert as_user(plan_editor).post(url, {"version": entry.version}).status_code == 302
     entry.refresh_from_db()
     assert entry.is_verified

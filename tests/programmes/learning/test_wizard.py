@@ -83,27 +83,29 @@ def test_a_colleague_sees_where_the_learner_is_but_may_not_step_through(
     assert not WizardProgress.objects.filter(step="advice").exists()
 
 
-def test_an_unknown_step_is_404(as_user, editor, learner):
-    assert as_user(editor).get(step_url(learner, "payment")).status_code == 404
+def test_an_unknown_step_is_404(as_user, plan_editor, learner):
+    assert as_user(plan_editor).get(step_url(learner, "payment")).status_code == 404
 
 
-def test_each_step_is_saved_on_its_own_goes_to_the_next_and_is_audited(as_user, editor, learner):
-    client = as_user(editor)
+def test_each_step_is_saved_on_its_own_goes_to_the_next_and_is_audited(
+    as_user, plan_editor, learner
+):
+    client = as_user(plan_editor)
     response = client.post(step_url(learner, "introduction"), INTRODUCTION)
     assert response["Location"] == step_url(learner, "advice")
     response = client.post(step_url(learner, "advice"), ADVICE)
     assert response["Location"] == step_url(learner, "assessments")
     saved = WizardProgress.objects.get(learner=learner, step="advice")
     assert saved.data["career_goals"] == "Data analyst"
-    assert saved.completed_by == editor
+    assert saved.completed_by == plan_editor
     assert saved.completed_at is not None
     entry = AuditEntry.objects.get_for_object(saved).latest("pk")
     assert entry.learner == learner
-    assert entry.actor == editor
+    assert entry.actor == plan_editor
 
 
-def test_the_wizard_resumes_at_the_first_step_not_done(as_user, editor, learner):
-    client = as_user(editor)
+def test_the_wizard_resumes_at_the_first_step_not_done(as_user, plan_editor, learner):
+    client = as_user(plan_editor)
     client.post(step_url(learner, "introduction"), INTRODUCTION)
     client.post(step_url(learner, "advice"), ADVICE)
     response = client.get(overview_url(learner))
@@ -114,8 +116,8 @@ def test_the_wizard_resumes_at_the_first_step_not_done(as_user, editor, learner)
     assert form["career_goals"].value() == "Data analyst"
 
 
-def test_assessment_results_are_kept(as_user, editor, learner):
-    response = as_user(editor).post(step_url(learner, "assessments"), ASSESSMENTS)
+def test_assessment_results_are_kept(as_user, plan_editor, learner):
+    response = as_user(plan_editor).post(step_url(learner, "assessments"), ASSESSMENTS)
     assert response.status_code == 302
     data = WizardProgress.objects.get(step="assessments").data
     assert data["english_level"] == "L2"
@@ -133,17 +135,19 @@ def test_assessment_results_are_kept(as_user, editor, learner):
     ],
 )
 def test_bad_assessment_input_is_refused_beside_the_field(
-    as_user, editor, learner, field, value, message
+    as_user, plan_editor, learner, field, value, message
 ):
-    response = as_user(editor).post(step_url(learner, "assessments"), {**ASSESSMENTS, field: value})
+    response = as_user(plan_editor).post(
+        step_url(learner, "assessments"), {**ASSESSMENTS, field: value}
+    )
     assert response.status_code == 200
     assert message in " ".join(response.context["form"].errors[field])
     assert response.context["form"]["english_level"].value() == "L2"
     assert not WizardProgress.objects.exists()
 
 
-def test_a_step_without_its_confirmation_is_refused(as_user, editor, learner):
-    response = as_user(editor).post(step_url(learner, "introduction"), {"notes": "x"})
+def test_a_step_without_its_confirmation_is_refused(as_user, plan_editor, learner):
+    response = as_user(plan_editor).post(step_url(learner, "introduction"), {"notes": "x"})
     assert "Confirm the introduction was given" in response.context["form"].errors["explained"][0]
     assert not WizardProgress.objects.exists()
 
@@ -151,8 +155,8 @@ def test_a_step_without_its_confirmation_is_refused(as_user, editor, learner):
 # --- Personal information: the ILR User tab ---------------------------------------------
 
 
-def test_personal_information_needs_manage_ilrs(as_user, editor, learner):
-    assert as_user(editor).post(step_url(learner, "personal"), personal()).status_code == 403
+def test_personal_information_needs_manage_ilrs(as_user, plan_editor, learner):
+    assert as_user(plan_editor).post(step_url(learner, "personal"), personal()).status_code == 403
     assert not IlrLearner.objects.exists()
 
 

@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageFile
 
-from documents.validators import MANDATE_TYPES, OLE2_SIGNATURE, STRUCTURE_CHECKS, check_upload
+from aptem.uploads import DOCUMENT_TYPES, check_upload
+from aptem.uploads.checks import OLE2_SIGNATURE, STRUCTURE_CHECKS
 from tests.sample_files import (
     image_bytes,
     ole2_bytes,
@@ -17,7 +18,7 @@ from tests.sample_files import (
     valid_file,
 )
 
-from .conftest import MINIMAL_PDF
+MINIMAL_PDF = pdf_bytes()
 
 
 def _zip(entries: list[tuple[str, str]]) -> bytes:
@@ -30,7 +31,7 @@ def _zip(entries: list[tuple[str, str]]) -> bytes:
 
 def test_a_docx_is_recognised_whatever_order_its_entries_come_in():
     content = _zip([("word/document.xml", "<w/>"), ("[Content_Types].xml", "<Types/>")])
-    checked = check_upload(SimpleUploadedFile("m.docx", content), MANDATE_TYPES)
+    checked = check_upload(SimpleUploadedFile("m.docx", content), DOCUMENT_TYPES)
     assert checked.content_type.endswith("wordprocessingml.document")
 
 
@@ -38,20 +39,20 @@ def test_a_docx_is_recognised_whatever_order_its_entries_come_in():
 def test_any_other_zip_renamed_is_refused(name):
     content = _zip([("payload.exe", "MZ")])
     with pytest.raises(ValidationError, match="content is not"):
-        check_upload(SimpleUploadedFile(name, content), MANDATE_TYPES)
+        check_upload(SimpleUploadedFile(name, content), DOCUMENT_TYPES)
 
 
 def test_a_bidirectional_override_in_the_name_is_refused():
     # U+202E would show "evil\u202efdp.exe" as "evilexe.pdf".
     with pytest.raises(ValidationError, match="control characters"):
-        check_upload(SimpleUploadedFile("evil\u202egpj.pdf", MINIMAL_PDF), MANDATE_TYPES)
+        check_upload(SimpleUploadedFile("evil\u202egpj.pdf", MINIMAL_PDF), DOCUMENT_TYPES)
 
 
 def test_the_extension_is_matched_case_insensitively():
-    assert check_upload(SimpleUploadedFile("M.PDF", MINIMAL_PDF), MANDATE_TYPES).extension == "pdf"
+    assert check_upload(SimpleUploadedFile("M.PDF", MINIMAL_PDF), DOCUMENT_TYPES).extension == "pdf"
 
 
-# Every type the check knows how to parse; each purpose allows a subset (MANDATE_TYPES...).
+# Every type the check knows how to parse; each purpose allows a subset (DOCUMENT_TYPES...).
 EVERY_TYPE = dict.fromkeys(STRUCTURE_CHECKS, "application/octet-stream")
 HTML = b"<html><body><script>alert(document.cookie)</script></body></html>"
 

@@ -1,7 +1,10 @@
 """Checks on uploaded files (DESIGN.md §9): a name that is safe to show, an extension on the
 purpose's allow-list, content whose magic bytes match that extension, a size limit, and a file
 that parses as what it claims: a PDF opens, an image decodes, an Office or OpenDocument archive
-is well formed and does not expand past a limit (a "zip bomb")."""
+is well formed and does not expand past a limit (a "zip bomb").
+
+The allow-lists themselves are in ``purposes``; this module knows every type any purpose may
+allow."""
 
 import threading
 import unicodedata
@@ -30,16 +33,6 @@ OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_SIGNATURE = b"PK\x03\x04"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ODT_TYPE = "application/vnd.oasis.opendocument.text"
-
-# Extension → the content type stored and sent back on download.
-MANDATE_TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "doc": "application/msword",
-    "docx": DOCX_TYPE,
-    "odt": ODT_TYPE,
-}
 
 
 @dataclass(frozen=True)
@@ -285,14 +278,17 @@ def _check_structure(upload: UploadedFile, extension: str) -> None:
         upload.seek(0)
 
 
-def check_upload(upload: UploadedFile, allowed: dict[str, str]) -> CheckedFile:
-    """Validate an upload for a purpose whose allow-list is ``allowed`` (extension → type)."""
+def check_upload(
+    upload: UploadedFile, allowed: dict[str, str], max_bytes: int | None = None
+) -> CheckedFile:
+    """Validate an upload against the allow-list ``allowed`` (extension → type) and a size
+    limit (``max_bytes``, the DOCUMENT_MAX_UPLOAD_BYTES setting by default)."""
     name = safe_display_name(upload.name)
     extension = _extension(name)
     listed = ", ".join(f".{e}" for e in allowed)
     if extension not in allowed:
         raise ValidationError(f"Upload a file of one of these types: {listed}.", code="extension")
-    limit = max_upload_bytes()
+    limit = max_bytes or max_upload_bytes()
     if upload.size > limit:
         raise ValidationError(
             f"The file is {filesizeformat(upload.size)}; the largest allowed is "

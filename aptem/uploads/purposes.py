@@ -1,0 +1,53 @@
+"""What each kind of upload may be and where it is kept: one allow-list and size limit per
+purpose (DESIGN.md §9). A new purpose (the Documents section's kinds, say) is one more entry."""
+
+from dataclasses import dataclass, field
+
+from django.core.files.uploadedfile import UploadedFile
+
+from .checks import DOCX_TYPE, ODT_TYPE, CheckedFile, check_upload, max_upload_bytes
+
+# Extension → the content type stored and sent back on download.
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "doc": "application/msword",
+    "docx": DOCX_TYPE,
+    "odt": ODT_TYPE,
+}
+
+
+@dataclass(frozen=True)
+class Purpose:
+    label: str
+    # The folder in the storage; the stored names inside it are random.
+    folder: str
+    types: dict[str, str] = field(hash=False)
+    # None: the DOCUMENT_MAX_UPLOAD_BYTES setting, read when checking so tests can change it.
+    limit: int | None = None
+
+    @property
+    def max_bytes(self) -> int:
+        return self.limit or max_upload_bytes()
+
+    @property
+    def listed(self) -> str:
+        """The allowed extensions as people read them: ".pdf, .jpg, ..."."""
+        return ", ".join(f".{e}" for e in self.types)
+
+    @property
+    def accept(self) -> str:
+        """The allowed extensions for a file input's ``accept`` attribute."""
+        return ",".join(f".{e}" for e in self.types)
+
+    def check(self, upload: UploadedFile) -> CheckedFile:
+        return check_upload(upload, self.types, self.max_bytes)
+
+
+MANDATE = Purpose("mandate", "documents/mandate", DOCUMENT_TYPES)
+# Evidence is a learner's work or a certificate: the same document types as mandates.
+PLAN_EVIDENCE = Purpose("learning-plan evidence", "evidence", DOCUMENT_TYPES)
+FUNCTIONAL_SKILL_EVIDENCE = Purpose(
+    "functional-skills evidence", "documents/functional-skills", DOCUMENT_TYPES
+)
