@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from audit.models import AuditEntry
+from audit.services import log_access
 from users.models import User
 
 from .models import Document, document_upload_to
@@ -53,13 +53,7 @@ def mandate_pdf(*, learner: User, actor: User) -> bytes:
     from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetch).write_pdf()
-    AuditEntry.objects.log_create(
-        learner,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"mandate": ["", "Mandate PDF prepared"]},
-        actor=actor,
-    )
+    log_access(learner, kind="mandate", detail="Mandate PDF prepared", actor=actor)
     return pdf
 
 
@@ -98,13 +92,3 @@ def document_upload(
         default_storage.delete(stored_name)
         raise
     return document
-
-
-def document_download_log(*, document: Document, actor: User) -> None:
-    AuditEntry.objects.log_create(
-        document,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"download": ["", document.original_name]},
-        actor=actor,
-    )

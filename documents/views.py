@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.services import log_access
 from users.access import get_learner_for, may_edit
 
 from . import services
@@ -53,7 +54,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
-    services.document_download_log(document=document, actor=request.user)
+    log_access(document, kind="download", detail=document.original_name, actor=request.user)
     return FileResponse(
         handle,
         as_attachment=True,

@@ -265,10 +265,6 @@ class IlrLearner(LearnerOwned):
     def was_exported(self) -> bool:
         return self.last_exported_at is not None
 
-    def mark_exported(self, file_name: str) -> None:
-        self.last_exported_at = timezone.now()
-        self.last_export_file = file_name
-
 
 class PriorAttain(IlrChild):
     ilr = models.ForeignKey(IlrLearner, on_delete=models.CASCADE, related_name="prior_attainments")

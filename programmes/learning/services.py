@@ -184,16 +184,6 @@ def evidence_decide(
     return current
 
 
-def evidence_download_log(*, item: EvidenceItem, actor: User) -> None:
-    AuditEntry.objects.log_create(
-        item,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"download": ["", item.original_name]},
-        actor=actor,
-    )
-
-
 # --- Off-the-job ledger -------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audit.services import log_access
 from audit.trail import present
 from users.access import get_learner_for
 from users.models import User
@@ -349,7 +350,7 @@ def plan_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> F
         handle = item.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
-    services.evidence_download_log(item=item, actor=request.user)
+    log_access(item, kind="download", detail=item.original_name, actor=request.user)
     return FileResponse(
         handle, as_attachment=True, filename=item.original_name, content_type=item.content_type
     )

@@ -10,7 +10,6 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
-from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
 from users.services import lock_unless_stale, versioned_update
@@ -131,14 +130,4 @@ def functional_skill_update(
         upload,
         checked,
         lambda values: versioned_update(assessment, values, based_on_version),
-    )
-
-
-def functional_skill_evidence_log(*, assessment: FunctionalSkillAssessment, actor: User) -> None:
-    AuditEntry.objects.log_create(
-        assessment,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"download": ["", assessment.evidence_name]},
-        actor=actor,
     )

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditEntry
+from audit.services import log_access
 from audit.trail import present
 from users.access import get_learner_for
 from users.forms import VersionForm
@@ -339,7 +340,7 @@ def functional_skill_evidence(request: HttpRequest, pk: int, assessment_pk: int)
         handle = assessment.evidence_file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
-    services.functional_skill_evidence_log(assessment=assessment, actor=request.user)
+    log_access(assessment, kind="download", detail=assessment.evidence_name, actor=request.user)
     return FileResponse(
         handle,
         as_attachment=True,
