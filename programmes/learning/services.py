@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from audit.context import signed_by_actor
 from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
@@ -85,6 +86,7 @@ def component_create(*, learner: User, enrolment: Enrolment, data: dict, actor: 
 
 
 @transaction.atomic
+@signed_by_actor
 def component_update(
     *, component: LearnerComponent, data: dict, based_on_version: int, actor: User
 ) -> LearnerComponent:
@@ -97,6 +99,7 @@ class ComponentInUse(Exception):
 
 
 @transaction.atomic
+@signed_by_actor
 def component_remove(*, component: LearnerComponent, based_on_version: int, actor: User) -> None:
     """Remove the component, unless it was changed after the confirmation page was opened (the
     change would be lost unseen) or has evidence."""
@@ -121,6 +124,7 @@ def certification_create(
 
 
 @transaction.atomic
+@signed_by_actor
 def certification_update(
     *, certification: Certification, data: dict, based_on_version: int, actor: User
 ) -> Certification:
@@ -201,6 +205,7 @@ def otj_log(*, learner: User, enrolment: Enrolment, data: dict, actor: User) -> 
 
 
 @transaction.atomic
+@signed_by_actor
 def otj_update(*, entry: OtjEntry, data: dict, based_on_version: int, actor: User) -> OtjEntry:
     """Change an entry; a changed date or number of hours needs verifying again."""
     current = lock_unless_stale(entry, based_on_version)

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from audit.context import signed_by_actor
 from documents.validators import CheckedFile
 from users.models import User
 from users.services import lock_unless_stale, versioned_update
@@ -23,6 +24,7 @@ def milestone_create(*, learner: User, data: dict, actor: User) -> Milestone:
 
 
 @transaction.atomic
+@signed_by_actor
 def milestone_update(
     *, milestone: Milestone, data: dict, actor: User, based_on_version: int
 ) -> Milestone:
@@ -30,6 +32,7 @@ def milestone_update(
 
 
 @transaction.atomic
+@signed_by_actor
 def milestone_delete(*, milestone: Milestone, based_on_version: int, actor: User) -> None:
     """Delete the milestone unless it changed after the confirmation page was opened: a change
     made since would otherwise go with it unseen."""
@@ -57,6 +60,7 @@ def course_start(*, learner: User, course: Course, started_on, actor: User) -> L
 
 
 @transaction.atomic
+@signed_by_actor
 def course_update(
     *, record: LearnerCourse, data: dict, actor: User, based_on_version: int
 ) -> LearnerCourse:
@@ -115,6 +119,7 @@ def functional_skill_create(
     )
 
 
+@signed_by_actor
 def functional_skill_update(
     *,
     assessment: FunctionalSkillAssessment,
