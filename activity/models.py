@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from aptem.models import LearnerOwned, created_by_field, learner_field
 from aptem.validators import sensible_date
 
 
@@ -54,34 +55,20 @@ class ActivityEvent(models.Model):
 TASK_TITLE_MAX_LENGTH = 200
 
 
-class Task(models.Model):
+class Task(LearnerOwned):
     """Something the learner should do, set by an administrator; may go in the action plan."""
 
     class Status(models.TextChoices):
         OPEN = "OPEN", "Open"
         DONE = "DONE", "Done"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="tasks",
-        limit_choices_to={"user_type": "LEARNER"},
-        db_index=True,
-    )
+    learner = learner_field("tasks")
     title = models.CharField(max_length=TASK_TITLE_MAX_LENGTH)
     due_date = models.DateField("due date", null=True, blank=True, validators=[sensible_date])
     status = models.CharField(max_length=4, choices=Status.choices, default=Status.OPEN)
     in_action_plan = models.BooleanField("in the action plan", default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="set by",
-    )
+    created_by = created_by_field("set by")
 
     class Meta:
         # Open tasks first, soonest due first; tasks without a due date after dated ones.
@@ -89,10 +76,6 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id
 
     @property
     def is_open(self) -> bool:

@@ -11,6 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from audit.context import signed_by_actor
 from users.models import User
 
 from .models import ActivityEvent, Task
@@ -135,6 +136,7 @@ def task_create(*, learner: User, title: str, due_date: datetime.date | None, ac
 
 
 @transaction.atomic
+@signed_by_actor
 def task_mark_done(*, task: Task, actor: User) -> bool:
     """Mark the task done; False when it already was (nothing is changed or audited)."""
     current = Task.objects.select_for_update().get(pk=task.pk)
@@ -147,6 +149,7 @@ def task_mark_done(*, task: Task, actor: User) -> bool:
 
 
 @transaction.atomic
+@signed_by_actor
 def task_add_to_action_plan(*, task: Task, actor: User) -> bool:
     """Put the task in the learner's action plan; False when it already was there."""
     current = Task.objects.select_for_update().get(pk=task.pk)

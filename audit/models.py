@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .context import current_actor
+
 
 class AuditEntryManager(LogEntryManager):
     """Adds the learner link to every entry auditlog writes.
@@ -14,7 +16,17 @@ class AuditEntryManager(LogEntryManager):
 
     def log_create(self, instance, force_log: bool = False, **kwargs):
         kwargs.setdefault("learner_id", getattr(instance, "audit_learner_id", None))
+        self._name_the_actor(kwargs)
         return super().log_create(instance, force_log=force_log, **kwargs)
+
+    @staticmethod
+    def _name_the_actor(kwargs: dict) -> None:
+        # A service's own actor (audit.context.acting_as) wins; without one, auditlog's
+        # middleware names the signed-in user.
+        actor = kwargs.get("actor") or current_actor()
+        if actor is not None:
+            kwargs["actor"] = actor
+            kwargs.setdefault("actor_email", getattr(actor, "email", None))
 
     def changes_since(self, instance, version: int) -> list["AuditEntry"]:
         """Entries for ``instance`` written after it was saved as ``version``, oldest first.
@@ -35,6 +47,7 @@ class AuditEntryManager(LogEntryManager):
 
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
         kwargs.setdefault("learner_id", getattr(instance, "audit_learner_id", None))
+        self._name_the_actor(kwargs)
         return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
 
 

@@ -13,7 +13,7 @@ from aptem.csv_export import csv_response
 from users.access import get_user_for
 
 from .filters import AuditFilter
-from .models import AuditEntry
+from .services import log_access
 from .trail import present, trail_for
 
 PAGE_SIZE = 25
@@ -64,11 +64,11 @@ def audit_export(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{reverse('audit:trail', args=[subject.pk])}?{request.GET.urlencode()}")
     # The export carries the learner's history out of the portal: record who took it, on the
     # learner's own trail (the export itself is left out of the file).
-    access = AuditEntry.objects.log_create(
+    access = log_access(
         subject,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"export": ["", f"Audit trail CSV: {request.GET.urlencode() or 'all entries'}"]},
+        kind="export",
+        detail=f"Audit trail CSV: {request.GET.urlencode() or 'all entries'}",
+        actor=request.user,
     )
     entries = trail_filter.qs.exclude(pk=access.pk)
     return csv_response(

@@ -3,33 +3,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from aptem.models import LearnerOwned, created_by_field, learner_field
 from aptem.validators import validate_person_name, validate_phone
 from users.models import Organisation
 
 NOTE_MAX_LENGTH = 5000
 
 
-class Note(models.Model):
+class Note(LearnerOwned):
     """A record of an interaction with a learner. Notes are kept: edited, never deleted."""
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="notes",
-        limit_choices_to={"user_type": "LEARNER"},
-        # Covered by the (learner, -created_at) index below, which also serves the ordering.
-        db_index=False,
-    )
+    # Covered by the (learner, -created_at) index below, which also serves the ordering.
+    learner = learner_field("notes", db_index=False)
     text = models.TextField("note", max_length=NOTE_MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="author",
-    )
+    created_by = created_by_field("author")
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped on every edit; an edit based on an older version is refused.
     version = models.PositiveIntegerField(default=1)
@@ -40,13 +27,6 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
-
-    @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id
-
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
 
     def may_be_edited_by(self, viewer) -> bool:
         return self.created_by_id == viewer.pk or viewer.has_perm("users.supervise_admins")
@@ -102,7 +82,7 @@ class CrmContact(models.Model):
         return f"{self.phone} ext. {self.extension}" if self.extension else self.phone
 
 
-class LearnerContact(models.Model):
+class LearnerContact(LearnerOwned):
     """A person linked to a learner: an administrator with a role, a CRM contact or an ad hoc
     contact. Removing it deletes the link (audited), never the administrator or contact."""
 
@@ -118,12 +98,7 @@ class LearnerContact(models.Model):
         IQA = "IQA", "Internal quality assurer"
         OTHER = "OTHER", "Other"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="learner_contacts",
-        limit_choices_to={"user_type": "LEARNER"},
-    )
+    learner = learner_field("learner_contacts")
     kind = models.CharField(max_length=6, choices=Kind.choices)
     admin = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -145,14 +120,6 @@ class LearnerContact(models.Model):
     role = models.CharField(max_length=10, choices=Role.choices, blank=True)
     relationship = models.CharField(max_length=100, blank=True)
     notes = models.TextField(max_length=2000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
 
     class Meta:
         ordering = ["kind", "pk"]
@@ -186,10 +153,6 @@ class LearnerContact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.description}"
-
-    @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id
 
     @property
     def name(self) -> str:

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from audit.context import signed_by_actor
 from users.models import User
 from users.services import lock_unless_stale
 
@@ -15,6 +16,7 @@ def note_create(*, learner: User, text: str, actor: User) -> Note:
 
 
 @transaction.atomic
+@signed_by_actor
 def note_update(*, note: Note, text: str, actor: User, based_on_version: int) -> Note:
     """Save an edit unless someone else saved the note after ``based_on_version``."""
     current = lock_unless_stale(note, based_on_version)
@@ -57,6 +59,7 @@ def contact_add(*, learner: User, form: ContactForm, actor: User) -> LearnerCont
 
 
 @transaction.atomic
+@signed_by_actor
 def contact_remove(*, link: LearnerContact, actor: User) -> None:
     """Delete the link only; the administrator or CRM contact stays."""
     link.delete()

@@ -6,8 +6,4 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents and mandates"
 
     def ready(self) -> None:
-        from auditlog.registry import auditlog
-
-        from .models import Document
-
-        auditlog.register(Document)
+        from . import audit_registry  # noqa: F401  (registers the models with auditlog)

@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
+from aptem.models import LearnerOwned, created_by_field, learner_field
 from aptem.uploads import random_name
 
 
@@ -15,35 +14,22 @@ class DocumentQuerySet(models.QuerySet):
         return self.filter(kind=Document.Kind.MANDATE)
 
 
-class Document(models.Model):
+class Document(LearnerOwned):
     """A file kept for a learner. Uploads are kept: a newer mandate does not replace older ones."""
 
     class Kind(models.TextChoices):
         MANDATE = "MANDATE", "Mandate"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="documents",
-        limit_choices_to={"user_type": "LEARNER"},
-        # Covered by the (learner, kind, -created_at) index below.
-        db_index=False,
-    )
+    # Documents are evidence: a learner with documents cannot be deleted by accident. The
+    # (learner, kind, -created_at) index below covers the link.
+    learner = learner_field("documents", on_delete=models.PROTECT, db_index=False)
     file = models.FileField(upload_to=document_upload_to, max_length=255)
     original_name = models.CharField("file name", max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField("SHA-256", max_length=64)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="uploaded by",
-    )
+    created_by = created_by_field("uploaded by")
 
     objects = DocumentQuerySet.as_manager()
 
@@ -55,7 +41,3 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"
-
-    @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id

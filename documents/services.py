@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from aptem import uploads
 from aptem.uploads import CheckedFile
-from audit.models import AuditEntry
+from audit.services import log_access
 from users.models import User
 
 from .models import Document
@@ -54,13 +54,7 @@ def mandate_pdf(*, learner: User, actor: User) -> bytes:
     from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_no_fetch).write_pdf()
-    AuditEntry.objects.log_create(
-        learner,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"mandate": ["", "Mandate PDF prepared"]},
-        actor=actor,
-    )
+    log_access(learner, kind="mandate", detail="Mandate PDF prepared", actor=actor)
     return pdf
 
 
@@ -84,13 +78,3 @@ def document_upload(
             sha256=file.sha256,
             created_by=actor,
         )
-
-
-def document_download_log(*, document: Document, actor: User) -> None:
-    AuditEntry.objects.log_create(
-        document,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"download": ["", document.original_name]},
-        actor=actor,
-    )

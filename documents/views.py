@@ -6,6 +6,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem import uploads
+from audit.services import log_access
 from users.access import get_learner_for, may_edit
 
 from . import services
@@ -54,5 +55,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
         document.file,
         name=document.original_name,
         content_type=document.content_type,
-        log=lambda: services.document_download_log(document=document, actor=request.user),
+        log=lambda: log_access(
+            document, kind="download", detail=document.original_name, actor=request.user
+        ),
     )

@@ -2,10 +2,10 @@ import datetime
 import math
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from aptem.models import LearnerOwned, learner_field
 from aptem.validators import date_range, sensible_date
 
 # Statutory annual leave (5.6 weeks a year) is not counted towards off-the-job training.
@@ -111,7 +111,7 @@ STOP_DATE = date_range(
 )
 
 
-class Enrolment(models.Model):
+class Enrolment(LearnerOwned):
     class Status(models.TextChoices):
         ONBOARDING = "ONBOARDING", "Onboarding"
         READY_TO_ENROL = "READY_TO_ENROL", "Ready to Enrol"
@@ -123,9 +123,7 @@ class Enrolment(models.Model):
         STOPPED = "STOPPED", "Stopped"
         WITHDRAWN = "WITHDRAWN", "Withdrawn"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
-    )
+    learner = learner_field("enrolments")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="enrolments")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ONBOARDING)
     is_current = models.BooleanField(
@@ -214,10 +212,6 @@ class Enrolment(models.Model):
     withdraw_reason = models.CharField(
         "withdrawal reason", max_length=2, choices=WithdrawReason.choices, blank=True
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -229,13 +223,6 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} ({self.get_status_display()})"
-
-    @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id
-
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
 
     @property
     def minimum_otj_hours(self) -> int | None:

@@ -5,6 +5,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
+from audit.context import signed_by_actor
 from users.models import User
 from users.services import lock_unless_stale, versioned_update
 
@@ -57,6 +58,7 @@ def enrolment_create(*, learner: User, programme: Programme, data: dict, actor: 
 
 
 @transaction.atomic
+@signed_by_actor
 def programme_update(*, programme: Programme, data: dict, based_on_version: int, actor: User):
     """Save the programme form's values unless someone saved the programme after
     ``based_on_version``."""
@@ -64,6 +66,7 @@ def programme_update(*, programme: Programme, data: dict, based_on_version: int,
 
 
 @transaction.atomic
+@signed_by_actor
 def enrolment_update_details(
     *, enrolment: Enrolment, data: dict, based_on_version: int, actor: User
 ) -> Enrolment:
@@ -73,6 +76,7 @@ def enrolment_update_details(
 
 
 @transaction.atomic
+@signed_by_actor
 def enrolment_change_status(
     *, enrolment: Enrolment, status: str, based_on_version: int, actor: User
 ) -> Enrolment:
@@ -86,6 +90,7 @@ def enrolment_change_status(
 
 
 @transaction.atomic
+@signed_by_actor
 def enrolment_progress(
     *, enrolment: Enrolment, end_date: datetime.date, based_on_version: int, actor: User
 ) -> Enrolment:
@@ -109,6 +114,7 @@ def enrolment_progress(
 
 
 @transaction.atomic
+@signed_by_actor
 def enrolment_stop(
     *,
     enrolment: Enrolment,

@@ -1,5 +1,7 @@
-"""The users app's models recorded by auditlog. Derived and secret fields are left out; every
-other app registers its own models the same way from its ``ready()``."""
+"""The users app's models recorded by auditlog, imported once from ``UsersConfig.ready()``.
+
+Every app registers its audited models the same way, in its own ``audit_registry.py``; derived
+and secret fields are left out."""
 
 from auditlog.registry import auditlog
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from audit.models import AuditEntry
+from audit.services import log_access
 
 from .forms import LoginForm
 from .models import User
@@ -106,16 +106,10 @@ def record_lock(sender, request: HttpRequest, username: str, ip_address: str, **
     if user is None:
         return
     until = timezone.localtime(timezone.now() + get_cool_off(request))
-    AuditEntry.objects.log_create(
+    log_access(
         user,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={
-            "sign_in": [
-                "",
-                f"Locked until {until:%H:%M} after {failures} failed attempts from {ip_address}",
-            ]
-        },
+        kind="sign_in",
+        detail=f"Locked until {until:%H:%M} after {failures} failed attempts from {ip_address}",
         remote_addr=ip_address,
     )
 
@@ -134,11 +128,5 @@ def account_unlock(*, user: User, actor: User) -> int:
             if lock
             else "Unlocked (the lock had already ended)"
         )
-        AuditEntry.objects.log_create(
-            user,
-            force_log=True,
-            action=AuditEntry.Action.ACCESS,
-            changes={"sign_in": ["", detail]},
-            actor=actor,
-        )
+        log_access(user, kind="sign_in", detail=detail, actor=actor)
     return cleared

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from audit.context import signed_by_actor
 from audit.models import AuditEntry
 
 from . import invitations
@@ -119,6 +120,7 @@ def _refuse_ungrantable(actor: User, roles) -> None:
 
 
 @transaction.atomic
+@signed_by_actor
 def user_cancel(*, user: User, actor: User, reason: str, based_on_version: int) -> User:
     user = lock_unless_stale(user, based_on_version)
     if not user.can_be_cancelled:
@@ -134,6 +136,7 @@ def user_cancel(*, user: User, actor: User, reason: str, based_on_version: int) 
 
 
 @transaction.atomic
+@signed_by_actor
 def user_reinstate(*, user: User, actor: User, based_on_version: int) -> User:
     user = lock_unless_stale(user, based_on_version)
     if not user.can_be_reinstated:
@@ -146,6 +149,7 @@ def user_reinstate(*, user: User, actor: User, based_on_version: int) -> User:
 
 
 @transaction.atomic
+@signed_by_actor
 def user_extend(*, user: User, actor: User, end, reason: str, based_on_version: int) -> User:
     """Move the subscription end date; an expired user whose new end is ahead is active again."""
     user = lock_unless_stale(user, based_on_version)
@@ -191,6 +195,7 @@ def archive_refusal(user: User) -> str:
 
 
 @transaction.atomic
+@signed_by_actor
 def user_archive(*, user: User, actor: User, reason: str, based_on_version: int) -> User:
     user = lock_unless_stale(user, based_on_version)
     refusal = archive_refusal(user)
@@ -226,6 +231,7 @@ def subscriptions_expire(*, today=None) -> int:
 
 
 @transaction.atomic
+@signed_by_actor
 def invitation_send(*, user: User, actor: User, site_url: str, based_on_version: int) -> User:
     """Invite (or invite again) a prospect or invited user: a newer link supersedes older ones.
     Refused if the user changed after the page was opened (the email address may be new)."""

@@ -25,7 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.qr import write_qrcode_image
 
-from audit.models import AuditEntry
+from audit.services import log_access
 
 from .models import User
 
@@ -91,13 +91,7 @@ def verify(user: User, code: str) -> TOTPDevice | StaticDevice | None:
 
 
 def _log(user: User, detail: str, actor: User | None) -> None:
-    AuditEntry.objects.log_create(
-        user,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"two_factor": ["", detail]},
-        actor=actor,
-    )
+    log_access(user, kind="two_factor", detail=detail, actor=actor)
 
 
 def _new_recovery_codes(user: User) -> list[str]:

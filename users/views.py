@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.csv_export import csv_date, csv_response
 from aptem.pagination import paginate
-from audit.models import AuditEntry
+from audit.services import log_access
 from programmes.models import Enrolment
 
 from . import invitations, services
@@ -157,11 +157,11 @@ def user_export(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Fix the search filters before exporting.")
         return redirect(f"{reverse('users:list')}?{request.GET.urlencode()}")
     # Exports carry personal data out of the portal (NI numbers among it): record who took which.
-    AuditEntry.objects.log_create(
+    log_access(
         request.user,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"export": ["", f"Users CSV: {request.GET.urlencode() or 'default search'}"]},
+        kind="export",
+        detail=f"Users CSV: {request.GET.urlencode() or 'default search'}",
+        actor=request.user,
     )
     return csv_response(_export_rows(user_filter.sorted(sort)), filename_prefix="users")
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.pagination import paginate
-from audit.models import AuditEntry
+from audit.services import log_access
 from programmes.models import Programme
 from users.access import get_learner_for, require_portal_access
 from users.models import Group
@@ -146,13 +146,7 @@ def ilr_export_download(request: HttpRequest, export_pk: int) -> FileResponse:
         handle = export.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
-    AuditEntry.objects.log_create(
-        export,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"download": ["", export.file_name]},
-        actor=request.user,
-    )
+    log_access(export, kind="download", detail=export.file_name, actor=request.user)
     return FileResponse(
         handle, as_attachment=True, filename=export.file_name, content_type="application/xml"
     )
@@ -170,13 +164,7 @@ def ilr_export_learner(request: HttpRequest, pk: int, year: str) -> HttpResponse
     if not result.file_name:
         context = {"subject": learner, "ilr": ilr, "result": result}
         return render(request, "programmes/ilr_export_learner.html", context, status=422)
-    AuditEntry.objects.log_create(
-        learner,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"ilr_file": ["", result.file_name]},
-        actor=request.user,
-    )
+    log_access(learner, kind="ilr_file", detail=result.file_name, actor=request.user)
     return HttpResponse(
         result.content,
         content_type="application/xml",

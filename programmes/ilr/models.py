@@ -20,6 +20,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils import timezone
 
+from aptem.models import LearnerOwned, learner_field
 from aptem.validators import past_date, sensible_date, validate_date_of_birth
 
 from . import codes
@@ -53,16 +54,17 @@ class IlrChild(models.Model):
         )
         return ", ".join(shown) or super().__str__()
 
+    # Children have no learner link of their own: they are filed under their ILR's learner.
     @property
     def audit_learner_id(self) -> int:
-        return self.ilr_learner.learner_id
+        return self.ilr_learner.audit_learner_id
 
     @property
     def ilr_learner(self) -> IlrLearner:
         return self.ilr
 
 
-class IlrLearner(models.Model):
+class IlrLearner(LearnerOwned):
     """The ILR Learner entity for one learner and one collection year, with its episode status."""
 
     class EpisodeStatus(models.TextChoices):
@@ -79,9 +81,7 @@ class IlrLearner(models.Model):
         RESIDENCE_PERMIT = "RESIDENCE_PERMIT", "Biometric residence permit"
         OTHER = "OTHER", "Other document"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ilrs"
-    )
+    learner = learner_field("ilrs")
     collection_year = models.CharField(max_length=4, default=codes.COLLECTION_YEAR)
     episode_status = models.CharField(
         max_length=20, choices=EpisodeStatus.choices, default=EpisodeStatus.DRAFT
@@ -100,10 +100,6 @@ class IlrLearner(models.Model):
     # Bumped by every save through the portal's ILR forms (children included); a form based on
     # an older version is refused with what changed since.
     version = models.PositiveIntegerField(default=1)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     updated_at = models.DateTimeField(auto_now=True)
 
     # --- ILR Learner elements, in schema order -------------------------------------------
@@ -262,26 +258,12 @@ class IlrLearner(models.Model):
         return f"ILR {self.collection_year} {self.learn_ref_number}"
 
     @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id
-
-    def get_additional_data(self) -> dict:
-        data = {"version": self.version}
-        if getattr(self, "audit_reason", ""):
-            data["reason"] = self.audit_reason
-        return data
-
-    @property
     def is_qa_verified(self) -> bool:
         return self.episode_status == self.EpisodeStatus.QA_VERIFIED
 
     @property
     def was_exported(self) -> bool:
         return self.last_exported_at is not None
-
-    def mark_exported(self, file_name: str) -> None:
-        self.last_exported_at = timezone.now()
-        self.last_export_file = file_name
 
 
 class PriorAttain(IlrChild):

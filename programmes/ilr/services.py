@@ -16,6 +16,7 @@ from django.db import transaction
 from django.forms import BaseFormSet, BaseModelForm
 from django.utils import timezone
 
+from audit.context import signed_by_actor
 from audit.models import AuditEntry
 from programmes.models import Enrolment
 from users.models import User
@@ -227,6 +228,7 @@ def programme_children(enrolment: Enrolment | None, ilr: IlrLearner) -> dict[str
 
 
 @transaction.atomic
+@signed_by_actor
 def ilr_save(
     *,
     ilr: IlrLearner,
@@ -251,6 +253,7 @@ def ilr_save(
 
 
 @transaction.atomic
+@signed_by_actor
 def ilr_aim_remove(
     *, ilr: IlrLearner, delivery: LearningDelivery, based_on_version: int, actor: User
 ) -> None:
@@ -271,6 +274,7 @@ def ilr_qa_verify(*, ilr: IlrLearner, based_on_version: int, actor: User) -> Ilr
 
 
 @transaction.atomic
+@signed_by_actor
 def ilr_unverify(*, ilr: IlrLearner, reason: str, based_on_version: int, actor: User) -> IlrLearner:
     current = _lock_version(ilr, based_on_version)
     current.episode_status = IlrLearner.EpisodeStatus.DRAFT
@@ -284,6 +288,7 @@ def ilr_unverify(*, ilr: IlrLearner, reason: str, based_on_version: int, actor: 
 
 
 @transaction.atomic
+@signed_by_actor
 def ilr_set_status(
     *, ilr: IlrLearner, status: str, based_on_version: int, actor: User
 ) -> IlrLearner:

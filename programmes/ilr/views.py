@@ -27,7 +27,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from audit.models import AuditEntry
+from audit.services import log_access
 from users.access import get_learner_for
 from users.models import User
 from users.services import EditConflict
@@ -318,12 +318,8 @@ def _tab_forms(tab: str, data, ilr: IlrLearner, locked: bool, sensitive: bool):
 
 
 def _log_sensitive_access(ilr: IlrLearner, where: str) -> None:
-    AuditEntry.objects.log_create(
-        ilr,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"viewed": ["", f"ILR special-category data (ethnicity, disabilities): {where}"]},
-    )
+    detail = f"ILR special-category data (ethnicity, disabilities): {where}"
+    log_access(ilr, kind="viewed", detail=detail)
 
 
 @require_http_methods(["GET", "POST"])

@@ -13,29 +13,11 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 
+from aptem.models import LearnerOwned, learner_field
 from aptem.uploads import PLAN_EVIDENCE, random_name
 from aptem.validators import past_date, sensible_date
 
 MAX_OTJ_HOURS_PER_ENTRY = Decimal("24")
-
-
-class LearnerOwned(models.Model):
-    """A record on one learner's trail: auditlog files it under ``audit_learner_id``."""
-
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id
 
 
 class VersionedLearnerOwned(LearnerOwned):
@@ -47,9 +29,6 @@ class VersionedLearnerOwned(LearnerOwned):
 
     class Meta:
         abstract = True
-
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
 
 
 class ComponentKind(models.TextChoices):
@@ -89,9 +68,7 @@ class LearnerComponent(VersionedLearnerOwned):
         IN_PROGRESS = "IN_PROGRESS", "In progress"
         COMPLETED = "COMPLETED", "Completed"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learning_components"
-    )
+    learner = learner_field("learning_components")
     enrolment = models.ForeignKey(
         "programmes.Enrolment", on_delete=models.CASCADE, related_name="components"
     )
@@ -128,9 +105,7 @@ class Certification(VersionedLearnerOwned):
         QUALIFICATION = "QUALIFICATION", "Qualification"
         CERTIFICATE = "CERTIFICATE", "Certificate"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certifications"
-    )
+    learner = learner_field("certifications")
     enrolment = models.ForeignKey(
         "programmes.Enrolment", on_delete=models.CASCADE, related_name="certifications"
     )
@@ -162,9 +137,7 @@ class EvidenceItem(VersionedLearnerOwned):
         ACCEPTED = "ACCEPTED", "Accepted"
         REFERRED = "REFERRED", "Referred"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="evidence_items"
-    )
+    learner = learner_field("evidence_items")
     component = models.ForeignKey(
         LearnerComponent, on_delete=models.PROTECT, related_name="evidence"
     )
@@ -212,9 +185,7 @@ class OtjEntry(VersionedLearnerOwned):
         ASSIGNMENT = "ASSIGNMENT", "Writing assessments or assignments"
         OTHER = "OTHER", "Other"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="otj_entries"
-    )
+    learner = learner_field("otj_entries")
     enrolment = models.ForeignKey(
         "programmes.Enrolment", on_delete=models.CASCADE, related_name="otj_entries"
     )
@@ -270,9 +241,7 @@ class WizardProgress(VersionedLearnerOwned):
         ASSESSMENTS = "assessments", "Assessments"
         PERSONAL = "personal", "Personal information"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="wizard_steps"
-    )
+    learner = learner_field("wizard_steps")
     step = models.CharField(max_length=20, choices=Step.choices)
     data = models.JSONField(default=dict, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from aptem import uploads
 from aptem.uploads import CheckedFile
+from audit.context import signed_by_actor
 from audit.models import AuditEntry
 from users.models import User
 from users.services import EditConflict, lock_unless_stale, versioned_update
@@ -83,6 +84,7 @@ def component_create(*, learner: User, enrolment: Enrolment, data: dict, actor: 
 
 
 @transaction.atomic
+@signed_by_actor
 def component_update(
     *, component: LearnerComponent, data: dict, based_on_version: int, actor: User
 ) -> LearnerComponent:
@@ -95,6 +97,7 @@ class ComponentInUse(Exception):
 
 
 @transaction.atomic
+@signed_by_actor
 def component_remove(*, component: LearnerComponent, based_on_version: int, actor: User) -> None:
     """Remove the component, unless it was changed after the confirmation page was opened (the
     change would be lost unseen) or has evidence."""
@@ -119,6 +122,7 @@ def certification_create(
 
 
 @transaction.atomic
+@signed_by_actor
 def certification_update(
     *, certification: Certification, data: dict, based_on_version: int, actor: User
 ) -> Certification:
@@ -166,16 +170,6 @@ def evidence_decide(
     return current
 
 
-def evidence_download_log(*, item: EvidenceItem, actor: User) -> None:
-    AuditEntry.objects.log_create(
-        item,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"download": ["", item.original_name]},
-        actor=actor,
-    )
-
-
 # --- Off-the-job ledger -------------------------------------------------------------------
 
 
@@ -193,6 +187,7 @@ def otj_log(*, learner: User, enrolment: Enrolment, data: dict, actor: User) -> 
 
 
 @transaction.atomic
+@signed_by_actor
 def otj_update(*, entry: OtjEntry, data: dict, based_on_version: int, actor: User) -> OtjEntry:
     """Change an entry; a changed date or number of hours needs verifying again."""
     current = lock_unless_stale(entry, based_on_version)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem import uploads
+from audit.services import log_access
 from audit.trail import present
 from users.access import get_learner_for
 from users.models import User
@@ -350,7 +351,9 @@ def plan_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> F
         item.file,
         name=item.original_name,
         content_type=item.content_type,
-        log=lambda: services.evidence_download_log(item=item, actor=request.user),
+        log=lambda: log_access(
+            item, kind="download", detail=item.original_name, actor=request.user
+        ),
     )
 
 

@@ -5,8 +5,8 @@ belong to the programmes app."""
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 
+from aptem.models import LearnerOwned, learner_field
 from aptem.uploads import FUNCTIONAL_SKILL_EVIDENCE, random_name
 from aptem.validators import past_date, sensible_date
 
@@ -26,29 +26,17 @@ class VersionedMixin(models.Model):
     """A ``version`` bumped on every edit; auditlog stores it with each entry so a stale form
     can be told who changed what since (AuditEntry.objects.changes_since)."""
 
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         abstract = True
 
-    @property
-    def audit_learner_id(self) -> int:
-        return self.learner_id
-
     def get_additional_data(self) -> dict:
         return {"version": self.version}
 
 
-class Milestone(VersionedMixin):
+class Milestone(LearnerOwned, VersionedMixin):
     class Status(models.TextChoices):
         INVALID = "INVALID", "Invalid"
         ACTIVE = "ACTIVE", "Active"
@@ -68,14 +56,8 @@ class Milestone(VersionedMixin):
     # A claim can only be made for a milestone that was reached.
     CLAIMED_STATUSES = frozenset({Claim.CLAIMED, Claim.PAID, Claim.REFUNDED})
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="milestones",
-        limit_choices_to={"user_type": "LEARNER"},
-        # Covered by the (learner, date) index below.
-        db_index=False,
-    )
+    # Covered by the (learner, date) index below.
+    learner = learner_field("milestones", db_index=False)
     enrolment = models.ForeignKey(
         "programmes.Enrolment",
         # A milestone belongs to its programme: it goes with the enrolment (and the learner).
@@ -138,20 +120,14 @@ class Course(models.Model):
         return self.name
 
 
-class LearnerCourse(VersionedMixin):
+class LearnerCourse(LearnerOwned, VersionedMixin):
     class Status(models.TextChoices):
         NOT_STARTED = "NOT_STARTED", "Not started"
         IN_PROGRESS = "IN_PROGRESS", "In progress"
         COMPLETED = "COMPLETED", "Completed"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="learner_courses",
-        limit_choices_to={"user_type": "LEARNER"},
-        # Covered by the unique (learner, course) constraint below.
-        db_index=False,
-    )
+    # Covered by the unique (learner, course) constraint below.
+    learner = learner_field("learner_courses", db_index=False)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="learner_courses")
     started_on = models.DateField("started", null=True, blank=True, validators=[past_date])
     progress = models.PositiveSmallIntegerField(
@@ -181,7 +157,7 @@ def evidence_upload_to(instance: "FunctionalSkillAssessment", filename: str) -> 
     return random_name(FUNCTIONAL_SKILL_EVIDENCE.folder, filename)
 
 
-class FunctionalSkillAssessment(VersionedMixin):
+class FunctionalSkillAssessment(LearnerOwned, VersionedMixin):
     class Subject(models.TextChoices):
         ENGLISH = "ENGLISH", "English"
         MATHS = "MATHS", "Maths"
@@ -204,14 +180,8 @@ class FunctionalSkillAssessment(VersionedMixin):
         FAIL = "FAIL", "Fail"
         WORKING_AT = "WORKING_AT", "Working at this level"
 
-    learner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="functional_skills",
-        limit_choices_to={"user_type": "LEARNER"},
-        # Covered by the (learner, subject, -assessed_on) index below.
-        db_index=False,
-    )
+    # Covered by the (learner, subject, -assessed_on) index below.
+    learner = learner_field("functional_skills", db_index=False)
     subject = models.CharField(max_length=10, choices=Subject.choices)
     kind = models.CharField("type", max_length=10, choices=Kind.choices)
     level = models.CharField(max_length=2, choices=Level.choices)

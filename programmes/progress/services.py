@@ -9,7 +9,7 @@ from django.db import transaction
 
 from aptem import uploads
 from aptem.uploads import CheckedFile
-from audit.models import AuditEntry
+from audit.context import signed_by_actor
 from users.models import User
 from users.services import lock_unless_stale, versioned_update
 
@@ -22,6 +22,7 @@ def milestone_create(*, learner: User, data: dict, actor: User) -> Milestone:
 
 
 @transaction.atomic
+@signed_by_actor
 def milestone_update(
     *, milestone: Milestone, data: dict, actor: User, based_on_version: int
 ) -> Milestone:
@@ -29,6 +30,7 @@ def milestone_update(
 
 
 @transaction.atomic
+@signed_by_actor
 def milestone_delete(*, milestone: Milestone, based_on_version: int, actor: User) -> None:
     """Delete the milestone unless it changed after the confirmation page was opened: a change
     made since would otherwise go with it unseen."""
@@ -56,6 +58,7 @@ def course_start(*, learner: User, course: Course, started_on, actor: User) -> L
 
 
 @transaction.atomic
+@signed_by_actor
 def course_update(
     *, record: LearnerCourse, data: dict, actor: User, based_on_version: int
 ) -> LearnerCourse:
@@ -97,6 +100,7 @@ def functional_skill_create(
     )
 
 
+@signed_by_actor
 def functional_skill_update(
     *,
     assessment: FunctionalSkillAssessment,
@@ -112,14 +116,4 @@ def functional_skill_update(
         upload,
         checked,
         lambda values: versioned_update(assessment, values, based_on_version),
-    )
-
-
-def functional_skill_evidence_log(*, assessment: FunctionalSkillAssessment, actor: User) -> None:
-    AuditEntry.objects.log_create(
-        assessment,
-        force_log=True,
-        action=AuditEntry.Action.ACCESS,
-        changes={"download": ["", assessment.evidence_name]},
-        actor=actor,
     )

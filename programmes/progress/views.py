@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem import uploads
 from audit.models import AuditEntry
+from audit.services import log_access
 from audit.trail import present
 from users.access import get_learner_for
 from users.forms import VersionForm
@@ -340,7 +341,7 @@ def functional_skill_evidence(request: HttpRequest, pk: int, assessment_pk: int)
         assessment.evidence_file,
         name=assessment.evidence_name,
         content_type=assessment.evidence_content_type,
-        log=lambda: services.functional_skill_evidence_log(
-            assessment=assessment, actor=request.user
+        log=lambda: log_access(
+            assessment, kind="download", detail=assessment.evidence_name, actor=request.user
         ),
     )
