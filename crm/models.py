@@ -4,12 +4,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aptem.validators import validate_person_name, validate_phone
+from aptem.versioning import Versioned
 from users.models import Organisation
 
 NOTE_MAX_LENGTH = 5000
 
 
-class Note(models.Model):
+class Note(Versioned):
     """A record of an interaction with a learner. Notes are kept: edited, never deleted."""
 
     learner = models.ForeignKey(
@@ -31,8 +32,6 @@ class Note(models.Model):
         verbose_name="author",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # Bumped on every edit; an edit based on an older version is refused.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -44,9 +43,6 @@ class Note(models.Model):
     @property
     def audit_learner_id(self) -> int:
         return self.learner_id
-
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
 
     def may_be_edited_by(self, viewer) -> bool:
         return self.created_by_id == viewer.pk or viewer.has_perm("users.supervise_admins")

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
+from aptem.versioning import lock_unless_stale
 from users.models import User
-from users.services import lock_unless_stale
 
 from .forms import ContactForm
 from .models import CrmContact, LearnerContact, Note

@@ -5,8 +5,8 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
+from aptem.versioning import lock_unless_stale, versioned_update
 from users.models import User
-from users.services import lock_unless_stale, versioned_update
 
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery

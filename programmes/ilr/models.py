@@ -16,11 +16,14 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
 from aptem.validators import past_date, sensible_date, validate_date_of_birth
+from aptem.versioning import Versioned
+from audit.models import AuditEntry
 
 from . import codes
 
@@ -62,7 +65,7 @@ class IlrChild(models.Model):
         return self.ilr
 
 
-class IlrLearner(models.Model):
+class IlrLearner(Versioned):
     """The ILR Learner entity for one learner and one collection year, with its episode status."""
 
     class EpisodeStatus(models.TextChoices):
@@ -97,9 +100,6 @@ class IlrLearner(models.Model):
     )
     last_exported_at = models.DateTimeField(null=True, blank=True)
     last_export_file = models.CharField(max_length=60, blank=True)
-    # Bumped by every save through the portal's ILR forms (children included); a form based on
-    # an older version is refused with what changed since.
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -266,10 +266,25 @@ class IlrLearner(models.Model):
         return self.learner_id
 
     def get_additional_data(self) -> dict:
-        data = {"version": self.version}
+        data = super().get_additional_data()
         if getattr(self, "audit_reason", ""):
             data["reason"] = self.audit_reason
         return data
+
+    def changes_since(self, version: int) -> list[AuditEntry]:
+        """Who changed what in this ILR after ``version`` was saved, its children included:
+        every save through the ILR forms bumps the ILR's version, children and all."""
+        own = super().changes_since(version)
+        if not own:
+            return []
+        children_models = [model for model in ILR_MODELS if model is not IlrLearner]
+        child_types = ContentType.objects.get_for_models(*children_models).values()
+        children = AuditEntry.objects.filter(
+            learner_id=self.learner_id,
+            content_type__in=child_types,
+            timestamp__gte=own[0].timestamp - datetime.timedelta(seconds=1),
+        ).select_related("actor", "content_type")
+        return sorted([*own, *children], key=lambda e: (e.timestamp, e.pk))
 
     @property
     def is_qa_verified(self) -> bool:

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q, Sum
 
 from aptem.validators import past_date, sensible_date
+from aptem.versioning import Versioned
 
 MAX_OTJ_HOURS_PER_ENTRY = Decimal("24")
 
@@ -38,18 +39,11 @@ class LearnerOwned(models.Model):
         return self.learner_id
 
 
-class VersionedLearnerOwned(LearnerOwned):
-    """A learner-owned record edited through forms: every edit bumps ``version``, auditlog
-    stores it with each entry, and a form opened on an older version is refused with who changed
-    what since (users.services.lock_unless_stale, DESIGN.md §8)."""
-
-    version = models.PositiveIntegerField(default=1)
+class VersionedLearnerOwned(Versioned, LearnerOwned):
+    """A learner-owned record edited through forms (aptem.versioning, DESIGN.md §8)."""
 
     class Meta:
         abstract = True
-
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
 
 
 class ComponentKind(models.TextChoices):

@@ -16,13 +16,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from aptem.versioning import EditConflict, lock_unless_stale, versioned_update
 from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
-from users.services import EditConflict, lock_unless_stale, versioned_update
 
 from ..ilr import codes
-from ..ilr import services as ilr_services
 from ..ilr.models import IlrLearner, LearningDelivery
 from ..models import Enrolment
 from . import progress
@@ -331,8 +330,7 @@ def wizard_save_step(
         learner=learner, step=step, defaults={"created_by": actor, "version": 0}
     )
     if based_on_version is not None and record.version != based_on_version:
-        changes = AuditEntry.objects.changes_since(record, based_on_version)
-        raise EditConflict(record.version, changes)
+        raise EditConflict(record, record.changes_since(based_on_version))
     record.data = _jsonable(data)
     record.completed_at = timezone.now()
     record.completed_by = actor
@@ -378,7 +376,7 @@ def wizard_save_personal(
     collection year if needed) and record the step as done, unless the ILR was saved after
     ``based_on_version``."""
     if ilr.pk is not None:
-        ilr = lock_unless_stale(ilr, based_on_version, changes_since=ilr_services.changes_since)
+        ilr = lock_unless_stale(ilr, based_on_version)
         ilr.version += 1
     else:
         ilr.created_by = actor

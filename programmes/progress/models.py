@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 
 from aptem.validators import past_date, sensible_date
+from aptem.versioning import Versioned
 
 __all__ = [
     "PROGRESS_MODELS",
@@ -23,9 +24,8 @@ __all__ = [
 MAX_WEEKS_REMAINING = 520  # ten years: more than any apprenticeship lasts
 
 
-class VersionedMixin(models.Model):
-    """A ``version`` bumped on every edit; auditlog stores it with each entry so a stale form
-    can be told who changed what since (AuditEntry.objects.changes_since)."""
+class VersionedMixin(Versioned):
+    """A learner's record edited through forms, versioned against lost edits."""
 
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -36,7 +36,6 @@ class VersionedMixin(models.Model):
         related_name="+",
     )
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         abstract = True
@@ -44,9 +43,6 @@ class VersionedMixin(models.Model):
     @property
     def audit_learner_id(self) -> int:
         return self.learner_id
-
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
 
 
 class Milestone(VersionedMixin):

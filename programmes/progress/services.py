@@ -10,10 +10,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+from aptem.versioning import lock_unless_stale, versioned_update
 from audit.models import AuditEntry
 from documents.validators import CheckedFile
 from users.models import User
-from users.services import lock_unless_stale, versioned_update
 
 from .models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone, evidence_upload_to
 
