@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.versioning import (
+    CONFLICT_STATUS,
     STALE_ACTION_MESSAGE,
     EditConflict,
     VersionForm,
@@ -218,7 +219,7 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
         "conflict": conflict,
         "form": form,
     }
-    status = 409 if error else 200
+    status = CONFLICT_STATUS if error or conflict else 200
     return render(request, "programmes/plan_component_remove.html", context, status=status)
 
 
