@@ -69,14 +69,10 @@ class LearnerOwned(models.Model):
         return self.learner_id
 
     def get_additional_data(self) -> dict:
-        """Stored with each audit entry: the record's ``version``, when it has one, lets a form
-        opened on an older version be told what changed since; a workflow's reason explains
-        the change. Bases later in the class line may add their own (their dict comes first)."""
+        """Stored with each audit entry: a workflow's reason explains the change. Bases later in
+        the class line add their own first (``aptem.versioning.Versioned`` adds the version)."""
         parent = getattr(super(), "get_additional_data", None)
         data = dict(parent() or {}) if callable(parent) else {}
-        version = getattr(self, "version", None)
-        if version is not None:
-            data.setdefault("version", version)
         if self.audit_reason:
             data["reason"] = self.audit_reason
         return data

@@ -1,6 +1,5 @@
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .context import current_actor
@@ -27,23 +26,6 @@ class AuditEntryManager(LogEntryManager):
         if actor is not None:
             kwargs["actor"] = actor
             kwargs.setdefault("actor_email", getattr(actor, "email", None))
-
-    def changes_since(self, instance, version: int) -> list["AuditEntry"]:
-        """Entries for ``instance`` written after it was saved as ``version``, oldest first.
-
-        Records with a ``version`` field put it in each entry's additional data (their
-        ``get_additional_data``), so a form based on an old version can be told who changed
-        what since.
-        """
-        entries = (
-            self.filter(
-                content_type=ContentType.objects.get_for_model(instance), object_id=instance.pk
-            )
-            .select_related("actor")
-            .order_by("-timestamp")[:50]
-        )
-        later = [e for e in entries if (e.additional_data or {}).get("version", 0) > version]
-        return list(reversed(later))
 
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
         kwargs.setdefault("learner_id", getattr(instance, "audit_learner_id", None))

@@ -1,25 +1,17 @@
 from django import forms
 
+from aptem.versioning import VersionedForm
 from users.models import Organisation, User
 
 from .models import CrmContact, LearnerContact, Note
 
 
-class NoteForm(forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
+class NoteForm(VersionedForm):
     class Meta:
         model = Note
         fields = ["text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
         help_texts = {"text": "Up to 5,000 characters. Notes are kept; edits are audited."}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        else:
-            self.fields["version"].initial = self.instance.version
 
     def clean_text(self) -> str:
         text = self.cleaned_data["text"].strip()

@@ -5,12 +5,13 @@ from django.utils import timezone
 
 from aptem.models import LearnerOwned, created_by_field, learner_field
 from aptem.validators import validate_person_name, validate_phone
+from aptem.versioning import Versioned
 from users.models import Organisation
 
 NOTE_MAX_LENGTH = 5000
 
 
-class Note(LearnerOwned):
+class Note(LearnerOwned, Versioned):
     """A record of an interaction with a learner. Notes are kept: edited, never deleted."""
 
     # Covered by the (learner, -created_at) index below, which also serves the ordering.
@@ -18,8 +19,6 @@ class Note(LearnerOwned):
     text = models.TextField("note", max_length=NOTE_MAX_LENGTH)
     created_by = created_by_field("author")
     updated_at = models.DateTimeField(auto_now=True)
-    # Bumped on every edit; an edit based on an older version is refused.
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -2,9 +2,9 @@
 
 from django.db import transaction
 
+from aptem.versioning import lock_unless_stale
 from audit.context import signed_by_actor
 from users.models import User
-from users.services import lock_unless_stale
 
 from .forms import ContactForm
 from .models import CrmContact, LearnerContact, Note

@@ -7,13 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from aptem.versioning import EditConflict, conflict_status, refuse_stale
 from users.access import get_learner_for, may_edit
 from users.models import User
-from users.services import EditConflict
 
 from . import services
 from .forms import ContactForm, NoteForm
-from .models import Note
 
 NOTES_PER_PAGE = 25
 
@@ -54,21 +53,11 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
                 note=note,
                 text=form.cleaned_data["text"],
                 actor=request.user,
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            # Keep what was typed; saving again is a deliberate overwrite of the newer version.
-            data = request.POST.copy()
-            data["version"] = exc.current_version
-            form = NoteForm(data, instance=Note.objects.get(pk=note.pk))
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else saved this note after you opened it, so your changes were not "
-                "saved. Their changes are listed below; check your text and save again to "
-                "keep yours.",
-            )
+            conflict = exc
+            form = refuse_stale(form, exc, "note")
         else:
             messages.success(request, "Your changes to the note were saved.")
             return _back_to_profile(request, learner, "notes")
@@ -78,10 +67,11 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
 
 def _render_note_form(request: HttpRequest, context: dict) -> HttpResponse:
     """The whole page, or just the form when htmx opened it inside the profile's section."""
+    status = conflict_status(context.get("conflict"))
     if request.htmx:
         context["form"].fields["text"].widget.attrs["autofocus"] = True
-        return render(request, "crm/note_form.html#form", context)
-    return render(request, "crm/note_form.html", context)
+        return render(request, "crm/note_form.html#form", context, status=status)
+    return render(request, "crm/note_form.html", context, status=status)
 
 
 def _back_to_profile(request: HttpRequest, learner: User, anchor: str) -> HttpResponse:

@@ -1,26 +1,10 @@
 from django import forms
 
+from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
-from users.forms import VersionForm
 from users.models import User
 
 from .models import STOP_DATE, Enrolment, Programme
-
-
-class VersionedForm(forms.ModelForm):
-    """A model form that carries the version it was opened at, for conflict detection."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        else:
-            self.fields["version"].initial = self.instance.version
-
-    def changed_values(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class ProgrammeForm(VersionedForm):
@@ -139,9 +123,8 @@ class StatusForm(VersionForm):
     status = forms.ChoiceField(choices=Enrolment.Status.choices, label="New status")
 
     def __init__(self, *args, enrolment: Enrolment, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=enrolment.version, **kwargs)
         self.enrolment = enrolment
-        self.fields["version"].initial = enrolment.version
         allowed = enrolment.allowed_statuses()
         self.fields["status"].help_text = "Allowed from {}: {}.".format(
             enrolment.get_status_display(),
@@ -184,9 +167,8 @@ class StopForm(VersionForm):
     )
 
     def __init__(self, *args, enrolment: Enrolment, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=enrolment.version, **kwargs)
         self.enrolment = enrolment
-        self.fields["version"].initial = enrolment.version
 
     def clean(self) -> dict:
         data = super().clean()

@@ -7,6 +7,7 @@ from django.db import models
 
 from aptem.models import LearnerOwned, learner_field
 from aptem.validators import date_range, sensible_date
+from aptem.versioning import Versioned
 
 # Statutory annual leave (5.6 weeks a year) is not counted towards off-the-job training.
 STATUTORY_LEAVE_WEEKS_PER_YEAR = Decimal("5.6")
@@ -34,7 +35,7 @@ def minimum_otj_hours(
     return max(0, math.ceil(hours.quantize(Decimal("0.0001"))))
 
 
-class Programme(models.Model):
+class Programme(Versioned):
     class Kind(models.TextChoices):
         ONBOARDING = "ONBOARDING", "Onboarding"
         DELIVERY = "DELIVERY", "Delivery"
@@ -85,9 +86,6 @@ class Programme(models.Model):
     ilr_template = models.JSONField("ILR template", default=dict, blank=True)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # Bumped by every save through the portal's forms; a form based on an older version is
-    # refused with what changed since (DESIGN.md §8).
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["name"]
@@ -101,9 +99,6 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
-
 
 # The stop date becomes the ILR's LearnActEndDate, which cannot be in the future.
 STOP_DATE = date_range(
@@ -111,7 +106,7 @@ STOP_DATE = date_range(
 )
 
 
-class Enrolment(LearnerOwned):
+class Enrolment(LearnerOwned, Versioned):
     class Status(models.TextChoices):
         ONBOARDING = "ONBOARDING", "Onboarding"
         READY_TO_ENROL = "READY_TO_ENROL", "Ready to Enrol"
@@ -212,7 +207,6 @@ class Enrolment(LearnerOwned):
     withdraw_reason = models.CharField(
         "withdrawal reason", max_length=2, choices=WithdrawReason.choices, blank=True
     )
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["-is_current", "-start_date", "-pk"]

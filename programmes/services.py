@@ -5,9 +5,9 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
+from aptem.versioning import lock_unless_stale, versioned_update
 from audit.context import signed_by_actor
 from users.models import User
-from users.services import lock_unless_stale, versioned_update
 
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery

@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aptem.versioning import EditConflict, conflict_status, refuse_stale
 from users.access import get_learner_for, require_portal_access
-from users.services import EditConflict
 
 from . import services
 from .forms import EnrolmentDetailsForm, EnrolmentForm, ProgrammeForm, StatusForm, StopForm
@@ -53,32 +53,19 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
             services.programme_update(
                 programme=programme,
                 data=form.changed_values(),
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            form = _conflicted(form, ProgrammeForm, Programme.objects.get(pk=programme.pk), exc)
+            conflict = exc
+            form = refuse_stale(form, exc, "programme")
         else:
             messages.success(request, f"Your changes to {programme.name} were saved.")
             return redirect("programmes:list")
     context = {"form": form, "programme": programme, "conflict": conflict}
-    return render(request, "programmes/programme_form.html", context)
-
-
-def _conflicted(form, form_class, current, exc: EditConflict, **kwargs):
-    """The same form, keeping what was typed, now based on the current version, with an error
-    saying why nothing was saved: saving again deliberately keeps the typed values."""
-    data = form.data.copy()
-    data["version"] = exc.current_version
-    form = form_class(data, instance=current, **kwargs)
-    form.is_valid()
-    form.add_error(
-        None,
-        "Someone else saved this after you opened it, so your changes were not saved. Their "
-        "changes are listed below; check yours and save again to keep them.",
+    return render(
+        request, "programmes/programme_form.html", context, status=conflict_status(conflict)
     )
-    return form
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,18 +113,19 @@ def enrolment_edit(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
             services.enrolment_update_details(
                 enrolment=enrolment,
                 data=form.changed_values(),
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            current = Enrolment.objects.get(pk=enrolment.pk)
-            form = _conflicted(form, EnrolmentDetailsForm, current, exc, learner=learner)
+            conflict = exc
+            form = refuse_stale(form, exc, "programme", learner=learner)
         else:
             messages.success(request, f"Your changes to {enrolment.programme.name} were saved.")
             return redirect(f"{learner.get_absolute_url()}#programmes")
     context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
-    return render(request, "programmes/enrolment_edit.html", context)
+    return render(
+        request, "programmes/enrolment_edit.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,14 +142,16 @@ def enrolment_status(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRe
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            form = _stale(form, StatusForm, exc, enrolment=Enrolment.objects.get(pk=enrolment.pk))
+            conflict, enrolment = exc, exc.record
+            form = refuse_stale(form, exc, "programme", enrolment=enrolment)
         else:
             label = Enrolment.Status(form.cleaned_data["status"]).label
             messages.success(request, f"{enrolment.programme.name} is now {label}.")
             return redirect(f"{learner.get_absolute_url()}#programmes")
     context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
-    return render(request, "programmes/enrolment_status.html", context)
+    return render(
+        request, "programmes/enrolment_status.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -172,9 +162,8 @@ def enrolment_stop(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
         try:
             return _stop_or_progress(request, learner, enrolment, form)
         except EditConflict as exc:
-            current = Enrolment.objects.get(pk=enrolment.pk)
-            form = _stale(form, StopForm, exc, enrolment=current)
-            return _stop_page(request, learner, current, form, conflict=exc.changes)
+            form = refuse_stale(form, exc, "programme", enrolment=exc.record)
+            return _stop_page(request, learner, exc.record, form, conflict=exc)
     return _stop_page(request, learner, enrolment, form)
 
 
@@ -215,19 +204,6 @@ def _stop_page(request, learner, enrolment: Enrolment, form, conflict=None) -> H
         "verified_ilr": any(aim.ilr.is_qa_verified for aim in open_aims),
         "conflict": conflict,
     }
-    return render(request, "programmes/enrolment_stop.html", context)
-
-
-def _stale(form, form_class, exc: EditConflict, **kwargs):
-    """A status or stop form again, keeping the choice made, based on the version now current
-    and saying why nothing happened."""
-    data = form.data.copy()
-    data["version"] = exc.current_version
-    form = form_class(data, **kwargs)
-    form.is_valid()
-    form.add_error(
-        None,
-        "Someone else changed this programme after you opened the page, so nothing was "
-        "changed. Their changes are listed below; check and submit again.",
+    return render(
+        request, "programmes/enrolment_stop.html", context, status=conflict_status(conflict)
     )
-    return form

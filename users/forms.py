@@ -10,6 +10,7 @@ from aptem.validators import (
     sensible_date,
     validate_person_name,
 )
+from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
 
 from . import two_factor
@@ -43,7 +44,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.email})" if obj.email else obj.full_name
 
 
-class UserForm(forms.ModelForm):
+class UserForm(VersionedForm):
     """The fields every user type shares; one subclass per type picks its own.
 
     ``fieldsets`` drives the template, so each type's form is laid out in titled groups.
@@ -63,7 +64,6 @@ class UserForm(forms.ModelForm):
         initial="no",
         coerce=lambda v: v == "yes",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_duplicate = forms.BooleanField(
         required=False,
         label="I have checked these users and this is a different person",
@@ -92,10 +92,6 @@ class UserForm(forms.ModelForm):
         self.kept_roles: list[Role] = []
         if not (self.creating and self.offers_invitation):
             del self.fields["invite_now"]
-        if self.creating:
-            del self.fields["version"]
-        else:
-            self.fields["version"].initial = self.instance.version
         if "groups" in self.fields:
             self.fields["groups"].queryset = Group.objects.visible_to(viewer)
             self.fields["groups"].required = True
@@ -447,20 +443,6 @@ FORMS_BY_TYPE: dict[str, type[UserForm]] = {
 }
 
 
-class VersionForm(forms.Form):
-    """The version of the record a confirmation or decision page was opened on: acting on a
-    record changed since is refused (``EditConflict``), never done unseen."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def based_on_version(self) -> int:
-        # Missing or unreadable counts as "opened on no version": always stale, never a 500.
-        if not self.is_bound or "version" in self.errors:
-            return 0
-        self.is_valid()
-        return self.cleaned_data.get("version") or 0
-
-
 class CancelForm(VersionForm):
     reason = forms.CharField(
         label="Reason for cancelling",
@@ -491,10 +473,9 @@ class ExtendForm(VersionForm):
     )
 
     def __init__(self, *args, user: User, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, version=user.version, **kwargs)
         self.user = user
         self.fields["subscription_end"].initial = user.subscription_end
-        self.fields["version"].initial = user.version
 
     def clean_subscription_end(self):
         end = self.cleaned_data["subscription_end"]

@@ -25,6 +25,7 @@ from aptem.validators import (
     validate_postcode,
     validate_uln,
 )
+from aptem.versioning import Versioned
 
 # Roles carrying these widen what their holder sees or whom they supervise, so only a Supervisor
 # grants them (DESIGN.md §5), even to someone else who already holds a role with them.
@@ -219,7 +220,7 @@ class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
         return self.create_user(email, password, **extra_fields)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(Versioned, AbstractBaseUser, PermissionsMixin):
     class Type(models.TextChoices):
         LEARNER = "LEARNER", "User"
         EMPLOYER = "EMPLOYER", "Employer"
@@ -349,8 +350,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # Bumped on every save through the portal's forms; a form based on an older version is refused.
-    version = models.PositiveIntegerField(default=1)
 
     objects = UserManager()
 
@@ -418,9 +417,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.pk if self.is_learner else None
 
     def get_additional_data(self) -> dict:
-        # Stored with each audit entry: the version lets a stale form be told what changed since
-        # it was opened; a reason set by a workflow (cancelling, say) explains the change.
-        data = {"version": self.version}
+        # A reason set by a workflow (cancelling, say) explains the change in the audit trail.
+        data = super().get_additional_data()
         if getattr(self, "audit_reason", ""):
             data["reason"] = self.audit_reason
         return data

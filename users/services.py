@@ -11,8 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from aptem.versioning import lock_unless_stale
 from audit.context import signed_by_actor
-from audit.models import AuditEntry
 
 from . import invitations
 from .forms import UserForm
@@ -21,44 +21,6 @@ from .models import Group, User
 logger = logging.getLogger(__name__)
 
 STANDARD_ROLE = "Standard administrator"
-
-
-class EditConflict(Exception):
-    """The record changed after the form was opened; ``changes`` says who changed what."""
-
-    def __init__(self, current_version: int, changes: list[AuditEntry]):
-        super().__init__("The record was changed by someone else.")
-        self.current_version = current_version
-        self.changes = changes
-
-
-def lock_unless_stale(record, based_on_version: int, *, changes_since=None):
-    """``record``'s current row, locked until the transaction ends, unless someone saved it
-    after ``based_on_version``: then ``EditConflict`` with who changed what since.
-
-    ``changes_since(current, version)`` lists those changes; by default the record's own audit
-    entries (records whose children are edited with them pass a wider one).
-    """
-    current = type(record).objects.select_for_update().get(pk=record.pk)
-    if current.version != based_on_version:
-        changes = (changes_since or AuditEntry.objects.changes_since)(current, based_on_version)
-        raise EditConflict(current.version, changes)
-    return current
-
-
-def versioned_update(record, data: dict, based_on_version: int):
-    """Apply ``data`` (field name -> value) to ``record``'s locked current row and bump its
-    version, unless it changed since ``based_on_version``. An edit that changes nothing is not
-    a new version, so no later form is refused over it. Call inside a transaction."""
-    current = lock_unless_stale(record, based_on_version)
-    changed = [name for name, value in data.items() if getattr(current, name) != value]
-    if not changed:
-        return current
-    for name in changed:
-        setattr(current, name, data[name])
-    current.version += 1
-    current.save()
-    return current
 
 
 @transaction.atomic

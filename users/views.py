@@ -12,13 +12,20 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.csv_export import csv_date, csv_response
 from aptem.pagination import paginate
+from aptem.versioning import (
+    CONFLICT_STATUS,
+    EditConflict,
+    VersionForm,
+    conflict_status,
+    refuse_stale,
+)
 from audit.services import log_access
 from programmes.models import Enrolment
 
 from . import invitations, services
 from .access import get_user_for, may_cancel, may_edit, require_portal_access
 from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
-from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm, VersionForm
+from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm
 from .lockout import lock_for
 from .models import User
 from .profile import visible_sections
@@ -213,24 +220,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, instance=user, viewer=request.user)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        based_on = form.cleaned_data.get("version") or 0
         try:
             services.user_update(
-                user=user, form=form, actor=request.user, based_on_version=based_on
+                user=user, form=form, actor=request.user, based_on_version=form.based_on_version()
             )
-        except services.EditConflict as exc:
-            conflict = exc.changes
-            # Keep everything typed; the next save is a deliberate overwrite of the newer version.
-            data = request.POST.copy()
-            data["version"] = exc.current_version
-            form = form_class(data, instance=User.objects.get(pk=user.pk), viewer=request.user)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Someone else saved this user after you opened the form, so "
-                "your changes were not saved. Their changes are listed below; "
-                "check your entries and save again to keep yours.",
-            )
+        except EditConflict as exc:
+            conflict = exc
+            form = refuse_stale(form, exc, "user", viewer=request.user)
         else:
             messages.success(request, f"Your changes to {user.full_name} were saved.")
             return redirect(user)
@@ -241,24 +237,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "creating": False,
         "conflict": conflict,
     }
-    return render(request, "users/user_form.html", context)
-
-
-def stale_message(exc: services.EditConflict, what: str) -> str:
-    """Why an action was refused as stale, naming who changed the record since."""
-    names = sorted({entry.actor.full_name for entry in exc.changes if entry.actor})
-    who = ", ".join(names) or "Someone else"
-    return (
-        f"{who} changed this user after you opened the page, so {what}. "
-        "Check the user as they are now and try again."
-    )
-
-
-def _refuse_stale(form: VersionForm, exc: services.EditConflict, what: str) -> None:
-    # Keep what was typed; the next submit is based on the version now shown.
-    form.data = form.data.copy()
-    form.data["version"] = exc.current_version
-    form.add_error(None, stale_message(exc, what))
+    return render(request, "users/user_form.html", context, status=conflict_status(conflict))
 
 
 @require_http_methods(["GET", "POST"])
@@ -273,7 +252,8 @@ def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             "and cannot be cancelled.",
         )
         return redirect(user)
-    form = CancelForm(request.POST or None, initial={"version": user.version})
+    form = CancelForm(request.POST or None, version=user.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.user_cancel(
@@ -282,12 +262,14 @@ def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 based_on_version=form.based_on_version(),
             )
-        except services.EditConflict as exc:
-            _refuse_stale(form, exc, "the subscription was not cancelled")
+        except EditConflict as exc:
+            conflict = exc
+            form = refuse_stale(form, exc, "user")
         else:
             messages.success(request, f"{user.full_name}'s subscription was cancelled.")
             return redirect(user)
-    return render(request, "users/user_cancel.html", {"form": form, "subject": user})
+    context = {"form": form, "subject": user, "conflict": conflict}
+    return render(request, "users/user_cancel.html", context, status=conflict_status(conflict))
 
 
 @require_http_methods(["GET", "POST"])
@@ -300,24 +282,25 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{user.full_name} is not cancelled, so there is nothing to reinstate."
         )
         return redirect(user)
+    form = VersionForm(request.POST or None, version=user.version)
+    conflict = None
     if request.method == "POST":
         try:
             user = services.user_reinstate(
-                user=user,
-                actor=request.user,
-                based_on_version=VersionForm(request.POST).based_on_version(),
+                user=user, actor=request.user, based_on_version=form.based_on_version()
             )
-        except services.EditConflict as exc:
-            messages.error(request, stale_message(exc, "they were not reinstated"))
+        except EditConflict as exc:
+            conflict, user = exc, exc.record
+            form = refuse_stale(form, exc, "user")
+        else:
+            messages.success(
+                request,
+                f"{user.full_name} was reinstated with status "
+                f"{user.get_subscription_status_display()}.",
+            )
             return redirect(user)
-        messages.success(
-            request,
-            f"{user.full_name} was reinstated with status "
-            f"{user.get_subscription_status_display()}.",
-        )
-        return redirect(user)
-    context = {"subject": user, "form": VersionForm(initial={"version": user.version})}
-    return render(request, "users/user_reinstate.html", context)
+    context = {"subject": user, "form": form, "conflict": conflict}
+    return render(request, "users/user_reinstate.html", context, status=conflict_status(conflict))
 
 
 @require_http_methods(["GET", "POST"])
@@ -326,6 +309,7 @@ def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_edit(request.user, user):
         raise PermissionDenied
     form = ExtendForm(request.POST or None, user=user)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.user_extend(
@@ -335,16 +319,18 @@ def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 based_on_version=form.based_on_version(),
             )
-        except services.EditConflict as exc:
-            _refuse_stale(form, exc, "the end date was not changed")
-            return render(request, "users/user_extend.html", {"form": form, "subject": user})
-        messages.success(
-            request,
-            f"{user.full_name}'s subscription now ends on "
-            f"{form.cleaned_data['subscription_end']:%d/%m/%Y}.",
-        )
-        return redirect(user)
-    return render(request, "users/user_extend.html", {"form": form, "subject": user})
+        except EditConflict as exc:
+            conflict = exc
+            form = refuse_stale(form, exc, "user", user=exc.record)
+        else:
+            messages.success(
+                request,
+                f"{user.full_name}'s subscription now ends on "
+                f"{form.cleaned_data['subscription_end']:%d/%m/%Y}.",
+            )
+            return redirect(user)
+    context = {"form": form, "subject": user, "conflict": conflict}
+    return render(request, "users/user_extend.html", context, status=conflict_status(conflict))
 
 
 @require_http_methods(["GET", "POST"])
@@ -355,8 +341,9 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
     if user.subscription_status == User.Status.ARCHIVED:
         messages.error(request, f"{user.full_name} is already archived.")
         return redirect(user)
-    form = ArchiveForm(request.POST or None, initial={"version": user.version})
+    form = ArchiveForm(request.POST or None, version=user.version)
     refusal = services.archive_refusal(user)
+    conflict = None
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             services.user_archive(
@@ -367,15 +354,17 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.ArchiveRefused as refused:  # exported since the check above
             refusal = str(refused)
-        except services.EditConflict as exc:
-            _refuse_stale(form, exc, "they were not archived")
+        except EditConflict as exc:
+            conflict = exc
+            form = refuse_stale(form, exc, "user")
         else:
             messages.success(
                 request, f"{user.full_name} was archived. Only Supervisors can see them now."
             )
             return redirect(user)
-    context = {"form": form, "subject": user, "refusal": refusal}
-    return render(request, "users/user_archive.html", context, status=409 if refusal else 200)
+    context = {"form": form, "subject": user, "refusal": refusal, "conflict": conflict}
+    status = CONFLICT_STATUS if refusal or conflict else 200
+    return render(request, "users/user_archive.html", context, status=status)
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -392,6 +381,8 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     if problem:
         messages.error(request, f"No invitation was sent. {problem}")
         return redirect(user)
+    form = VersionForm(request.POST or None, version=user.version)
+    conflict = None
     if request.method == "POST":
         resend = user.subscription_status == User.Status.INVITED
         try:
@@ -399,19 +390,20 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
                 user=user,
                 actor=request.user,
                 site_url=_site_url(request),
-                based_on_version=VersionForm(request.POST).based_on_version(),
+                based_on_version=form.based_on_version(),
             )
-        except services.EditConflict as exc:
-            messages.error(request, stale_message(exc, "no invitation was sent"))
+        except EditConflict as exc:
+            conflict, user = exc, exc.record
+            form = refuse_stale(form, exc, "user")
+        else:
+            messages.success(
+                request,
+                f"{'A new invitation' if resend else 'An invitation'} was sent to {user.email}. "
+                f"The link works for {invitations.MAX_AGE.days} days.",
+            )
             return redirect(user)
-        messages.success(
-            request,
-            f"{'A new invitation' if resend else 'An invitation'} was sent to {user.email}. "
-            f"The link works for {invitations.MAX_AGE.days} days.",
-        )
-        return redirect(user)
-    context = {"subject": user, "form": VersionForm(initial={"version": user.version})}
-    return render(request, "users/invitation_send.html", context)
+    context = {"subject": user, "form": form, "conflict": conflict}
+    return render(request, "users/invitation_send.html", context, status=conflict_status(conflict))
 
 
 @login_not_required

@@ -14,6 +14,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
 
 from aptem.validators import normalise_ni_number, normalise_postcode
+from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
 
 from .models import (
@@ -209,17 +210,13 @@ class IlrFormMixin:
         return (self.cleaned_data.get("email") or "").strip()
 
 
-class VersionedForm(IlrFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class IlrVersionedForm(IlrFormMixin, VersionedForm):
+    """An ILR tab or aim form: carries the ILR's version (every save bumps it, children too)."""
 
     def __init__(self, *args, version: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["version"].initial = version
+        super().__init__(*args, version=version, **kwargs)
+        # The lock disables every field; the version must still be sent.
         self.fields["version"].disabled = False
-
-    @property
-    def based_on_version(self) -> int:
-        return self.cleaned_data.get("version") or 0
 
 
 PERSONAL = [
@@ -255,7 +252,7 @@ class IlrCreateForm(IlrFormMixin, forms.ModelForm):
         fields = [*PERSONAL, "lldd_health_prob"]
 
 
-class IlrUserForm(VersionedForm):
+class IlrUserForm(IlrVersionedForm):
     layout = [
         ("Personal details", PERSONAL),
         ("Contact consents and third-party access", CONSENTS),
@@ -282,7 +279,7 @@ class IlrUserForm(VersionedForm):
         return cleaned
 
 
-class IlrAdminForm(VersionedForm):
+class IlrAdminForm(IlrVersionedForm):
     """The Admin tab's learner fields, with the LearnerHE entity's two fields beside them."""
 
     ucasperid = forms.CharField(
@@ -356,11 +353,11 @@ class IlrAdminForm(VersionedForm):
             learner_he.save()
 
 
-class EmploymentMonitoringForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+class EmploymentMonitoringForm(VersionForm):
+    pass
 
 
-class DeliveryForm(VersionedForm):
+class DeliveryForm(IlrVersionedForm):
     class Meta:
         model = LearningDelivery
         fields = [field for _, field in LearningDelivery.ILR_ELEMENTS]
@@ -386,17 +383,16 @@ class DeliveryForm(VersionedForm):
         return number
 
 
-class UnverifyForm(forms.Form):
+class UnverifyForm(VersionForm):
     reason = forms.CharField(
         label="Why is the QA verification being removed?",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=500,
         help_text="Recorded in the learner's audit trail.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class EpisodeStatusForm(forms.Form):
+class EpisodeStatusForm(VersionForm):
     episode_status = forms.ChoiceField(
         label="Episode status",
         choices=[
@@ -405,7 +401,6 @@ class EpisodeStatusForm(forms.Form):
             if c[0] != IlrLearner.EpisodeStatus.QA_VERIFIED
         ],
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class ChildForm(IlrFormMixin, forms.ModelForm):

@@ -16,12 +16,15 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 
 from aptem.models import LearnerOwned, learner_field
 from aptem.validators import past_date, sensible_date, validate_date_of_birth
+from aptem.versioning import Versioned
+from audit.models import AuditEntry
 
 from . import codes
 
@@ -64,7 +67,7 @@ class IlrChild(models.Model):
         return self.ilr
 
 
-class IlrLearner(LearnerOwned):
+class IlrLearner(LearnerOwned, Versioned):
     """The ILR Learner entity for one learner and one collection year, with its episode status."""
 
     class EpisodeStatus(models.TextChoices):
@@ -97,9 +100,6 @@ class IlrLearner(LearnerOwned):
     )
     last_exported_at = models.DateTimeField(null=True, blank=True)
     last_export_file = models.CharField(max_length=60, blank=True)
-    # Bumped by every save through the portal's ILR forms (children included); a form based on
-    # an older version is refused with what changed since.
-    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     # --- ILR Learner elements, in schema order -------------------------------------------
@@ -256,6 +256,21 @@ class IlrLearner(LearnerOwned):
 
     def __str__(self) -> str:
         return f"ILR {self.collection_year} {self.learn_ref_number}"
+
+    def changes_since(self, version: int) -> list[AuditEntry]:
+        """Who changed what in this ILR after ``version`` was saved, its children included:
+        every save through the ILR forms bumps the ILR's version, children and all."""
+        own = super().changes_since(version)
+        if not own:
+            return []
+        children_models = [model for model in ILR_MODELS if model is not IlrLearner]
+        child_types = ContentType.objects.get_for_models(*children_models).values()
+        children = AuditEntry.objects.filter(
+            learner_id=self.learner_id,
+            content_type__in=child_types,
+            timestamp__gte=own[0].timestamp - datetime.timedelta(seconds=1),
+        ).select_related("actor", "content_type")
+        return sorted([*own, *children], key=lambda e: (e.timestamp, e.pk))
 
     @property
     def is_qa_verified(self) -> bool:

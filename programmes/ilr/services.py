@@ -7,24 +7,21 @@ since (DESIGN.md §8) instead of overwriting it.
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import BaseFormSet, BaseModelForm
 from django.utils import timezone
 
+from aptem.versioning import lock_unless_stale
 from audit.context import signed_by_actor
-from audit.models import AuditEntry
 from programmes.models import Enrolment
 from users.models import User
-from users.services import lock_unless_stale
 
 from . import codes
 from .data import learner_values, record_values, save_tree, tree_values, with_ilr_children
-from .models import ILR_MODELS, IlrLearner, LearningDelivery
+from .models import IlrLearner, LearningDelivery
 from .rules import PROGRAMME_AIM_REF, Finding, check_learner
 
 QA_PERMISSION = "programmes.qa_verify_ilr"
@@ -128,24 +125,8 @@ def new_findings(before: Iterable[Finding], after: Iterable[Finding]) -> list[Fi
 # --- Conflicts ----------------------------------------------------------------------------
 
 
-def changes_since(ilr: IlrLearner, version: int) -> list[AuditEntry]:
-    """Who changed what in this ILR (its children included) after ``version`` was saved."""
-    own = AuditEntry.objects.changes_since(ilr, version)
-    if not own:
-        return []
-    child_types = [
-        ContentType.objects.get_for_model(model) for model in ILR_MODELS if model is not IlrLearner
-    ]
-    children = AuditEntry.objects.filter(
-        learner_id=ilr.learner_id,
-        content_type__in=child_types,
-        timestamp__gte=own[0].timestamp - datetime.timedelta(seconds=1),
-    ).select_related("actor")
-    return sorted([*own, *children], key=lambda e: (e.timestamp, e.pk))
-
-
 def _lock_version(ilr: IlrLearner, based_on_version: int) -> IlrLearner:
-    return lock_unless_stale(ilr, based_on_version, changes_since=changes_since)
+    return lock_unless_stale(ilr, based_on_version)
 
 
 def _bump(current: IlrLearner, ilr: IlrLearner) -> None:

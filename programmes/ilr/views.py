@@ -27,10 +27,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aptem.versioning import (
+    STALE_ACTION_MESSAGE,
+    EditConflict,
+    VersionForm,
+    conflict_status,
+    refuse_stale,
+)
 from audit.services import log_access
 from users.access import get_learner_for
 from users.models import User
-from users.services import EditConflict
 
 from . import codes, services
 from .data import learner_values, record_values, tree_values
@@ -58,10 +64,6 @@ QA = services.QA_PERMISSION
 SENSITIVE = "users.view_sensitive_data"
 # Formsets of special-category data, left off the User tab form without SENSITIVE.
 SENSITIVE_FORMSETS = {"lldd"}
-CONFLICT_MESSAGE = (
-    "Someone else saved this ILR after you opened the form, so your changes were not saved. "
-    "Their changes are listed below; check your entries and save again to keep yours."
-)
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -271,7 +273,7 @@ def _save_with_rules(request, *, ilr, form, formsets, values, aim) -> tuple[bool
             ilr=ilr,
             form=form,
             formsets=formsets,
-            based_on_version=form.based_on_version,
+            based_on_version=form.based_on_version(),
             actor=request.user,
         )
     except EditConflict as exc:
@@ -281,12 +283,14 @@ def _save_with_rules(request, *, ilr, form, formsets, values, aim) -> tuple[bool
 
 
 def _conflict(form, exc: EditConflict, rebuild):
-    data = form.data.copy()
-    data["version"] = exc.current_version
-    form, formsets = rebuild(data)
-    form.is_valid()
-    form.add_error(None, CONFLICT_MESSAGE)
-    return form, formsets
+    """The ILR form and its formsets again after a stale save (``rebuild(data)`` builds both)."""
+    formsets = []
+
+    def form_only(data):
+        rebuilt, formsets[:] = rebuild(data)
+        return rebuilt
+
+    return refuse_stale(form, exc, "ILR", rebuild=form_only), formsets
 
 
 def _refuse_locked(request: HttpRequest, ilr: IlrLearner, learner: User) -> HttpResponse:
@@ -347,7 +351,7 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
             messages.success(request, f"Your changes to {learner.full_name}'s ILR were saved.")
             return redirect(_ilr_url(learner, tab))
         if exc is not None:
-            conflict = exc.changes
+            conflict = exc
             form, formsets = _conflict(
                 form,
                 exc,
@@ -364,7 +368,7 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
         "locked": locked,
         "sensitive_hidden": tab == "user" and not sensitive,
     }
-    return render(request, "programmes/ilr_edit.html", context)
+    return render(request, "programmes/ilr_edit.html", context, status=conflict_status(conflict))
 
 
 # --- Aims ---------------------------------------------------------------------------------
@@ -409,7 +413,7 @@ def _aim_page(request: HttpRequest, learner: User, ilr: IlrLearner, delivery: Le
             messages.success(request, f"Aim {form.instance.aim_seq_number} was saved.")
             return redirect(_ilr_url(learner, "admin"))
         if exc is not None:
-            conflict = exc.changes
+            conflict = exc
             form, formsets = _conflict(
                 form, exc, lambda data: _aim_forms(data, _current_ilr(learner), delivery, locked)
             )
@@ -423,7 +427,9 @@ def _aim_page(request: HttpRequest, learner: User, ilr: IlrLearner, delivery: Le
         "conflict": conflict,
         "locked": locked,
     }
-    return render(request, "programmes/ilr_aim_form.html", context)
+    return render(
+        request, "programmes/ilr_aim_form.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -455,23 +461,27 @@ def ilr_aim_remove(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
     delivery = get_object_or_404(ilr.deliveries, pk=aim_pk)
     if services.is_locked_for(ilr, request.user):
         return _refuse_locked(request, ilr, learner)
+    form = VersionForm(request.POST or None, version=ilr.version)
+    conflict = None
     if request.method == "POST":
         try:
             services.ilr_aim_remove(
                 ilr=ilr,
                 delivery=delivery,
-                based_on_version=int(request.POST.get("version") or 0),
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
-        except EditConflict:
-            messages.error(
-                request, "Someone else changed this ILR since you opened the page; check it again."
-            )
+        except EditConflict as exc:
+            conflict, ilr = exc, exc.record
+            form = refuse_stale(form, exc, "ILR")
         else:
             messages.success(request, f"Aim {delivery.aim_seq_number} was removed.")
-        return redirect(_ilr_url(learner, "admin"))
-    context = {"subject": learner, "ilr": ilr, "delivery": delivery}
-    return render(request, "programmes/ilr_aim_remove.html", context)
+            return redirect(_ilr_url(learner, "admin"))
+    context = {"subject": learner, "ilr": ilr, "delivery": delivery, "form": form}
+    context["conflict"] = conflict
+    return render(
+        request, "programmes/ilr_aim_remove.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -489,7 +499,7 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
         return _refuse_locked(request, ilr, learner)
     reason = services.lock_message(ilr) if locked else ""
     data = request.POST or None
-    form = EmploymentMonitoringForm(data, initial={"version": ilr.version})
+    form = EmploymentMonitoringForm(data, version=ilr.version)
     formset = EmploymentMonitoringFormSet(
         data, instance=status, prefix="esm", locked=locked, lock_reason=reason
     )
@@ -500,14 +510,12 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
                 ilr=ilr,
                 form=None,
                 formsets=[formset],
-                based_on_version=form.cleaned_data["version"] or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            form.add_error(None, CONFLICT_MESSAGE)
-            form.data = form.data.copy()
-            form.data["version"] = exc.current_version
+            conflict = exc
+            form = refuse_stale(form, exc, "ILR")
         else:
             messages.success(request, "The employment status monitoring was saved.")
             return redirect(_ilr_url(learner))
@@ -520,7 +528,8 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
         "conflict": conflict,
         "locked": locked,
     }
-    return render(request, "programmes/ilr_employment_monitoring.html", context)
+    status = conflict_status(conflict)
+    return render(request, "programmes/ilr_employment_monitoring.html", context, status=status)
 
 
 # --- QA and episode status ----------------------------------------------------------------
@@ -538,12 +547,12 @@ def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(_ilr_url(learner))
     try:
         services.ilr_qa_verify(
-            ilr=ilr, based_on_version=int(request.POST.get("version") or 0), actor=request.user
+            ilr=ilr,
+            based_on_version=VersionForm(request.POST).based_on_version(),
+            actor=request.user,
         )
     except EditConflict:
-        messages.error(
-            request, "Someone else changed this ILR since you opened it; check it again."
-        )
+        messages.error(request, STALE_ACTION_MESSAGE.format(what="ILR"))
     else:
         messages.success(request, "The ILR is QA verified and now locked for editing.")
     return redirect(_ilr_url(learner))
@@ -557,22 +566,26 @@ def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
     if not ilr.is_qa_verified:
         messages.info(request, "The ILR is not QA verified.")
         return redirect(_ilr_url(learner))
-    form = UnverifyForm(request.POST or None, initial={"version": ilr.version})
+    form = UnverifyForm(request.POST or None, version=ilr.version)
+    conflict = None
     if request.method == "POST" and form.is_valid():
         try:
             services.ilr_unverify(
                 ilr=ilr,
                 reason=form.cleaned_data["reason"],
-                based_on_version=form.cleaned_data["version"] or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
-        except EditConflict:
-            form.add_error(None, "Someone else changed this ILR since you opened the page.")
+        except EditConflict as exc:
+            conflict = exc
+            form = refuse_stale(form, exc, "ILR")
         else:
             messages.success(request, "The QA verification was removed; the ILR is a draft again.")
             return redirect(_ilr_url(learner))
-    context = {"subject": learner, "ilr": ilr, "form": form}
-    return render(request, "programmes/ilr_unverify.html", context)
+    context = {"subject": learner, "ilr": ilr, "form": form, "conflict": conflict}
+    return render(
+        request, "programmes/ilr_unverify.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_POST
@@ -594,13 +607,11 @@ def ilr_status(request: HttpRequest, pk: int) -> HttpResponse:
             ilr = services.ilr_set_status(
                 ilr=ilr,
                 status=form.cleaned_data["episode_status"],
-                based_on_version=form.cleaned_data["version"] or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
     except EditConflict:
-        messages.error(
-            request, "Someone else changed this ILR since you opened it; check it again."
-        )
+        messages.error(request, STALE_ACTION_MESSAGE.format(what="ILR"))
     else:
         messages.success(request, f"The episode status is now {ilr.get_episode_status_display()}.")
     return redirect(_ilr_url(learner))

@@ -6,10 +6,9 @@ from django.utils import timezone
 
 from aptem.uploads import PLAN_EVIDENCE, CheckedFile
 from aptem.validators import sensible_date
+from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
-from users.forms import VersionForm
 
-from ..forms import VersionedForm
 from ..ilr import codes, rules
 from ..ilr.models import IlrLearner
 from ..models import Enrolment
@@ -147,14 +146,13 @@ class EvidenceDecisionForm(VersionForm):
         return data
 
 
-class OtjEntryForm(forms.ModelForm):
+class OtjEntryForm(VersionedForm):
     # No max_digits here: an absurd number is answered by clean_hours's plain message.
     hours = forms.DecimalField(
         decimal_places=2,
         widget=forms.NumberInput(attrs={"step": "0.25", "min": "0.25", "max": "24"}),
         help_text="More than 0 and at most 24 for one entry, e.g. 1.5.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = OtjEntry
@@ -165,8 +163,6 @@ class OtjEntryForm(forms.ModelForm):
     def __init__(self, *args, enrolment: Enrolment, **kwargs):
         super().__init__(*args, **kwargs)
         self.enrolment = enrolment
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
 
     def clean_hours(self):
         hours = self.cleaned_data["hours"]
@@ -187,15 +183,13 @@ class OtjEntryForm(forms.ModelForm):
         return data
 
 
-class IlrFillForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class IlrFillForm(VersionForm):
+    pass
 
 
-class StepForm(forms.Form):
+class StepForm(VersionForm):
     """A wizard step's form: carries the version of the saved step it was opened on (0 when the
     step was not saved yet), so a second person's save of the same step is not overwritten."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 # --- Onboarding wizard --------------------------------------------------------------------
@@ -279,7 +273,7 @@ _FIELD_RULES = (
 )
 
 
-class PersonalForm(forms.ModelForm):
+class PersonalForm(VersionedForm):
     """The ILR User tab's personal fields, checked against the ILR rules field by field."""
 
     # Longer than the ILR's 9 characters so "AB 12 34 56 C" can be typed; stored normalised.
@@ -289,7 +283,6 @@ class PersonalForm(forms.ModelForm):
         required=False,
         help_text="For example AB123456C.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = IlrLearner
@@ -330,11 +323,12 @@ class PersonalForm(forms.ModelForm):
             "email": "Email",
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, instance: IlrLearner, **kwargs):
+        # A new ILR is opened on version 0: saved by someone else first, it is refused as stale.
+        version = instance.version if instance.pk else 0
+        super().__init__(*args, instance=instance, version=version, **kwargs)
         for name in ("given_names", "family_name", "date_of_birth", "privacy_notice_declared_on"):
             self.fields[name].required = True
-        self.fields["version"].initial = self.instance.version if self.instance.pk else 0
         self.fields[
             "privacy_notice_declared_on"
         ].help_text = "The date the learner confirmed they had read the DfE privacy notice."

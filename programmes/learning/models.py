@@ -16,16 +16,15 @@ from django.db.models import Q, Sum
 from aptem.models import LearnerOwned, learner_field
 from aptem.uploads import PLAN_EVIDENCE, random_name
 from aptem.validators import past_date, sensible_date
+from aptem.versioning import Versioned
 
 MAX_OTJ_HOURS_PER_ENTRY = Decimal("24")
 
 
-class VersionedLearnerOwned(LearnerOwned):
-    """A learner-owned record edited through forms: every edit bumps ``version``, auditlog
-    stores it with each entry, and a form opened on an older version is refused with who changed
-    what since (users.services.lock_unless_stale, DESIGN.md §8)."""
-
-    version = models.PositiveIntegerField(default=1)
+class VersionedLearnerOwned(LearnerOwned, Versioned):
+    """A learner-owned record edited through forms: every edit bumps ``version`` and a form
+    opened on an older version is refused with who changed what since (aptem.versioning,
+    DESIGN.md §8)."""
 
     class Meta:
         abstract = True

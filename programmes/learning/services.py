@@ -16,13 +16,11 @@ from django.utils import timezone
 
 from aptem import uploads
 from aptem.uploads import CheckedFile
+from aptem.versioning import EditConflict, lock_unless_stale, versioned_update
 from audit.context import signed_by_actor
-from audit.models import AuditEntry
 from users.models import User
-from users.services import EditConflict, lock_unless_stale, versioned_update
 
 from ..ilr import codes
-from ..ilr import services as ilr_services
 from ..ilr.models import IlrLearner, LearningDelivery
 from ..models import Enrolment
 from . import progress
@@ -308,8 +306,7 @@ def wizard_save_step(
         learner=learner, step=step, defaults={"created_by": actor, "version": 0}
     )
     if based_on_version is not None and record.version != based_on_version:
-        changes = AuditEntry.objects.changes_since(record, based_on_version)
-        raise EditConflict(record.version, changes)
+        raise EditConflict(record, record.changes_since(based_on_version))
     record.data = _jsonable(data)
     record.completed_at = timezone.now()
     record.completed_by = actor
@@ -355,7 +352,7 @@ def wizard_save_personal(
     collection year if needed) and record the step as done, unless the ILR was saved after
     ``based_on_version``."""
     if ilr.pk is not None:
-        ilr = lock_unless_stale(ilr, based_on_version, changes_since=ilr_services.changes_since)
+        ilr = lock_unless_stale(ilr, based_on_version)
         ilr.version += 1
     else:
         ilr.created_by = actor

@@ -14,11 +14,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem import uploads
+from aptem.versioning import (
+    CONFLICT_STATUS,
+    STALE_ACTION_MESSAGE,
+    EditConflict,
+    VersionForm,
+    conflict_status,
+    refuse_stale,
+)
 from audit.services import log_access
-from audit.trail import present
 from users.access import get_learner_for
 from users.models import User
-from users.services import EditConflict
 
 from ..ilr import codes
 from ..ilr.models import IlrLearner
@@ -35,7 +41,6 @@ from .forms import (
     IntroductionForm,
     OtjEntryForm,
     PersonalForm,
-    VersionForm,
     learn_ref_problem,
     new_ilr_for,
 )
@@ -99,22 +104,6 @@ def _plan_url(learner: User, tab: str) -> str:
     return f"{reverse('programmes:plan_overview', args=[learner.pk])}?tab={tab}"
 
 
-CONFLICT_MESSAGE = (
-    "Someone else saved this {what} after you opened it, so your changes were not saved. "
-    "Their changes are listed below; check your entries and save again to keep yours."
-)
-
-
-def _conflicted(request: HttpRequest, form_class, record, exc: EditConflict, **kwargs):
-    """The form again with everything typed, now based on the newer version (so saving again
-    is a deliberate overwrite), and the changes made since for the page."""
-    data = request.POST.copy()
-    data["version"] = exc.current_version
-    form = form_class(data, instance=type(record).objects.get(pk=record.pk), **kwargs)
-    form.is_valid()
-    return form, present(exc.changes, request.user)
-
-
 # --- Learning plan overview ---------------------------------------------------------------
 
 
@@ -172,7 +161,7 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
                 saved = services.component_update(
                     component=component,
                     data=data,
-                    based_on_version=form.cleaned_data.get("version") or 0,
+                    based_on_version=form.based_on_version(),
                     actor=request.user,
                 )
             else:
@@ -180,10 +169,8 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
                     learner=learner, enrolment=enrolment, data=data, actor=request.user
                 )
         except EditConflict as exc:
-            form, conflict = _conflicted(
-                request, ComponentForm, component, exc, enrolment=enrolment
-            )
-            form.add_error(None, CONFLICT_MESSAGE.format(what="component"))
+            conflict = exc
+            form = refuse_stale(form, exc, "component", enrolment=enrolment)
         else:
             verb = "changed" if component_pk else "added"
             messages.success(
@@ -196,7 +183,8 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
         "component": component if component_pk else None,
         "conflict": conflict,
     }
-    return render(request, "programmes/plan_component_form.html", context)
+    status = conflict_status(conflict)
+    return render(request, "programmes/plan_component_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -210,7 +198,7 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
         LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk
     )
     error = conflict = None
-    form = VersionForm(request.POST or None, initial={"version": component.version})
+    form = VersionForm(request.POST or None, version=component.version)
     if request.method == "POST":
         try:
             services.component_remove(
@@ -219,12 +207,8 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
         except services.ComponentInUse as exc:
             error = str(exc)
         except EditConflict as exc:
-            conflict = present(exc.changes, request.user)
-            error = CONFLICT_MESSAGE.format(what="component").replace(
-                "your changes were not saved", "it was not removed"
-            )
-            component = LearnerComponent.objects.get(pk=component.pk)
-            form = VersionForm(initial={"version": exc.current_version})
+            conflict, component = exc, exc.record
+            form = refuse_stale(form, exc, "component")
         else:
             messages.success(
                 request, f"The component {component.code} was removed for {learner.full_name}."
@@ -237,7 +221,7 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
         "conflict": conflict,
         "form": form,
     }
-    status = 409 if error else 200
+    status = CONFLICT_STATUS if error or conflict else 200
     return render(request, "programmes/plan_component_remove.html", context, status=status)
 
 
@@ -260,10 +244,8 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
         try:
             saved = _save_certification(request, learner, enrolment, certification, form, data)
         except EditConflict as exc:
-            form, conflict = _conflicted(
-                request, CertificationForm, certification, exc, enrolment=enrolment
-            )
-            form.add_error(None, CONFLICT_MESSAGE.format(what="certification"))
+            conflict = exc
+            form = refuse_stale(form, exc, "certification", enrolment=enrolment)
         else:
             messages.success(request, f"{saved.title} was saved for {learner.full_name}.")
             return redirect(_plan_url(learner, "certification"))
@@ -273,7 +255,8 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
         "certification": certification,
         "conflict": conflict,
     }
-    return render(request, "programmes/plan_certification_form.html", context)
+    status = conflict_status(conflict)
+    return render(request, "programmes/plan_certification_form.html", context, status=status)
 
 
 def _save_certification(request, learner, enrolment, certification, form, data) -> Certification:
@@ -284,7 +267,7 @@ def _save_certification(request, learner, enrolment, certification, form, data) 
     return services.certification_update(
         certification=certification,
         data=data,
-        based_on_version=form.cleaned_data.get("version") or 0,
+        based_on_version=form.based_on_version(),
         actor=request.user,
     )
 
@@ -317,7 +300,7 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     learner = get_learner_for(request, pk)
     _require(request, ASSESS)
     item = get_object_or_404(learner.evidence_items.select_related("component"), pk=evidence_pk)
-    form = EvidenceDecisionForm(request.POST or None, initial={"version": item.version})
+    form = EvidenceDecisionForm(request.POST or None, version=item.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -325,22 +308,19 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
                 item=item,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = present(exc.changes, request.user)
+            conflict = exc
             item = EvidenceItem.objects.select_related("component").get(pk=item.pk)
-            data = request.POST.copy()
-            data["version"] = exc.current_version
-            form = EvidenceDecisionForm(data)
-            form.is_valid()
-            form.add_error(None, CONFLICT_MESSAGE.format(what="evidence"))
+            form = refuse_stale(form, exc, "evidence")
         else:
             messages.success(request, f"The evidence is now {decided.get_decision_display()}.")
             return redirect(_plan_url(learner, "evidence"))
     context = {"form": form, "subject": learner, "item": item, "conflict": conflict}
-    return render(request, "programmes/plan_evidence_decide.html", context)
+    status = conflict_status(conflict)
+    return render(request, "programmes/plan_evidence_decide.html", context, status=status)
 
 
 @require_GET
@@ -412,23 +392,17 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             services.otj_update(
                 entry=entry,
                 data=form.cleaned_data,
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = present(exc.changes, request.user)
-            form.add_error(
-                None,
-                "Someone else changed this entry after you opened it, so your changes were not "
-                "saved. Their changes are listed below; save again to keep yours.",
-            )
-            form.data = form.data.copy()
-            form.data["version"] = exc.current_version
+            conflict = exc
+            form = refuse_stale(form, exc, "entry", enrolment=entry.enrolment)
         else:
             messages.success(request, "Your changes to the off-the-job entry were saved.")
             return redirect("programmes:otj_list", pk=learner.pk)
     context = {"form": form, "subject": learner, "entry": entry, "conflict": conflict}
-    return render(request, "programmes/otj_form.html", context)
+    return render(request, "programmes/otj_form.html", context, status=conflict_status(conflict))
 
 
 @require_POST
@@ -442,13 +416,8 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             based_on_version=VersionForm(request.POST).based_on_version(),
             actor=request.user,
         )
-    except EditConflict as exc:
-        who = ", ".join(sorted({e.actor.full_name for e in exc.changes if e.actor})) or "Someone"
-        messages.error(
-            request,
-            f"{who} changed the entry of {entry.date:%d/%m/%Y} after you opened the list, so it "
-            "was not verified. Check the entry as it is now and verify it again.",
-        )
+    except EditConflict:
+        messages.error(request, STALE_ACTION_MESSAGE.format(what=f"entry of {entry.date:%d/%m/%Y}"))
     else:
         messages.success(
             request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified."
@@ -469,17 +438,18 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
         context["refused"] = str(exc)
         status = 409 if request.method == "POST" else 200
         return render(request, "programmes/otj_fill_ilr.html", context, status=status)
-    form = IlrFillForm(request.POST or None, initial={"version": plan.ilr.version})
+    form = IlrFillForm(request.POST or None, version=plan.ilr.version)
     if request.method == "POST" and form.is_valid():
         try:
             services.ilr_fill_otj(
                 enrolment=enrolment,
-                based_on_version=form.cleaned_data["version"],
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            context["stale"], context["conflict"] = True, exc.changes
-            form = IlrFillForm(initial={"version": exc.current_version})
+            context["conflict"] = exc
+            plan = services.ilr_fill_plan(enrolment=enrolment, viewer=request.user)
+            form = refuse_stale(form, exc, "ILR")
         except services.IlrFillRefused as exc:
             context["refused"] = str(exc)
             return render(request, "programmes/otj_fill_ilr.html", context, status=409)
@@ -490,7 +460,8 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("programmes:otj_list", pk=learner.pk)
     context.update({"plan": plan, "form": form})
-    return render(request, "programmes/otj_fill_ilr.html", context)
+    status = conflict_status(context.get("conflict"))
+    return render(request, "programmes/otj_fill_ilr.html", context, status=status)
 
 
 # --- Onboarding wizard ----------------------------------------------------------------------
@@ -549,14 +520,12 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 learner=learner,
                 step=step,
                 data=data,
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = present(exc.changes, request.user)
-            form.data = form.data.copy()
-            form.data["version"] = exc.current_version
-            form.add_error(None, CONFLICT_MESSAGE.format(what="step"))
+            conflict = exc
+            form = refuse_stale(form, exc, "step", initial=form.initial)
         else:
             return _after_step(request, learner, step)
     return _render_step(request, learner, step, form, conflict=conflict)
@@ -580,14 +549,12 @@ def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
                 learner=learner,
                 ilr=form.instance,
                 data=form.cleaned_data,
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
                 actor=request.user,
             )
         except EditConflict as exc:
-            conflict = present(exc.changes, request.user)
-            form.add_error(None, CONFLICT_MESSAGE.format(what="ILR"))
-            form.data = form.data.copy()
-            form.data["version"] = exc.current_version
+            conflict = exc
+            form = refuse_stale(form, exc, "ILR")
         else:
             return _after_step(request, learner, step)
     return _render_step(request, learner, step, form, refused=problem, ilr=ilr, conflict=conflict)
@@ -621,4 +588,6 @@ def _render_step(
         "ilr": ilr,
         "conflict": conflict,
     }
-    return render(request, f"programmes/wizard_{step}.html", context)
+    return render(
+        request, f"programmes/wizard_{step}.html", context, status=conflict_status(conflict)
+    )

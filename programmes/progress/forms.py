@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from aptem.uploads import FUNCTIONAL_SKILL_EVIDENCE, CheckedFile
 from aptem.validators import sensible_date
+from aptem.versioning import VersionedForm
 from aptem.widgets import DateInput
 from users.models import User
 
@@ -20,19 +21,6 @@ def _not_future(form: forms.Form, name: str, what: str) -> None:
     value = form.cleaned_data.get(name)
     if value and value > timezone.localdate():
         form.add_error(name, f"The {what} cannot be in the future.")
-
-
-class VersionedForm(forms.ModelForm):
-    """Carries the record's version so a save based on an older one is refused (EditConflict)."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk is None:
-            del self.fields["version"]
-        else:
-            self.fields["version"].initial = self.instance.version
 
 
 class MilestoneForm(VersionedForm):

@@ -9,6 +9,7 @@ from django.db import models
 from aptem.models import LearnerOwned, learner_field
 from aptem.uploads import FUNCTIONAL_SKILL_EVIDENCE, random_name
 from aptem.validators import past_date, sensible_date
+from aptem.versioning import Versioned
 
 __all__ = [
     "PROGRESS_MODELS",
@@ -22,18 +23,13 @@ __all__ = [
 MAX_WEEKS_REMAINING = 520  # ten years: more than any apprenticeship lasts
 
 
-class VersionedMixin(models.Model):
-    """A ``version`` bumped on every edit; auditlog stores it with each entry so a stale form
-    can be told who changed what since (AuditEntry.objects.changes_since)."""
+class VersionedMixin(Versioned):
+    """A learner's record edited through forms, versioned against lost edits."""
 
     updated_at = models.DateTimeField(auto_now=True)
-    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         abstract = True
-
-    def get_additional_data(self) -> dict:
-        return {"version": self.version}
 
 
 class Milestone(LearnerOwned, VersionedMixin):

@@ -9,9 +9,9 @@ from django.db import transaction
 
 from aptem import uploads
 from aptem.uploads import CheckedFile
+from aptem.versioning import lock_unless_stale, versioned_update
 from audit.context import signed_by_actor
 from users.models import User
-from users.services import lock_unless_stale, versioned_update
 
 from .models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
 

@@ -11,13 +11,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem import uploads
+from aptem.versioning import EditConflict, VersionForm, conflict_status, refuse_stale
 from audit.models import AuditEntry
 from audit.services import log_access
 from audit.trail import present
 from users.access import get_learner_for
-from users.forms import VersionForm
 from users.models import User
-from users.services import EditConflict
 
 from . import services
 from .filters import MilestoneFilter
@@ -31,10 +30,6 @@ from .sections import (
 )
 
 PER_PAGE = 25
-CONFLICT_MESSAGE = (
-    "Someone else saved this {what} after you opened it, so your changes were not saved. "
-    "Their changes are listed below; check your entries and save again to keep yours."
-)
 
 
 def _require(request: HttpRequest, permission: str) -> None:
@@ -64,18 +59,6 @@ def _history(record, viewer: User) -> list:
         .order_by("-timestamp", "-pk")
     )
     return present(list(entries), viewer)
-
-
-def _conflict_form(form_class, request: HttpRequest, record, exc: EditConflict, **kwargs):
-    """The form again with everything typed, now based on the newer version, so saving again
-    is a deliberate overwrite."""
-    data = request.POST.copy()
-    data["version"] = exc.current_version
-    form = form_class(
-        data, request.FILES or None, instance=type(record).objects.get(pk=record.pk), **kwargs
-    )
-    form.is_valid()
-    return form
 
 
 # Milestones
@@ -143,12 +126,11 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
                 milestone=milestone,
                 data=data,
                 actor=request.user,
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            form = _conflict_form(MilestoneForm, request, milestone, exc, learner=learner)
-            form.add_error(None, CONFLICT_MESSAGE.format(what="milestone"))
+            conflict = exc
+            form = refuse_stale(form, exc, "milestone", learner=learner)
         else:
             messages.success(request, f"Your changes to {milestone.description} were saved.")
             return _profile(learner, "milestones")
@@ -156,17 +138,19 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
         "form": form,
         "subject": learner,
         "milestone": milestone,
-        "conflict": present(conflict, request.user) if conflict else None,
+        "conflict": conflict,
         "history": _history(milestone, request.user),
     }
-    return render(request, "programmes/milestone_form.html", context)
+    return render(
+        request, "programmes/milestone_form.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     learner, milestone = _milestone_for(request, pk, milestone_pk)
     _require(request, EDIT_MILESTONES)
-    form = VersionForm(request.POST or None, initial={"version": milestone.version})
+    form = VersionForm(request.POST or None, version=milestone.version)
     conflict = None
     if request.method == "POST":
         description = milestone.description
@@ -175,15 +159,14 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
                 milestone=milestone, based_on_version=form.based_on_version(), actor=request.user
             )
         except EditConflict as exc:
-            conflict = present(exc.changes, request.user)
-            milestone = Milestone.objects.get(pk=milestone.pk)
-            form = VersionForm(initial={"version": exc.current_version})
+            conflict, milestone = exc, exc.record
+            form = refuse_stale(form, exc, "milestone")
         else:
             messages.success(request, f"The milestone {description} was deleted.")
             return _profile(learner, "milestones")
     context = {"subject": learner, "milestone": milestone, "form": form, "conflict": conflict}
     return render(
-        request, "programmes/milestone_delete.html", context, status=409 if conflict else 200
+        request, "programmes/milestone_delete.html", context, status=conflict_status(conflict)
     )
 
 
@@ -240,12 +223,11 @@ def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
                 record=record,
                 data=data,
                 actor=request.user,
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            form = _conflict_form(CourseProgressForm, request, record, exc)
-            form.add_error(None, CONFLICT_MESSAGE.format(what="course progress"))
+            conflict = exc
+            form = refuse_stale(form, exc, "course progress")
         else:
             messages.success(request, f"{record.course.name}: progress saved.")
             return _profile(learner, "courses")
@@ -253,9 +235,9 @@ def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
         "form": form,
         "subject": learner,
         "record": record,
-        "conflict": present(conflict, request.user) if conflict else None,
+        "conflict": conflict,
     }
-    return render(request, "programmes/course_form.html", context)
+    return render(request, "programmes/course_form.html", context, status=conflict_status(conflict))
 
 
 # Functional skills
@@ -311,14 +293,13 @@ def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> 
                 assessment=assessment,
                 data=_assessment_data(form),
                 actor=request.user,
-                based_on_version=form.cleaned_data.get("version") or 0,
+                based_on_version=form.based_on_version(),
                 upload=form.cleaned_data.get("evidence_upload"),
                 checked=form.checked,
             )
         except EditConflict as exc:
-            conflict = exc.changes
-            form = _conflict_form(FunctionalSkillForm, request, assessment, exc)
-            form.add_error(None, CONFLICT_MESSAGE.format(what="assessment"))
+            conflict = exc
+            form = refuse_stale(form, exc, "assessment")
         else:
             messages.success(request, "Your changes to the assessment were saved.")
             return _profile(learner, "functional-skills")
@@ -326,9 +307,10 @@ def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> 
         "form": form,
         "subject": learner,
         "assessment": assessment,
-        "conflict": present(conflict, request.user) if conflict else None,
+        "conflict": conflict,
     }
-    return render(request, "programmes/functional_skill_form.html", context)
+    status = conflict_status(conflict)
+    return render(request, "programmes/functional_skill_form.html", context, status=status)
 
 
 @require_GET

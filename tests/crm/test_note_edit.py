@@ -75,7 +75,7 @@ def test_stale_edit_is_refused_naming_who_changed_it(as_user, client, supervisor
     note = NoteFactory(learner=learner, created_by=tutor, text="Original")
     as_user(supervisor).post(url(note), {"text": "Supervisor's text", "version": 1})
     response = as_user(tutor).post(url(note), {"text": "Tutor's text", "version": 1})
-    assert response.status_code == 200
+    assert response.status_code == 409
     body = response.content.decode()
     assert "Someone else saved this note" in body
     assert "Sam Supervisor" in body

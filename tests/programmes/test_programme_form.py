@@ -113,7 +113,7 @@ def test_a_stale_edit_is_refused_with_who_changed_what_and_keeps_the_typed_value
 
     response = client.post(edit_url(programme), {**GOOD, "name": "Second change", "version": "1"})
 
-    assert response.status_code == 200
+    assert response.status_code == 409
     body = response.content.decode()
     assert "your changes were not saved" in body
     assert "First change" in body  # what the other save changed

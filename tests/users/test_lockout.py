@@ -63,7 +63,7 @@ def test_too_many_wrong_passwords_lock_and_then_refuse_the_right_one(client, tut
     assert "This account is locked" in body
     # 09:15 UTC is 09:15 in London in March (before the clocks change).
     assert "You can try again after 09:45 (UK time), even with the right password." in body
-    assert "A Supervisor can unlock it" in body
+    assert "ask a Supervisor to unlock your account" in body
     assert '<form method="post"' in body  # the portal's sign-in page, not a bare message
     assert client.get("/users/").status_code == 302
 

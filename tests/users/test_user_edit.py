@@ -85,7 +85,7 @@ def test_stale_version_is_refused_naming_who_changed_what(as_user, tutor, superv
     client = as_user(tutor)
     response = client.post(url(learner), stale)
     body = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Someone else saved this user" in body
     assert "Sam Supervisor" in body
     assert "new@example.com" in body

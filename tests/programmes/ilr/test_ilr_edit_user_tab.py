@@ -163,7 +163,7 @@ def test_a_stale_save_is_refused_with_who_changed_what_and_keeps_the_typing(
     assert as_user(supervisor).post(url(learner), theirs).status_code == 302
     client = as_user(ilr_manager)
     response = client.post(url(learner), mine)
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = response.content.decode()
     assert "Someone else saved this ILR" in page
     assert "Sam Supervisor" in page

@@ -78,7 +78,8 @@ def test_qa_verify_is_refused_while_the_ilr_has_rule_errors(as_user, tree, learn
 
 def test_a_stale_qa_verify_is_refused(as_user, tree, learner, ilr):
     response = as_user(make_qa(tree)).post(verify_url(learner), {"version": 0}, follow=True)
-    assert "Someone else changed this ILR" in response.content.decode()
+    body = response.content.decode()
+    assert "Someone else saved this ILR after you opened the page, so nothing was changed" in body
     assert not IlrLearner.objects.get(pk=ilr.pk).is_qa_verified
 
 

@@ -77,8 +77,8 @@ def test_confirming_fills_the_programme_aim_bumps_the_version_and_audits(
 
 def test_a_stale_confirmation_changes_nothing(as_user, ilr_manager, learner, ilr):
     response = as_user(ilr_manager).post(url(learner), {"version": ilr.version - 1 or 99})
-    assert response.status_code == 200
-    assert "The ILR changed since you opened this page" in response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this ILR after you opened the form" in response.content.decode()
     assert programme_aim(ilr).otj_act_hours is None
 
 

@@ -213,8 +213,8 @@ def test_a_stale_edit_is_refused_and_nothing_is_overwritten(as_user, plan_editor
     client = as_user(plan_editor)
     client.post(edit_url(entry), good(hours="5", version=1))
     response = client.post(edit_url(entry), good(hours="7", version=1))
-    assert response.status_code == 200
-    assert "Someone else changed this entry" in response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this entry after you opened the form" in response.content.decode()
     entry.refresh_from_db()
     assert entry.hours == Decimal("5")
 

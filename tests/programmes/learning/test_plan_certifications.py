@@ -97,9 +97,9 @@ def test_a_stale_edit_is_refused_naming_who_changed_what(
     response = as_user(plan_editor).post(
         edit_url(certification), good(title="Maths L2", achieved_on="2026-02-20", version=1)
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     body = response.content.decode()
-    assert "Someone else saved this certification after you opened it" in body
+    assert "Someone else saved this certification after you opened the form" in body
     assert "Ivy Ilr" in body
     certification.refresh_from_db()
     assert (certification.title, certification.achieved_on) == ("Maths L3", None)

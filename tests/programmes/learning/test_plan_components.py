@@ -164,9 +164,9 @@ def test_a_stale_edit_is_refused_naming_who_changed_what(
     response = as_user(plan_editor).post(
         edit_url(component), good(code="S1", title="Mine", order="3", version=1)
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     body = response.content.decode()
-    assert "Someone else saved this component after you opened it" in body
+    assert "Someone else saved this component after you opened the form" in body
     assert "Ivy Ilr" in body
     assert response.context["form"]["title"].value() == "Mine"
     assert response.context["form"]["version"].value() == 2
@@ -179,5 +179,6 @@ def test_a_stale_removal_is_refused(as_user, plan_editor, ilr_manager, learner, 
     as_user(ilr_manager).post(edit_url(component), good(code="S1", title="Theirs", version=1))
     response = as_user(plan_editor).post(remove_url(component), {"version": 1})
     assert response.status_code == 409
-    assert "it was not removed" in response.content.decode()
+    body = response.content.decode()
+    assert "Someone else saved this component after you opened the form" in body
     assert LearnerComponent.objects.get().title == "Theirs"

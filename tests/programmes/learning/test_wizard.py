@@ -195,8 +195,8 @@ def test_personal_information_updates_an_existing_ilr_and_bumps_its_version(
 def test_a_stale_personal_form_changes_nothing(as_user, ilr_manager, learner):
     ilr = make_ilr(learner)
     response = as_user(ilr_manager).post(step_url(learner, "personal"), personal(version=0))
-    assert response.status_code == 200
-    assert "Someone else saved this ILR after you opened it" in response.content.decode()
+    assert response.status_code == 409
+    assert "Someone else saved this ILR after you opened the form" in response.content.decode()
     ilr.refresh_from_db()
     assert ilr.given_names == "Alex"
 

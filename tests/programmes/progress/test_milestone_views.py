@@ -177,7 +177,7 @@ def test_a_stale_edit_is_refused_naming_the_change_and_keeping_the_input(
         url(learner, "edit", milestone),
         good(milestone.enrolment, description="Mine", employer_weeks_remaining="3", version=1),
     )
-    assert response.status_code == 200
+    assert response.status_code == 409
     body = response.content.decode()
     assert "Someone else saved this milestone" in body
     assert f"Description: {milestone.description} → Renamed" in body
