@@ -29,14 +29,17 @@ run: migrate
 ## Install the dev dependencies and run every test (browser tests too, when Chromium is here),
 ## spread over one pytest-xdist worker per CPU; PYTEST_WORKERS=0 runs them in one process.
 PYTEST_WORKERS ?= auto
-test: install-dev
-	$(BIN)/ruff check .
+test: install-dev lint
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+## Python lint and formatting, the layering contracts of DESIGN section 3 (pyproject.toml's
+## [tool.importlinter]: a circle or an import against the layers fails) and the template lint.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/djlint templates --lint
 
 format: install-dev
 	$(BIN)/ruff format .

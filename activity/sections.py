@@ -3,9 +3,9 @@ activity or how many tasks the learner has."""
 
 from django.http import HttpRequest
 
+from aptem.sections import Section
 from users.access import may_edit
 from users.models import User
-from users.profile import Section
 
 from .services import activity_summary, task_counts
 

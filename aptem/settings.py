@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "crm",
     "activity",
     "documents",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -117,7 +118,7 @@ AUTHENTICATION_BACKENDS = [
     "users.backends.PortalBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "users:list"
+LOGIN_REDIRECT_URL = "portal:user_list"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTH_PASSWORD_VALIDATORS = [

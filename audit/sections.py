@@ -1,16 +1,16 @@
 """The Audit trail section of the profile: the latest few entries and a link to the full page."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
 
-from users.models import User
-from users.profile import Section
+from aptem.sections import Section
 
 from .trail import action_label, actor_label, field_labels, kind_label, trail_for
 
 LATEST = 5
 
 
-def _audit(request: HttpRequest, subject: User) -> dict:
+def _audit(request: HttpRequest, subject: AbstractBaseUser) -> dict:
     # One query (actor and kind come with the entries). Only field names are shown here, so
     # there is nothing to mask and no related record to fetch.
     entries = list(trail_for(subject)[:LATEST])
@@ -36,5 +36,5 @@ AUDIT = Section(
     summary=_audit,
     # Portal access (checked by the profile page) is all the trail needs: sensitive values
     # are masked on its page, and the summary shows no values at all.
-    user_types=frozenset(User.Type),
+    for_every_user=True,
 )

@@ -8,14 +8,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
-
-from users.models import User
 
 from .models import AuditEntry
 
@@ -34,7 +33,7 @@ M2M_OPERATIONS = {"add": "added", "delete": "removed", "remove": "removed", "cle
 EMPTY = "\u2013"  # an en dash
 
 
-def trail_for(subject: User) -> QuerySet:
+def trail_for(subject: AbstractBaseUser) -> QuerySet:
     """Every entry of ``subject``'s trail, newest first, with actor and kind fetched alongside.
 
     A learner's trail is everything linked to them (their own record and every record they own)
@@ -45,7 +44,7 @@ def trail_for(subject: User) -> QuerySet:
         entries = entries.filter(learner_id=subject.pk)
     else:
         entries = entries.filter(
-            content_type=ContentType.objects.get_for_model(User), object_id=subject.pk
+            content_type=ContentType.objects.get_for_model(subject), object_id=subject.pk
         )
     return entries.order_by("-timestamp", "-pk")
 
@@ -214,7 +213,7 @@ def _changes(entry: AuditEntry, may_see_sensitive: bool, related: dict) -> list[
     return changes
 
 
-def present(entries: list[AuditEntry], viewer: User) -> list[Row]:
+def present(entries: list[AuditEntry], viewer: AbstractBaseUser) -> list[Row]:
     """Display rows for ``entries``, with sensitive values masked unless the viewer may see them."""
     may_see_sensitive = viewer.has_perm(SENSITIVE_PERMISSION)
     related = _related_objects(entries)

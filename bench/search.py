@@ -43,9 +43,9 @@ from django.db.models import Count  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from portal.views import _search  # noqa: E402
 from programmes.models import Enrolment, Programme  # noqa: E402
 from users.models import Group, User  # noqa: E402
-from users.views import _search  # noqa: E402
 
 LEARNERS = 100_000
 SEED = 42

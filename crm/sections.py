@@ -2,9 +2,9 @@
 
 from django.http import HttpRequest
 
+from aptem.sections import Section
 from users.access import may_edit
 from users.models import User
-from users.profile import Section
 
 LATEST_NOTES = 5
 

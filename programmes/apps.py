@@ -6,4 +6,11 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Programmes"
 
     def ready(self) -> None:
+        from users import hooks
+
         from . import audit_registry  # noqa: F401  (registers the models with auditlog)
+        from .ilr.services import archive_refusal, names_lock
+
+        # users cannot import programmes (it sits below), so programmes hands it these rules.
+        hooks.refuse_archive_when(archive_refusal)
+        hooks.lock_names_when(names_lock)

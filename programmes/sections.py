@@ -2,8 +2,8 @@
 
 from django.http import HttpRequest
 
+from aptem.sections import Section
 from users.models import User
-from users.profile import Section
 
 from .ilr import codes
 from .ilr.models import IlrLearner

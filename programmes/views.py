@@ -1,10 +1,10 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from aptem.permissions import require_permission
 from aptem.versioning import EditConflict, conflict_status, refuse_stale
 from users.access import get_learner_for, require_portal_access
 
@@ -16,15 +16,10 @@ MANAGE = "programmes.manage_programmes"
 EDIT_DETAILS = "programmes.edit_programme_details"
 
 
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
-
-
 @require_GET
 def programme_list(request: HttpRequest) -> HttpResponse:
     require_portal_access(request)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     programmes = Programme.objects.order_by("name")
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
@@ -32,7 +27,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_create(request: HttpRequest) -> HttpResponse:
     require_portal_access(request)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         programme = form.save()
@@ -44,7 +39,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
     require_portal_access(request)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     programme = get_object_or_404(Programme, pk=programme_pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
     conflict = None
@@ -71,7 +66,7 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def enrolment_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_DETAILS)
+    require_permission(request, EDIT_DETAILS)
     form = EnrolmentForm(request.POST or None, learner=learner)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +93,7 @@ def enrolment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _enrolment_for(request: HttpRequest, pk: int, enrolment_pk: int):
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_DETAILS)
+    require_permission(request, EDIT_DETAILS)
     enrolment = get_object_or_404(learner.enrolments.select_related("programme"), pk=enrolment_pk)
     return learner, enrolment
 

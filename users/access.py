@@ -4,6 +4,20 @@ from django.shortcuts import get_object_or_404
 
 from .models import User
 
+# The create pages' URL slug for each user type, and the permission creating one needs.
+TYPE_SLUGS = {
+    "user": User.Type.LEARNER,
+    "employer": User.Type.EMPLOYER,
+    "referrer": User.Type.REFERRER,
+    "admin": User.Type.ADMINISTRATOR,
+}
+CREATE_PERMISSION = {
+    User.Type.LEARNER: "users.create_users",
+    User.Type.EMPLOYER: "users.create_users",
+    User.Type.REFERRER: "users.create_users",
+    User.Type.ADMINISTRATOR: "users.create_admins",
+}
+
 
 def require_portal_access(request: HttpRequest) -> None:
     """Only administrators (every one holds Standard administrator) use the portal; a learner

@@ -13,7 +13,7 @@ from aptem.validators import (
 from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
 
-from . import two_factor
+from . import hooks, two_factor
 from .models import Group, Organisation, User
 
 
@@ -281,20 +281,19 @@ class LearnerForm(UserForm):
                 help_text="An employer login at the learner's employer organisation.",
             )
 
-        self._lock_names_of_a_verified_ilr()
+        self._lock_names()
 
-    def _lock_names_of_a_verified_ilr(self) -> None:
-        """The names on a QA-verified ILR change only through someone with ILR QA."""
+    def _lock_names(self) -> None:
+        """Names another record depends on (a QA-verified ILR's, registered by programmes in
+        users.hooks) change only through someone allowed to change that record."""
         if self.creating:
             return
-        from programmes.ilr.services import current_qa_verified_ilr, is_locked_for, lock_message
-
-        ilr = current_qa_verified_ilr(self.instance)
-        if not is_locked_for(ilr, self.viewer):
+        reason = hooks.name_lock(self.instance, self.viewer)
+        if not reason:
             return
         for name in ("first_name", "last_name"):
             self.fields[name].disabled = True
-            self.fields[name].help_text = lock_message(ilr)
+            self.fields[name].help_text = reason
 
     def clean(self):
         cleaned = super().clean()

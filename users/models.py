@@ -397,7 +397,7 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         return " ".join(fold_for_search(n) for n in names if n)
 
     def get_absolute_url(self) -> str:
-        return reverse("users:detail", args=[self.pk])
+        return reverse("portal:user_detail", args=[self.pk])
 
     @property
     def full_name(self) -> str:

@@ -1,19 +1,12 @@
-"""Profile sections that belong to accounts and people, and the page's section order."""
+"""Profile sections that belong to accounts and people (portal.sections puts them in order)."""
 
 from django.db.models import Q
 from django.http import HttpRequest
 
-from activity.sections import ACTIVITY
-from audit.sections import AUDIT
-from crm.sections import CONTACTS, NOTES
-from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
-from programmes.sections import PROGRAMMES
+from aptem.sections import Section
 
 from .access import may_cancel, may_edit
 from .models import Group, User
-from .profile import Section
-
-ALL_TYPES = frozenset(User.Type)
 
 
 def _people(request: HttpRequest, subject: User) -> dict:
@@ -57,19 +50,5 @@ SUBSCRIPTION = Section(
     title="Subscription details",
     template="users/sections/_subscription.html",
     summary=_subscription,
-    user_types=ALL_TYPES,
+    for_every_user=True,
 )
-
-# The seed's order. Sections of features not built yet are simply absent.
-SECTIONS: list[Section] = [
-    ACTIVITY,
-    PROGRAMMES,
-    FUNCTIONAL_SKILLS,
-    PEOPLE,
-    MILESTONES,
-    NOTES,
-    COURSES,
-    CONTACTS,
-    SUBSCRIPTION,
-    AUDIT,
-]

@@ -14,7 +14,7 @@ from django.utils import timezone
 from aptem.versioning import lock_unless_stale
 from audit.context import signed_by_actor
 
-from . import invitations
+from . import hooks, invitations
 from .forms import UserForm
 from .models import Group, User
 
@@ -134,33 +134,11 @@ class ArchiveRefused(Exception):
     """The user cannot be archived; the message says why, in words for the page."""
 
 
-def archive_refusal(user: User) -> str:
-    """Why ``user`` cannot be archived, or "" when they can.
-
-    A learner whose ILR went out in an export file is part of a submission to DfE: archived
-    learners cannot be in a submitted ILR, so the record must stay active.
-    """
-    from programmes.ilr.models import IlrLearner
-
-    exported = (
-        IlrLearner.objects.filter(learner=user, last_exported_at__isnull=False)
-        .order_by("-last_exported_at")
-        .first()
-    )
-    if exported is None:
-        return ""
-    sent_on = timezone.localtime(exported.last_exported_at)
-    return (
-        f"This learner's ILR was sent in {exported.last_export_file} on {sent_on:%d/%m/%Y}; "
-        "archived learners cannot be in a submitted ILR, so their record stays active."
-    )
-
-
 @transaction.atomic
 @signed_by_actor
 def user_archive(*, user: User, actor: User, reason: str, based_on_version: int) -> User:
     user = lock_unless_stale(user, based_on_version)
-    refusal = archive_refusal(user)
+    refusal = hooks.archive_refusal(user)
     if refusal:
         raise ArchiveRefused(refusal)
     user.subscription_status = User.Status.ARCHIVED

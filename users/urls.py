@@ -5,10 +5,7 @@ from . import security_views, views
 app_name = "users"
 
 urlpatterns = [
-    path("", views.user_list, name="list"),
-    path("export.csv", views.user_export, name="export"),
     path("create/<slug:user_type>/", views.user_create, name="create"),
-    path("<int:pk>/", views.user_detail, name="detail"),
     path("<int:pk>/edit/", views.user_edit, name="edit"),
     path("<int:pk>/cancel/", views.user_cancel, name="cancel"),
     path("<int:pk>/reinstate/", views.user_reinstate, name="reinstate"),

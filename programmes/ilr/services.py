@@ -284,3 +284,32 @@ def validation_messages(error: ValidationError) -> list[str]:
     if hasattr(error, "error_dict"):
         return [f"{path}: {m}" for path, ms in error.message_dict.items() for m in ms]
     return list(error.messages)
+
+
+# --- Rules programmes adds to users' workflows (registered in ProgrammesConfig.ready) -------
+
+
+def archive_refusal(user: User) -> str:
+    """Why ``user`` cannot be archived, or "" when they can.
+
+    A learner whose ILR went out in an export file is part of a submission to DfE: archived
+    learners cannot be in a submitted ILR, so the record must stay active.
+    """
+    exported = (
+        IlrLearner.objects.filter(learner=user, last_exported_at__isnull=False)
+        .order_by("-last_exported_at")
+        .first()
+    )
+    if exported is None:
+        return ""
+    sent_on = timezone.localtime(exported.last_exported_at)
+    return (
+        f"This learner's ILR was sent in {exported.last_export_file} on {sent_on:%d/%m/%Y}; "
+        "archived learners cannot be in a submitted ILR, so their record stays active."
+    )
+
+
+def names_lock(learner: User, viewer: User) -> str:
+    """The names on a QA-verified ILR change only through someone with ILR QA."""
+    ilr = current_qa_verified_ilr(learner)
+    return lock_message(ilr) if is_locked_for(ilr, viewer) else ""

@@ -20,13 +20,14 @@ anywhere, block the save and are shown beside their fields; warnings are shown a
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from aptem.permissions import require_permission
 from aptem.versioning import (
     STALE_ACTION_MESSAGE,
     EditConflict,
@@ -64,11 +65,6 @@ QA = services.QA_PERMISSION
 SENSITIVE = "users.view_sensitive_data"
 # Formsets of special-category data, left off the User tab form without SENSITIVE.
 SENSITIVE_FORMSETS = {"lldd"}
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _ilr_url(learner: User, tab: str = "user") -> str:
@@ -142,7 +138,7 @@ def _initial_from(learner: User) -> dict:
 @require_http_methods(["GET", "POST"])
 def ilr_create(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     if learner.ilrs.filter(collection_year=codes.COLLECTION_YEAR).exists():
         messages.info(request, f"{learner.full_name} already has an ILR for this year.")
         return redirect(_ilr_url(learner))
@@ -331,7 +327,7 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
     if tab not in TABS:
         raise Http404("No such tab.")
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     ilr = _current_ilr(learner)
     locked = services.is_locked_for(ilr, request.user)
     if request.method == "POST" and locked:
@@ -435,7 +431,7 @@ def _aim_page(request: HttpRequest, learner: User, ilr: IlrLearner, delivery: Le
 @require_http_methods(["GET", "POST"])
 def ilr_aim_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     ilr = _current_ilr(learner)
     numbers = [d.aim_seq_number for d in ilr.deliveries.all()]
     delivery = LearningDelivery(ilr=ilr, aim_seq_number=max(numbers, default=0) + 1)
@@ -445,7 +441,7 @@ def ilr_aim_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ilr_aim_edit(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     ilr = _current_ilr(learner)
     delivery = next((d for d in ilr.deliveries.all() if d.pk == aim_pk), None)
     if delivery is None:
@@ -456,7 +452,7 @@ def ilr_aim_edit(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ilr_aim_remove(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     ilr = _current_ilr(learner)
     delivery = get_object_or_404(ilr.deliveries, pk=aim_pk)
     if services.is_locked_for(ilr, request.user):
@@ -489,7 +485,7 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
     """The monitoring (ESMType/ESMCode) of one employment status: no DfE rule in
     ``rules.py`` reads it, so it saves once the fields themselves are valid."""
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     ilr = _current_ilr(learner)
     status = next((s for s in ilr.employment_statuses.all() if s.pk == status_pk), None)
     if status is None:
@@ -538,7 +534,7 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
 @require_POST
 def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, QA)
+    require_permission(request, QA)
     ilr = _current_ilr(learner)
     errors = [f for f in check_learner(learner_values(ilr)) if f.is_error]
     if errors:
@@ -561,7 +557,7 @@ def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, QA)
+    require_permission(request, QA)
     ilr = _current_ilr(learner)
     if not ilr.is_qa_verified:
         messages.info(request, "The ILR is not QA verified.")
@@ -591,7 +587,7 @@ def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ilr_status(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE)
+    require_permission(request, MANAGE)
     ilr = _current_ilr(learner)
     if ilr.is_qa_verified:
         messages.error(

@@ -10,11 +10,10 @@ from users.models import User
 from ..models import Enrolment, Programme
 from . import progress
 from .models import LearnerComponent, OtjEntry
+from .services import wizard_status
 
 
 def learning_summary(request: HttpRequest, subject: User, enrolments: list[Enrolment]) -> dict:
-    from .views import wizard_status  # views import this module's neighbours
-
     current = [e for e in enrolments if e.is_current]
     # A delivery programme's plan before an onboarding one's, as views.current_enrolment does.
     current.sort(key=lambda e: e.programme.kind != Programme.Kind.DELIVERY)

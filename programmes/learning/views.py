@@ -4,7 +4,6 @@ Anyone who can reach the learner may look; changing needs a named permission (40
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem import uploads
+from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
     STALE_ACTION_MESSAGE,
@@ -54,11 +54,6 @@ QA_VERIFY = "programmes.qa_verify_ilr"
 TABS = ("programme", "course", "certification", "evidence")
 OTJ_PER_PAGE = 25
 EVIDENCE_LIMIT = 200
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def current_enrolment(learner: User) -> Enrolment | None:
@@ -143,7 +138,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None = None):
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_PLAN)
+    require_permission(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
     if locked := _read_only(request, learner, enrolment):
         return locked
@@ -190,7 +185,7 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
 @require_http_methods(["GET", "POST"])
 def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_PLAN)
+    require_permission(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
     if locked := _read_only(request, learner, enrolment):
         return locked
@@ -228,7 +223,7 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
 @require_http_methods(["GET", "POST"])
 def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int | None = None):
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_PLAN)
+    require_permission(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
     if locked := _read_only(request, learner, enrolment):
         return locked
@@ -275,7 +270,7 @@ def _save_certification(request, learner, enrolment, certification, form, data) 
 @require_http_methods(["GET", "POST"])
 def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_PLAN)
+    require_permission(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
     if locked := _read_only(request, learner, enrolment):
         return locked
@@ -298,7 +293,7 @@ def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, ASSESS)
+    require_permission(request, ASSESS)
     item = get_object_or_404(learner.evidence_items.select_related("component"), pk=evidence_pk)
     form = EvidenceDecisionForm(request.POST or None, version=item.version)
     conflict = None
@@ -364,7 +359,7 @@ def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_PLAN)
+    require_permission(request, EDIT_PLAN)
     enrolment = _enrolment_or_404(learner)
     if locked := _read_only(request, learner, enrolment):
         return locked
@@ -381,7 +376,7 @@ def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_PLAN)
+    require_permission(request, EDIT_PLAN)
     entry = get_object_or_404(learner.otj_entries.select_related("enrolment"), pk=entry_pk)
     if locked := _read_only(request, learner, entry.enrolment):
         return locked
@@ -408,7 +403,7 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 @require_POST
 def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, VERIFY)
+    require_permission(request, VERIFY)
     entry = get_object_or_404(learner.otj_entries.all(), pk=entry_pk)
     try:
         services.otj_verify(
@@ -428,7 +423,7 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, MANAGE_ILRS)
+    require_permission(request, MANAGE_ILRS)
     enrolment = _enrolment_or_404(learner)
     context: dict = {"subject": learner, "enrolment": enrolment}
     try:
@@ -475,23 +470,10 @@ STEP_FORMS = {
 STEPS = list(WizardProgress.Step)
 
 
-def wizard_status(learner: User) -> list[dict]:
-    """Each step with its saved record (or None), in order; the first not done is 'next'."""
-    saved = services.wizard_steps(learner)
-    rows, next_found = [], False
-    for step in STEPS:
-        record = saved.get(step.value)
-        done = record is not None and record.completed_at is not None
-        is_next = not done and not next_found
-        next_found = next_found or is_next
-        rows.append({"step": step, "record": record, "done": done, "is_next": is_next})
-    return rows
-
-
 @require_GET
 def wizard_overview(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    rows = wizard_status(learner)
+    rows = services.wizard_status(learner)
     context = {
         "subject": learner,
         "rows": rows,
@@ -504,7 +486,7 @@ def wizard_overview(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_PLAN)
+    require_permission(request, EDIT_PLAN)
     if step not in WizardProgress.Step.values:
         raise Http404("No such step.")
     if step == WizardProgress.Step.PERSONAL:
@@ -533,7 +515,7 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
     # Writing the ILR's User tab needs the ILR permissions as well as the wizard's.
-    _require(request, MANAGE_ILRS)
+    require_permission(request, MANAGE_ILRS)
     ilr = IlrLearner.objects.filter(learner=learner, collection_year=codes.COLLECTION_YEAR).first()
     step = WizardProgress.Step.PERSONAL
     if ilr is not None and ilr.is_qa_verified and not request.user.has_perm(QA_VERIFY):
@@ -574,7 +556,7 @@ def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
 def _render_step(
     request, learner, step, form, refused=None, ilr=None, conflict=None
 ) -> HttpResponse:
-    rows = wizard_status(learner)
+    rows = services.wizard_status(learner)
     index = STEPS.index(WizardProgress.Step(step))
     context = {
         "subject": learner,

@@ -5,8 +5,8 @@ Each runs a fixed number of queries however many records the learner has.
 
 from django.http import HttpRequest
 
+from aptem.sections import Section
 from users.models import User
-from users.profile import Section
 
 from .models import FunctionalSkillAssessment
 

@@ -4,13 +4,13 @@ audited service, then back to the profile with a message."""
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem import uploads
+from aptem.permissions import require_permission
 from aptem.versioning import EditConflict, VersionForm, conflict_status, refuse_stale
 from audit.models import AuditEntry
 from audit.services import log_access
@@ -30,11 +30,6 @@ from .sections import (
 )
 
 PER_PAGE = 25
-
-
-def _require(request: HttpRequest, permission: str) -> None:
-    if not request.user.has_perm(permission):
-        raise PermissionDenied
 
 
 def _posted(request: HttpRequest) -> tuple:
@@ -85,7 +80,7 @@ def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, EDIT_MILESTONES)
+    require_permission(request, EDIT_MILESTONES)
     form = MilestoneForm(_posted(request)[0], learner=learner)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -116,7 +111,7 @@ def milestone_detail(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
 @require_http_methods(["GET", "POST"])
 def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     learner, milestone = _milestone_for(request, pk, milestone_pk)
-    _require(request, EDIT_MILESTONES)
+    require_permission(request, EDIT_MILESTONES)
     form = MilestoneForm(_posted(request)[0], instance=milestone, learner=learner)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -149,7 +144,7 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
 @require_http_methods(["GET", "POST"])
 def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     learner, milestone = _milestone_for(request, pk, milestone_pk)
-    _require(request, EDIT_MILESTONES)
+    require_permission(request, EDIT_MILESTONES)
     form = VersionForm(request.POST or None, version=milestone.version)
     conflict = None
     if request.method == "POST":
@@ -190,7 +185,7 @@ def course_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_start(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, RECORD_COURSES)
+    require_permission(request, RECORD_COURSES)
     form = CourseStartForm(_posted(request)[0], learner=learner)
     if request.method == "POST" and form.is_valid():
         course = form.cleaned_data["course"]
@@ -212,7 +207,7 @@ def course_start(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, RECORD_COURSES)
+    require_permission(request, RECORD_COURSES)
     record = get_object_or_404(learner.learner_courses.select_related("course"), pk=course_pk)
     form = CourseProgressForm(_posted(request)[0], instance=record)
     conflict = None
@@ -260,7 +255,7 @@ def functional_skill_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def functional_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, RECORD_FUNCTIONAL_SKILLS)
+    require_permission(request, RECORD_FUNCTIONAL_SKILLS)
     form = FunctionalSkillForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
         assessment = services.functional_skill_create(
@@ -283,7 +278,7 @@ def _assessment_data(form: FunctionalSkillForm) -> dict:
 @require_http_methods(["GET", "POST"])
 def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    _require(request, RECORD_FUNCTIONAL_SKILLS)
+    require_permission(request, RECORD_FUNCTIONAL_SKILLS)
     assessment = get_object_or_404(learner.functional_skills.all(), pk=assessment_pk)
     form = FunctionalSkillForm(*_posted(request), instance=assessment)
     conflict = None

@@ -1,3 +1,5 @@
+"""Template tags of the Users page: sortable headers, fast per-row URLs and row actions."""
+
 import functools
 
 from django import template
@@ -5,8 +7,8 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from programmes.models import Enrolment
+from users.access import may_cancel, may_edit
 
-from ..access import may_cancel, may_edit
 from ..filters import SORTS
 
 register = template.Library()

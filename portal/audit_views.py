@@ -1,3 +1,10 @@
+"""A user's audit trail page and its CSV export.
+
+The trail's reading and masking live in ``audit.trail``; the pages reach the user through the
+access door in ``users``, which sits above ``audit`` (users writes its access events through
+audit), so the pages are here on the top floor.
+"""
+
 from collections.abc import Iterator
 from itertools import islice
 
@@ -10,11 +17,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from aptem.csv_export import csv_response
+from audit.filters import AuditFilter
+from audit.services import log_access
+from audit.trail import present, trail_for
 from users.access import get_user_for
-
-from .filters import AuditFilter
-from .services import log_access
-from .trail import present, trail_for
 
 PAGE_SIZE = 25
 EXPORT_BATCH = 500
@@ -50,7 +56,7 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query.urlencode(),
         "may_export": request.user.has_perm("users.export_data"),
     }
-    return render(request, "audit/audit_trail.html", context)
+    return render(request, "portal/audit_trail.html", context)
 
 
 @require_GET
@@ -61,7 +67,8 @@ def audit_export(request: HttpRequest, pk: int) -> HttpResponse:
     trail_filter = AuditFilter(request.GET, queryset=trail_for(subject))
     if not trail_filter.is_valid():
         messages.error(request, "Fix the filters before exporting.")
-        return redirect(f"{reverse('audit:trail', args=[subject.pk])}?{request.GET.urlencode()}")
+        trail_url = reverse("portal:audit_trail", args=[subject.pk])
+        return redirect(f"{trail_url}?{request.GET.urlencode()}")
     # The export carries the learner's history out of the portal: record who took it, on the
     # learner's own trail (the export itself is left out of the file).
     access = log_access(

@@ -8,8 +8,7 @@ from django.utils import timezone
 
 from aptem.validators import fold_for_search, normalise_ni_number
 from programmes.models import Enrolment, Programme
-
-from .models import Group, User
+from users.models import Group, User
 
 EXPIRING = "EXPIRING"
 EXPIRING_DAYS = 30

@@ -6,9 +6,8 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from audit.trail import EMPTY, MASK
+from tests.audit.helpers import change
 from tests.factories import EnrolmentFactory
-
-from .helpers import change
 
 
 def url(user, query=""):

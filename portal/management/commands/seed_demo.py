@@ -29,7 +29,16 @@ from programmes.ilr.models import (
     LLDDandHealthProblem,
     PriorAttain,
 )
-from programmes.models import Enrolment, Programme
+from programmes.learning.models import OtjEntry
+from programmes.learning.progress import planned_otj_hours
+from programmes.models import (
+    Course,
+    Enrolment,
+    FunctionalSkillAssessment,
+    LearnerCourse,
+    Milestone,
+    Programme,
+)
 from users.models import Group, Organisation, User
 
 DEMO_PASSWORD = "Demo-portal-2026!"
@@ -577,9 +586,6 @@ class Command(BaseCommand):
     def seed_otj_hours(self, learners: int = 60) -> None:
         """Weekly off-the-job activities for the first active apprentices, some on plan, some
         behind it, most verified, so the ledger, its totals and the behind-plan warning show."""
-        from programmes.learning.models import OtjEntry
-        from programmes.learning.progress import planned_otj_hours
-
         rng = random.Random(self.rng.randrange(10**9))
         today = timezone.localdate()
         verifiers = self.admins[:3]
@@ -624,8 +630,6 @@ class Command(BaseCommand):
     def seed_progress(self, learners: int = 60) -> None:
         """The course catalogue, and milestones, courses and functional skills assessments for
         the first active apprentices, so those profile sections have something to show."""
-        from programmes.models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
-
         rng = random.Random(self.rng.randrange(10**9))
         courses = [
             Course.objects.get_or_create(code=code, defaults={"name": name})[0]

@@ -1,0 +1,16 @@
+"""The top floor's pages, mounted at the site root: the Users page and its export, the profile
+page, and a user's audit trail (paths unchanged from when they lived in users and audit)."""
+
+from django.urls import path
+
+from . import audit_views, views
+
+app_name = "portal"
+
+urlpatterns = [
+    path("users/", views.user_list, name="user_list"),
+    path("users/export.csv", views.user_export, name="user_export"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("audit/users/<int:pk>/", audit_views.audit_trail, name="audit_trail"),
+    path("audit/users/<int:pk>/export.csv", audit_views.audit_export, name="audit_export"),
+]
