@@ -121,3 +121,10 @@ def test_demo_apprentices_have_otj_hours_some_behind_plan_and_verified_ilrs_name
     assert verified.exists()
     assert not verified.filter(qa_verified_by__isnull=True).exists()
     assert not verified.filter(qa_verified_at__isnull=True).exists()
+
+
+def test_demo_addresses_fit_one_line_each(db):
+    # A newline in a one-line field would be stripped, and so silently changed, by the next save
+    # of the learner's edit form.
+    call_command("seed_demo", learners=60, seed=3)
+    assert not User.objects.filter(address_line_1__contains="\n").exists()

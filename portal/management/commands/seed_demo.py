@@ -339,7 +339,9 @@ class Command(BaseCommand):
     def seed_learners(self, count: int) -> None:
         first_names = [self.faker.first_name() for _ in range(600)] + ["Zoë", "Chloé", "Siân"]
         last_names = [self.faker.last_name() for _ in range(1500)] + ["Ó Briain", "Brontë"]
-        streets = [self.faker.street_address() for _ in range(500)]
+        # Faker's UK street addresses can span two lines ("Studio 85w\nGray Ridge"); address
+        # line 1 is one line, and a newline would change silently on the next form save.
+        streets = [", ".join(self.faker.street_address().splitlines()) for _ in range(500)]
         towns = [(self.faker.city(), self.faker.postcode()) for _ in range(300)]
         statuses, status_w = zip(*STATUS_WEIGHTS, strict=True)
         enrol_statuses, enrol_w = zip(*ENROLMENT_WEIGHTS, strict=True)
