@@ -97,11 +97,11 @@ def _read_only(request: HttpRequest, learner: User, enrolment: Enrolment) -> Htt
         return None
     context = {"subject": learner, "enrolment": enrolment}
     status = 409 if request.method == "POST" else 200
-    return render(request, "programmes/plan_read_only.html", context, status=status)
+    return render(request, "programmes/learning/plan_read_only.html", context, status=status)
 
 
 def _plan_url(learner: User, tab: str) -> str:
-    return f"{reverse('programmes:plan_overview', args=[learner.pk])}?tab={tab}"
+    return f"{reverse('learning:plan_overview', args=[learner.pk])}?tab={tab}"
 
 
 # --- Learning plan overview ---------------------------------------------------------------
@@ -137,7 +137,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             )
             context["may_assess"] = request.user.has_perm(ASSESS)
             context["evidence_limit"] = EVIDENCE_LIMIT
-    return render(request, "programmes/plan_overview.html", context)
+    return render(request, "programmes/learning/plan_overview.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,7 +184,7 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
         "conflict": conflict,
     }
     status = conflict_status(conflict)
-    return render(request, "programmes/plan_component_form.html", context, status=status)
+    return render(request, "programmes/learning/plan_component_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -222,7 +222,7 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
         "form": form,
     }
     status = CONFLICT_STATUS if error or conflict else 200
-    return render(request, "programmes/plan_component_remove.html", context, status=status)
+    return render(request, "programmes/learning/plan_component_remove.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -256,7 +256,9 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
         "conflict": conflict,
     }
     status = conflict_status(conflict)
-    return render(request, "programmes/plan_certification_form.html", context, status=status)
+    return render(
+        request, "programmes/learning/plan_certification_form.html", context, status=status
+    )
 
 
 def _save_certification(request, learner, enrolment, certification, form, data) -> Certification:
@@ -292,7 +294,9 @@ def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"The evidence was added for {learner.full_name}.")
         return redirect(_plan_url(learner, "evidence"))
-    return render(request, "programmes/plan_evidence_form.html", {"form": form, "subject": learner})
+    return render(
+        request, "programmes/learning/plan_evidence_form.html", {"form": form, "subject": learner}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -320,7 +324,7 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
             return redirect(_plan_url(learner, "evidence"))
     context = {"form": form, "subject": learner, "item": item, "conflict": conflict}
     status = conflict_status(conflict)
-    return render(request, "programmes/plan_evidence_decide.html", context, status=status)
+    return render(request, "programmes/learning/plan_evidence_decide.html", context, status=status)
 
 
 @require_GET
@@ -358,7 +362,7 @@ def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
         context["may_log"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         context["may_verify"] = request.user.has_perm(VERIFY)
         context["may_fill_ilr"] = request.user.has_perm(MANAGE_ILRS)
-    return render(request, "programmes/otj_list.html", context)
+    return render(request, "programmes/learning/otj_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -374,8 +378,8 @@ def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
             learner=learner, enrolment=enrolment, data=form.cleaned_data, actor=request.user
         )
         messages.success(request, f"{entry.hours} off-the-job hours were logged.")
-        return redirect("programmes:otj_list", pk=learner.pk)
-    return render(request, "programmes/otj_form.html", {"form": form, "subject": learner})
+        return redirect("learning:otj_list", pk=learner.pk)
+    return render(request, "programmes/learning/otj_form.html", {"form": form, "subject": learner})
 
 
 @require_http_methods(["GET", "POST"])
@@ -400,9 +404,11 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             form = refuse_stale(form, exc, "entry", enrolment=entry.enrolment)
         else:
             messages.success(request, "Your changes to the off-the-job entry were saved.")
-            return redirect("programmes:otj_list", pk=learner.pk)
+            return redirect("learning:otj_list", pk=learner.pk)
     context = {"form": form, "subject": learner, "entry": entry, "conflict": conflict}
-    return render(request, "programmes/otj_form.html", context, status=conflict_status(conflict))
+    return render(
+        request, "programmes/learning/otj_form.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_POST
@@ -422,7 +428,7 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         messages.success(
             request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified."
         )
-    return redirect("programmes:otj_list", pk=learner.pk)
+    return redirect("learning:otj_list", pk=learner.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -437,7 +443,7 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
         # Looking is fine (200); trying to change is a conflict (409).
         context["refused"] = str(exc)
         status = 409 if request.method == "POST" else 200
-        return render(request, "programmes/otj_fill_ilr.html", context, status=status)
+        return render(request, "programmes/learning/otj_fill_ilr.html", context, status=status)
     form = IlrFillForm(request.POST or None, version=plan.ilr.version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -452,16 +458,16 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
             form = refuse_stale(form, exc, "ILR")
         except services.IlrFillRefused as exc:
             context["refused"] = str(exc)
-            return render(request, "programmes/otj_fill_ilr.html", context, status=409)
+            return render(request, "programmes/learning/otj_fill_ilr.html", context, status=409)
         else:
             messages.success(
                 request,
                 f"The ILR's PHours is now {plan.planned} and OTJActHours {plan.actual}.",
             )
-            return redirect("programmes:otj_list", pk=learner.pk)
+            return redirect("learning:otj_list", pk=learner.pk)
     context.update({"plan": plan, "form": form})
     status = conflict_status(context.get("conflict"))
-    return render(request, "programmes/otj_fill_ilr.html", context, status=status)
+    return render(request, "programmes/learning/otj_fill_ilr.html", context, status=status)
 
 
 # --- Onboarding wizard ----------------------------------------------------------------------
@@ -498,7 +504,7 @@ def wizard_overview(request: HttpRequest, pk: int) -> HttpResponse:
         "next": next((r for r in rows if r["is_next"]), None),
         "may_edit": request.user.has_perm(EDIT_PLAN),
     }
-    return render(request, "programmes/wizard_overview.html", context)
+    return render(request, "programmes/learning/wizard_overview.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -566,9 +572,9 @@ def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
     if index + 1 < len(STEPS):
         following = STEPS[index + 1]
         messages.success(request, f"{label} was saved. Next: {following.label}.")
-        return redirect("programmes:wizard_step", pk=learner.pk, step=following.value)
+        return redirect("learning:wizard_step", pk=learner.pk, step=following.value)
     messages.success(request, f"{label} was saved. The onboarding wizard is complete.")
-    return redirect("programmes:wizard_overview", pk=learner.pk)
+    return redirect("learning:wizard_overview", pk=learner.pk)
 
 
 def _render_step(
@@ -589,5 +595,8 @@ def _render_step(
         "conflict": conflict,
     }
     return render(
-        request, f"programmes/wizard_{step}.html", context, status=conflict_status(conflict)
+        request,
+        f"programmes/learning/wizard_{step}.html",
+        context,
+        status=conflict_status(conflict),
     )

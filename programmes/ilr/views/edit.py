@@ -96,7 +96,9 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
         "locked": locked,
         "sensitive_hidden": tab == "user" and not sensitive,
     }
-    return render(request, "programmes/ilr/ilr_edit.html", context, status=conflict_status(conflict))
+    return render(
+        request, "programmes/ilr/ilr_edit.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,8 +18,8 @@ from programmes.models import Programme
 from users.access import get_learner_for, require_portal_access
 from users.models import Group
 
-from . import exchange
-from .models import IlrExport, IlrLearner
+from .. import exchange
+from ..models import IlrExport, IlrLearner
 
 MANAGE_ILRS = "programmes.manage_ilrs"
 PER_PAGE = 50
@@ -102,7 +102,7 @@ def ilr_manage(request: HttpRequest) -> HttpResponse:
         "export_form": ExportForm(initial={"year": fmt.year}),
         "exports": exports,
     }
-    return render(request, "programmes/ilr_manage.html", context)
+    return render(request, "programmes/ilr/ilr_manage.html", context)
 
 
 @require_POST
@@ -111,7 +111,7 @@ def ilr_export_start(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a collection year to export.")
-        return redirect("programmes:ilr_manage")
+        return redirect("ilr:manage")
     try:
         export = exchange.export_start(
             viewer=request.user,
@@ -120,9 +120,9 @@ def ilr_export_start(request: HttpRequest) -> HttpResponse:
         )
     except exchange.SerialsExhausted as error:
         messages.error(request, str(error))
-        return redirect("programmes:ilr_manage")
+        return redirect("ilr:manage")
     messages.success(request, f"The export {export.file_name} has started.")
-    return redirect("programmes:ilr_export_detail", export_pk=export.pk)
+    return redirect("ilr:export_detail", export_pk=export.pk)
 
 
 @require_GET
@@ -130,7 +130,7 @@ def ilr_export_detail(request: HttpRequest, export_pk: int) -> HttpResponse:
     _require_manage(request)
     export = get_object_or_404(_exports_for(request.user), pk=export_pk)
     export.fail_if_stalled()
-    template = "programmes/ilr_export_detail.html"
+    template = "programmes/ilr/ilr_export_detail.html"
     if request.htmx:
         template += "#status"
     return render(request, template, {"export": export})
@@ -163,7 +163,7 @@ def ilr_export_learner(request: HttpRequest, pk: int, year: str) -> HttpResponse
     result = exchange.export_learner(ilr)
     if not result.file_name:
         context = {"subject": learner, "ilr": ilr, "result": result}
-        return render(request, "programmes/ilr_export_learner.html", context, status=422)
+        return render(request, "programmes/ilr/ilr_export_learner.html", context, status=422)
     log_access(learner, kind="ilr_file", detail=result.file_name, actor=request.user)
     return HttpResponse(
         result.content,
@@ -186,7 +186,7 @@ def ilr_import(request: HttpRequest) -> HttpResponse:
             )
         except exchange.ImportRefused as refused:
             context = {"form": form, "refused": refused.errors}
-            return render(request, "programmes/ilr_import.html", context)
+            return render(request, "programmes/ilr/ilr_import.html", context)
         # The report goes through the session so a reload cannot import the file twice.
         key = uuid.uuid4().hex
         reports = request.session.get(SESSION_REPORTS, {})
@@ -198,8 +198,8 @@ def ilr_import(request: HttpRequest) -> HttpResponse:
         }
         request.session[SESSION_REPORTS] = reports
         messages.success(request, _summary(rows))
-        return redirect(reverse("programmes:ilr_import_report", args=[key]))
-    return render(request, "programmes/ilr_import.html", {"form": form})
+        return redirect(reverse("ilr:import_report", args=[key]))
+    return render(request, "programmes/ilr/ilr_import.html", {"form": form})
 
 
 def _summary(rows) -> str:
@@ -216,4 +216,4 @@ def ilr_import_report(request: HttpRequest, key: str) -> HttpResponse:
     report = request.session.get(SESSION_REPORTS, {}).get(key)
     if report is None:
         raise Http404("This import report has expired.")
-    return render(request, "programmes/ilr_import_report.html", {"report": report})
+    return render(request, "programmes/ilr/ilr_import_report.html", {"report": report})

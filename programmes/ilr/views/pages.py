@@ -19,7 +19,7 @@ from ..display import admin_tab, user_tab
 from ..forms import EpisodeStatusForm, IlrCreateForm
 from ..models import IlrLearner
 from ..rules import Finding, check_learner
-from .common import MANAGE, QA, SENSITIVE, _require, ilr_url, log_sensitive_access
+from .common import MANAGE, QA, SENSITIVE, _require, current_ilr, ilr_url, log_sensitive_access
 from .findings import place_findings, warn_findings
 
 
