@@ -288,13 +288,6 @@ def ilr_fill_otj(*, enrolment: Enrolment, based_on_version: int, actor: User) ->
 # --- Onboarding wizard --------------------------------------------------------------------
 
 
-def wizard_steps(learner: User) -> dict[str, WizardProgress]:
-    return {
-        s.step: s
-        for s in WizardProgress.objects.filter(learner=learner).select_related("completed_by")
-    }
-
-
 @transaction.atomic
 def wizard_save_step(
     *, learner: User, step: str, data: dict, based_on_version: int | None, actor: User

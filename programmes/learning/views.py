@@ -61,39 +61,16 @@ def _require(request: HttpRequest, permission: str) -> None:
         raise PermissionDenied
 
 
-def current_enrolment(learner: User) -> Enrolment | None:
-    """The learner's current programme: a delivery one before an onboarding one."""
-    enrolments = learner.enrolments.filter(is_current=True).select_related("programme")
-    return enrolments.order_by("programme__kind").first()  # "DELIVERY" < "ONBOARDING"
-
-
 def _enrolment_or_404(learner: User) -> Enrolment:
-    enrolment = current_enrolment(learner)
+    enrolment = learner.enrolments.for_learning_plan()
     if enrolment is None:
         raise Http404("The learner has no current programme.")
     return enrolment
 
 
-# A break or the end of the programme freezes the learning plan and the ledger (assessing
-# evidence, verifying hours and filling the ILR still work).
-READ_ONLY_STATUSES = frozenset(
-    {
-        Enrolment.Status.ON_A_BREAK,
-        Enrolment.Status.PENDING_CHANGE,
-        Enrolment.Status.COMPLETE,
-        Enrolment.Status.STOPPED,
-        Enrolment.Status.WITHDRAWN,
-    }
-)
-
-
-def is_read_only(enrolment: Enrolment | None) -> bool:
-    return enrolment is not None and enrolment.status in READ_ONLY_STATUSES
-
-
 def _read_only(request: HttpRequest, learner: User, enrolment: Enrolment) -> HttpResponse | None:
     """The page saying the plan cannot change now, or None when it can."""
-    if not is_read_only(enrolment):
+    if not enrolment.plan_is_read_only:
         return None
     context = {"subject": learner, "enrolment": enrolment}
     status = 409 if request.method == "POST" else 200
@@ -111,7 +88,7 @@ def _plan_url(learner: User, tab: str) -> str:
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "programme"
-    enrolment = current_enrolment(learner)
+    enrolment = learner.enrolments.for_learning_plan()
     context = {"subject": learner, "tab": tab, "tabs": TABS, "enrolment": enrolment}
     if enrolment is not None:
         services.components_copy(enrolment=enrolment, actor=request.user)
@@ -123,7 +100,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = progress.plan_progress(
             enrolment, counts["completed"], counts["total"], today
         )
-        context["read_only"] = is_read_only(enrolment)
+        context["read_only"] = enrolment.plan_is_read_only
         context["may_edit"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         if tab == "course":
             context["components"] = list(components.annotate(evidence_count=Count("evidence")))
@@ -352,13 +329,13 @@ def otj_context(enrolment: Enrolment) -> progress.OtjSummary:
 @require_GET
 def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    enrolment = current_enrolment(learner)
+    enrolment = learner.enrolments.for_learning_plan()
     context = {"subject": learner, "enrolment": enrolment}
     if enrolment is not None:
         entries = enrolment.otj_entries.select_related("created_by", "verified_by")
         context["page"] = Paginator(entries, OTJ_PER_PAGE).get_page(request.GET.get("page"))
         context["otj"] = otj_context(enrolment)
-        context["read_only"] = is_read_only(enrolment)
+        context["read_only"] = enrolment.plan_is_read_only
         context["may_log"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         context["may_verify"] = request.user.has_perm(VERIFY)
         context["may_fill_ilr"] = request.user.has_perm(MANAGE_ILRS)
@@ -481,23 +458,10 @@ STEP_FORMS = {
 STEPS = list(WizardProgress.Step)
 
 
-def wizard_status(learner: User) -> list[dict]:
-    """Each step with its saved record (or None), in order; the first not done is 'next'."""
-    saved = services.wizard_steps(learner)
-    rows, next_found = [], False
-    for step in STEPS:
-        record = saved.get(step.value)
-        done = record is not None and record.completed_at is not None
-        is_next = not done and not next_found
-        next_found = next_found or is_next
-        rows.append({"step": step, "record": record, "done": done, "is_next": is_next})
-    return rows
-
-
 @require_GET
 def wizard_overview(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    rows = wizard_status(learner)
+    rows = WizardProgress.objects.status_for(learner)
     context = {
         "subject": learner,
         "rows": rows,
@@ -580,7 +544,7 @@ def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
 def _render_step(
     request, learner, step, form, refused=None, ilr=None, conflict=None
 ) -> HttpResponse:
-    rows = wizard_status(learner)
+    rows = WizardProgress.objects.status_for(learner)
     index = STEPS.index(WizardProgress.Step(step))
     context = {
         "subject": learner,

@@ -84,12 +84,7 @@ def ilr_create(request: HttpRequest, pk: int) -> HttpResponse:
     if learner.ilrs.filter(collection_year=codes.COLLECTION_YEAR).exists():
         messages.info(request, f"{learner.full_name} already has an ILR for this year.")
         return redirect(ilr_url(learner))
-    enrolment = (
-        learner.enrolments.filter(is_current=True)
-        .select_related("programme")
-        .order_by("-pk")
-        .first()
-    )
+    enrolment = learner.enrolments.newest_current()
     form = IlrCreateForm(request.POST or None, initial=_initial_from(learner))
     warnings: list[Finding] = []
     if request.method == "POST" and form.is_valid():
