@@ -3,7 +3,7 @@ ILRs (the XML export and import) under /programmes/ilrs/."""
 
 from django.urls import include, path
 
-from .views import aims, edit, exchange, pages, qa
+from .views import aims, edit, manage, pages, qa
 
 app_name = "ilr"
 
@@ -23,17 +23,17 @@ learner_patterns = [
     path("qa-verify/", qa.ilr_qa_verify, name="qa_verify"),
     path("unverify/", qa.ilr_unverify, name="unverify"),
     path("status/", pages.ilr_status, name="status"),
-    path("<str:year>/export.xml", exchange.ilr_export_learner, name="export_learner"),
+    path("<str:year>/export.xml", manage.ilr_export_learner, name="export_learner"),
 ]
 
 # /programmes/ilrs/... (Manage ILRs)
 manage_patterns = [
-    path("", exchange.ilr_manage, name="manage"),
-    path("export/", exchange.ilr_export_start, name="export_start"),
-    path("exports/<int:export_pk>/", exchange.ilr_export_detail, name="export_detail"),
-    path("exports/<int:export_pk>/download/", exchange.ilr_export_download, name="export_download"),
-    path("import/", exchange.ilr_import, name="import"),
-    path("import/<str:key>/", exchange.ilr_import_report, name="import_report"),
+    path("", manage.ilr_manage, name="manage"),
+    path("export/", manage.ilr_export_start, name="export_start"),
+    path("exports/<int:export_pk>/", manage.ilr_export_detail, name="export_detail"),
+    path("exports/<int:export_pk>/download/", manage.ilr_export_download, name="export_download"),
+    path("import/", manage.ilr_import, name="import"),
+    path("import/<str:key>/", manage.ilr_import_report, name="import_report"),
 ]
 
 urlpatterns = [

@@ -5,7 +5,7 @@ Manage ILRs (the XML export and import). ``programmes/ilr/urls.py`` imports the 
 * ``edit``: Edit ILR (User and Admin tabs) and an employment status's monitoring;
 * ``aims``: add, edit and remove an aim;
 * ``qa``: QA verify and un-verify;
-* ``exchange``: Manage ILRs, the XML export (one learner or a batch job) and the import;
+* ``manage``: Manage ILRs, the XML export (one learner or a batch job) and the import;
 * ``common`` and ``findings``: what those share (permissions, URLs, rule findings on forms).
 
 Who may do what (enforced here; templates only hide what the viewer may not do):

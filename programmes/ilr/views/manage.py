@@ -18,7 +18,7 @@ from programmes.models import Programme
 from users.access import get_learner_for, require_portal_access
 from users.models import Group
 
-from .. import exchange
+from .. import export_job, importing, xml_file
 from ..models import IlrExport, IlrLearner
 
 MANAGE_ILRS = "programmes.manage_ilrs"
@@ -33,8 +33,8 @@ def _require_manage(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-def _year(request: HttpRequest) -> exchange.IlrFormat:
-    return exchange.FORMATS.get(request.GET.get("year") or "", exchange.CURRENT)
+def _year(request: HttpRequest) -> xml_file.IlrFormat:
+    return xml_file.FORMATS.get(request.GET.get("year") or "", xml_file.CURRENT)
 
 
 def _exports_for(viewer):
@@ -49,7 +49,7 @@ def _exports_for(viewer):
 class ExportForm(forms.Form):
     year = forms.ChoiceField(
         label="Collection year",
-        choices=[(f.year, f.label) for f in exchange.FORMATS.values()],
+        choices=[(f.year, f.label) for f in xml_file.FORMATS.values()],
     )
 
 
@@ -87,7 +87,7 @@ def ilr_manage(request: HttpRequest) -> HttpResponse:
     _require_manage(request)
     fmt = _year(request)
     ilrs = (
-        exchange.ilrs_in_scope(request.user, fmt.year)
+        export_job.ilrs_in_scope(request.user, fmt.year)
         .select_related("learner")
         .order_by("learn_ref_number", "pk")
     )
@@ -113,12 +113,12 @@ def ilr_export_start(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choose a collection year to export.")
         return redirect("ilr:manage")
     try:
-        export = exchange.export_start(
+        export = export_job.export_start(
             viewer=request.user,
             year=form.cleaned_data["year"],
             remote_addr=request.META.get("REMOTE_ADDR"),
         )
-    except exchange.SerialsExhausted as error:
+    except export_job.SerialsExhausted as error:
         messages.error(request, str(error))
         return redirect("ilr:manage")
     messages.success(request, f"The export {export.file_name} has started.")
@@ -157,10 +157,10 @@ def ilr_export_learner(request: HttpRequest, pk: int, year: str) -> HttpResponse
     learner = get_learner_for(request, pk)
     if not request.user.has_perm(MANAGE_ILRS):
         raise PermissionDenied
-    if year not in exchange.FORMATS:
+    if year not in xml_file.FORMATS:
         raise Http404("The portal does not write ILR files for this year.")
     ilr = get_object_or_404(IlrLearner, learner=learner, collection_year=year)
-    result = exchange.export_learner(ilr)
+    result = export_job.export_learner(ilr)
     if not result.file_name:
         context = {"subject": learner, "ilr": ilr, "result": result}
         return render(request, "programmes/ilr/ilr_export_learner.html", context, status=422)
@@ -178,13 +178,13 @@ def ilr_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            fmt, rows = exchange.import_file(
+            fmt, rows = importing.import_file(
                 upload=form.cleaned_data["file"],
                 group=form.cleaned_data["group"],
                 programme=form.cleaned_data["programme"],
                 actor=request.user,
             )
-        except exchange.ImportRefused as refused:
+        except importing.ImportRefused as refused:
             context = {"form": form, "refused": refused.errors}
             return render(request, "programmes/ilr/ilr_import.html", context)
         # The report goes through the session so a reload cannot import the file twice.
@@ -203,7 +203,7 @@ def ilr_import(request: HttpRequest) -> HttpResponse:
 
 
 def _summary(rows) -> str:
-    counts = {outcome: sum(r.outcome == outcome for r in rows) for outcome in exchange.OUTCOMES}
+    counts = {outcome: sum(r.outcome == outcome for r in rows) for outcome in importing.OUTCOMES}
     return (
         f"Import finished: {counts['created']} created, {counts['matched']} matched to existing "
         f"users, {counts['updated']} updated, {counts['rejected']} rejected."
