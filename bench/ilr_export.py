@@ -43,7 +43,7 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from aptem.validators import uln_check_digit  # noqa: E402
-from programmes.ilr import exchange  # noqa: E402
+from programmes.ilr import export_job, xml_file  # noqa: E402
 from programmes.ilr import models as ilr  # noqa: E402
 from programmes.models import Enrolment, Programme  # noqa: E402
 from users.models import Group, User  # noqa: E402
@@ -69,7 +69,7 @@ def main() -> int:
         create_learners(group, programme, have, args.learners)
         print(f"Created {args.learners - have} learners in {time.perf_counter() - started:.1f} s")
     clear_previous_exports(viewer)
-    in_scope = exchange.ilrs_in_scope(viewer, exchange.CURRENT.year).count()
+    in_scope = export_job.ilrs_in_scope(viewer, xml_file.CURRENT.year).count()
 
     queries = 0
 
@@ -80,7 +80,7 @@ def main() -> int:
 
     started = time.perf_counter()
     with connection.execute_wrapper(count):
-        export = exchange.export_start(viewer=viewer, year=exchange.CURRENT.year)
+        export = export_job.export_start(viewer=viewer, year=xml_file.CURRENT.year)
     seconds = time.perf_counter() - started
     size = export.file.size if export.file else 0
     print(f"Database:   {connection.vendor}")

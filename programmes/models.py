@@ -106,6 +106,22 @@ STOP_DATE = date_range(
 )
 
 
+class EnrolmentQuerySet(models.QuerySet):
+    def current(self) -> "EnrolmentQuerySet":
+        """The learner's current programmes (earlier ones are history)."""
+        return self.filter(is_current=True)
+
+    def for_learning_plan(self) -> "Enrolment | None":
+        """The current programme whose learning plan, ledger and progress are shown: a delivery
+        programme before an onboarding one."""
+        # "DELIVERY" sorts before "ONBOARDING".
+        return self.current().select_related("programme").order_by("programme__kind").first()
+
+    def newest_current(self) -> "Enrolment | None":
+        """The most recently made current enrolment (the one a new ILR starts from)."""
+        return self.current().select_related("programme").order_by("-pk").first()
+
+
 class Enrolment(LearnerOwned, Versioned):
     class Status(models.TextChoices):
         ONBOARDING = "ONBOARDING", "Onboarding"
@@ -208,6 +224,8 @@ class Enrolment(LearnerOwned, Versioned):
         "withdrawal reason", max_length=2, choices=WithdrawReason.choices, blank=True
     )
 
+    objects = EnrolmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-is_current", "-start_date", "-pk"]
         indexes = [
@@ -237,10 +255,103 @@ class Enrolment(LearnerOwned, Versioned):
     def is_final(self) -> bool:
         return not self.TRANSITIONS.get(self.status)
 
+    @property
+    def plan_is_read_only(self) -> bool:
+        """A break or the end of the programme freezes the learning plan and the OTJ ledger
+        (assessing evidence, verifying hours and filling the ILR still work)."""
+        return self.status in PLAN_READ_ONLY_STATUSES
 
-# The ILR entities, the learning plan (with the OTJ ledger and the onboarding wizard) and progress
-# (milestones, courses, functional skills) live in their own modules; importing them here
-# registers them with the app.
-from programmes.ilr.models import *  # noqa: E402, F403
-from programmes.learning.models import *  # noqa: E402, F403
-from programmes.progress.models import *  # noqa: E402, F403
+
+PLAN_READ_ONLY_STATUSES = frozenset(
+    {
+        Enrolment.Status.ON_A_BREAK,
+        Enrolment.Status.PENDING_CHANGE,
+        Enrolment.Status.COMPLETE,
+        Enrolment.Status.STOPPED,
+        Enrolment.Status.WITHDRAWN,
+    }
+)
+
+
+# Django registers an app's models from programmes.models; the ILR entities, the learning plan
+# (with the OTJ ledger and the onboarding wizard) and progress (milestones, courses, functional
+# skills) live in their areas' modules, so they are imported, and re-exported, by name here.
+from programmes.ilr.models import (  # noqa: E402
+    ILR_MODELS,
+    AppFinRecord,
+    DestinationProgression,
+    EmploymentStatusMonitoring,
+    IlrChild,
+    IlrExport,
+    IlrLearner,
+    LearnerEmploymentStatus,
+    LearnerFAM,
+    LearnerHE,
+    LearnerHEFinancialSupport,
+    LearningDelivery,
+    LearningDeliveryFAM,
+    LearningDeliveryHE,
+    LearningDeliveryWorkPlacement,
+    LLDDandHealthProblem,
+    PriorAttain,
+    ProviderSpecDeliveryMonitoring,
+    ProviderSpecLearnerMonitoring,
+)
+from programmes.learning.models import (  # noqa: E402
+    LEARNING_MODELS,
+    Certification,
+    ComponentKind,
+    EvidenceItem,
+    LearnerComponent,
+    OtjEntry,
+    ProgrammeComponent,
+    WizardProgress,
+)
+from programmes.progress.models import (  # noqa: E402
+    PROGRESS_MODELS,
+    Course,
+    FunctionalSkillAssessment,
+    LearnerCourse,
+    Milestone,
+)
+
+__all__ = [
+    "ILR_MODELS",
+    "LEARNING_MODELS",
+    "PLAN_READ_ONLY_STATUSES",
+    "PROGRESS_MODELS",
+    "STOP_DATE",
+    "AppFinRecord",
+    "Certification",
+    "ComponentKind",
+    "Course",
+    "DestinationProgression",
+    "EmploymentStatusMonitoring",
+    "Enrolment",
+    "EnrolmentQuerySet",
+    "EvidenceItem",
+    "FunctionalSkillAssessment",
+    "IlrChild",
+    "IlrExport",
+    "IlrLearner",
+    "LLDDandHealthProblem",
+    "LearnerComponent",
+    "LearnerCourse",
+    "LearnerEmploymentStatus",
+    "LearnerFAM",
+    "LearnerHE",
+    "LearnerHEFinancialSupport",
+    "LearningDelivery",
+    "LearningDeliveryFAM",
+    "LearningDeliveryHE",
+    "LearningDeliveryWorkPlacement",
+    "Milestone",
+    "OtjEntry",
+    "PriorAttain",
+    "Programme",
+    "ProgrammeComponent",
+    "ProviderSpecDeliveryMonitoring",
+    "ProviderSpecLearnerMonitoring",
+    "WizardProgress",
+    "minimum_otj_hours",
+]

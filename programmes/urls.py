@@ -1,16 +1,13 @@
-from django.urls import path
+"""Mounted at the site root by aptem/urls.py. The programmes app holds four URL namespaces:
+``programmes`` (the catalogue under /programmes/, a learner's enrolments under
+/users/<pk>/programmes/) and one per area, each with its own prefixes in its own module:
+``ilr`` (programmes/ilr/urls.py), ``learning`` and ``progress``."""
+
+from django.urls import include, path
 
 from . import views
-from .ilr import exchange_urls as ilr_exchange_urls
-from .ilr import urls as ilr_urls
-from .learning import urls as learning_urls
-from .progress import urls as progress_urls
 
-app_name = "programmes"
-
-# Mounted at the site root: the catalogue lives under /programmes/, a learner's enrolments
-# under /users/<pk>/programmes/ beside the other learner pages.
-urlpatterns = [
+programme_patterns = [
     path("programmes/", views.programme_list, name="list"),
     path("programmes/create/", views.programme_create, name="create"),
     path("programmes/<int:programme_pk>/edit/", views.programme_edit, name="edit"),
@@ -32,10 +29,11 @@ urlpatterns = [
     ),
 ]
 
-# The ILR pages share the programmes namespace: programmes:ilr_..., programmes:ilr_export...
-urlpatterns += ilr_urls.urlpatterns + ilr_exchange_urls.urlpatterns
-# Milestones, course progress and functional skills: programmes:milestone_..., course_...
-urlpatterns += progress_urls.urlpatterns
-
-# The learning plan, OTJ ledger and onboarding wizard: programmes:plan_..., otj_..., wizard_...
-urlpatterns += learning_urls.urlpatterns
+# No app_name here: each include below brings its own namespace, so the areas are ilr:...,
+# learning:..., progress:... rather than nested under programmes:.
+urlpatterns = [
+    path("", include((programme_patterns, "programmes"))),
+    path("", include("programmes.ilr.urls")),
+    path("", include("programmes.learning.urls")),
+    path("", include("programmes.progress.urls")),
+]

@@ -207,7 +207,7 @@ def user_tab(ilr: IlrLearner, sensitive: bool) -> list[Section]:
             edit_links=[
                 (
                     f"Edit the monitoring of employment status {n}",
-                    reverse("programmes:ilr_employment_monitoring", args=[ilr.learner_id, s.pk]),
+                    reverse("ilr:employment_monitoring", args=[ilr.learner_id, s.pk]),
                 )
                 for n, s in enumerate(employment, start=1)
             ],

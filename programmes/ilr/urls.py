@@ -1,26 +1,42 @@
-"""A learner's ILR: the User and Admin tabs, Edit ILR forms and ILR QA."""
+"""The ILR area (namespace ``ilr``): a learner's ILR pages under /users/<pk>/ilr/, and Manage
+ILRs (the XML export and import) under /programmes/ilrs/."""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from .views import aims, edit, manage, pages, qa
 
-urlpatterns: list = [
-    path("users/<int:pk>/ilr/", views.ilr_detail, name="ilr_detail"),
-    path("users/<int:pk>/ilr/create/", views.ilr_create, name="ilr_create"),
-    path("users/<int:pk>/ilr/edit/<slug:tab>/", views.ilr_edit, name="ilr_edit"),
-    path("users/<int:pk>/ilr/aims/add/", views.ilr_aim_add, name="ilr_aim_add"),
-    path("users/<int:pk>/ilr/aims/<int:aim_pk>/edit/", views.ilr_aim_edit, name="ilr_aim_edit"),
+app_name = "ilr"
+
+# /users/<pk>/ilr/...
+learner_patterns = [
+    path("", pages.ilr_detail, name="detail"),
+    path("create/", pages.ilr_create, name="create"),
+    path("edit/<slug:tab>/", edit.ilr_edit, name="edit"),
+    path("aims/add/", aims.ilr_aim_add, name="aim_add"),
+    path("aims/<int:aim_pk>/edit/", aims.ilr_aim_edit, name="aim_edit"),
+    path("aims/<int:aim_pk>/remove/", aims.ilr_aim_remove, name="aim_remove"),
     path(
-        "users/<int:pk>/ilr/aims/<int:aim_pk>/remove/",
-        views.ilr_aim_remove,
-        name="ilr_aim_remove",
+        "employment/<int:status_pk>/monitoring/",
+        edit.ilr_employment_monitoring,
+        name="employment_monitoring",
     ),
-    path(
-        "users/<int:pk>/ilr/employment/<int:status_pk>/monitoring/",
-        views.ilr_employment_monitoring,
-        name="ilr_employment_monitoring",
-    ),
-    path("users/<int:pk>/ilr/qa-verify/", views.ilr_qa_verify, name="ilr_qa_verify"),
-    path("users/<int:pk>/ilr/unverify/", views.ilr_unverify, name="ilr_unverify"),
-    path("users/<int:pk>/ilr/status/", views.ilr_status, name="ilr_status"),
+    path("qa-verify/", qa.ilr_qa_verify, name="qa_verify"),
+    path("unverify/", qa.ilr_unverify, name="unverify"),
+    path("status/", pages.ilr_status, name="status"),
+    path("<str:year>/export.xml", manage.ilr_export_learner, name="export_learner"),
+]
+
+# /programmes/ilrs/... (Manage ILRs)
+manage_patterns = [
+    path("", manage.ilr_manage, name="manage"),
+    path("export/", manage.ilr_export_start, name="export_start"),
+    path("exports/<int:export_pk>/", manage.ilr_export_detail, name="export_detail"),
+    path("exports/<int:export_pk>/download/", manage.ilr_export_download, name="export_download"),
+    path("import/", manage.ilr_import, name="import"),
+    path("import/<str:key>/", manage.ilr_import_report, name="import_report"),
+]
+
+urlpatterns = [
+    path("users/<int:pk>/ilr/", include(learner_patterns)),
+    path("programmes/ilrs/", include(manage_patterns)),
 ]

@@ -231,6 +231,21 @@ class OtjEntry(VersionedLearnerOwned):
         return self.verified_at is not None
 
 
+class WizardQuerySet(models.QuerySet):
+    def status_for(self, learner) -> list[dict]:
+        """Each step of ``learner``'s wizard with its saved record (or None), in order, whether
+        it is done, and which one is next (the first not done), in one query."""
+        saved = {s.step: s for s in self.filter(learner=learner).select_related("completed_by")}
+        rows, next_found = [], False
+        for step in WizardProgress.Step:
+            record = saved.get(step.value)
+            done = record is not None and record.completed_at is not None
+            is_next = not done and not next_found
+            next_found = next_found or is_next
+            rows.append({"step": step, "record": record, "done": done, "is_next": is_next})
+        return rows
+
+
 class WizardProgress(VersionedLearnerOwned):
     """One saved step of a learner's onboarding wizard: what was entered and when it was done."""
 
@@ -248,6 +263,8 @@ class WizardProgress(VersionedLearnerOwned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = WizardQuerySet.as_manager()
 
     class Meta:
         verbose_name = "onboarding wizard step"

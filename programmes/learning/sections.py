@@ -9,16 +9,19 @@ from users.models import User
 
 from ..models import Enrolment, Programme
 from . import progress
-from .models import LearnerComponent, OtjEntry
-from .services import wizard_status
+from .models import LearnerComponent, OtjEntry, WizardProgress
 
 
 def learning_summary(request: HttpRequest, subject: User, enrolments: list[Enrolment]) -> dict:
     current = [e for e in enrolments if e.is_current]
-    # A delivery programme's plan before an onboarding one's, as views.current_enrolment does.
+    # A delivery programme's plan before an onboarding one's, as EnrolmentQuerySet.for_learning_plan
+    # does (here over the enrolments the section has already loaded).
     current.sort(key=lambda e: e.programme.kind != Programme.Kind.DELIVERY)
     enrolment = current[0] if current else None
-    context: dict = {"plan_enrolment": enrolment, "wizard_rows": wizard_status(subject)}
+    context: dict = {
+        "plan_enrolment": enrolment,
+        "wizard_rows": WizardProgress.objects.status_for(subject),
+    }
     # The two totals are asked for even without a programme, so the profile's query count is
     # the same whether or not the learner is enrolled (tests/audit/test_audit_section.py).
     enrolment_id = enrolment.pk if enrolment else None

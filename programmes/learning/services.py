@@ -288,26 +288,6 @@ def ilr_fill_otj(*, enrolment: Enrolment, based_on_version: int, actor: User) ->
 # --- Onboarding wizard --------------------------------------------------------------------
 
 
-def wizard_steps(learner: User) -> dict[str, WizardProgress]:
-    return {
-        s.step: s
-        for s in WizardProgress.objects.filter(learner=learner).select_related("completed_by")
-    }
-
-
-def wizard_status(learner: User) -> list[dict]:
-    """Each step with its saved record (or None), in order; the first not done is 'next'."""
-    saved = wizard_steps(learner)
-    rows, next_found = [], False
-    for step in WizardProgress.Step:
-        record = saved.get(step.value)
-        done = record is not None and record.completed_at is not None
-        is_next = not done and not next_found
-        next_found = next_found or is_next
-        rows.append({"step": step, "record": record, "done": done, "is_next": is_next})
-    return rows
-
-
 @transaction.atomic
 def wizard_save_step(
     *, learner: User, step: str, data: dict, based_on_version: int | None, actor: User

@@ -56,47 +56,24 @@ OTJ_PER_PAGE = 25
 EVIDENCE_LIMIT = 200
 
 
-def current_enrolment(learner: User) -> Enrolment | None:
-    """The learner's current programme: a delivery one before an onboarding one."""
-    enrolments = learner.enrolments.filter(is_current=True).select_related("programme")
-    return enrolments.order_by("programme__kind").first()  # "DELIVERY" < "ONBOARDING"
-
-
 def _enrolment_or_404(learner: User) -> Enrolment:
-    enrolment = current_enrolment(learner)
+    enrolment = learner.enrolments.for_learning_plan()
     if enrolment is None:
         raise Http404("The learner has no current programme.")
     return enrolment
 
 
-# A break or the end of the programme freezes the learning plan and the ledger (assessing
-# evidence, verifying hours and filling the ILR still work).
-READ_ONLY_STATUSES = frozenset(
-    {
-        Enrolment.Status.ON_A_BREAK,
-        Enrolment.Status.PENDING_CHANGE,
-        Enrolment.Status.COMPLETE,
-        Enrolment.Status.STOPPED,
-        Enrolment.Status.WITHDRAWN,
-    }
-)
-
-
-def is_read_only(enrolment: Enrolment | None) -> bool:
-    return enrolment is not None and enrolment.status in READ_ONLY_STATUSES
-
-
 def _read_only(request: HttpRequest, learner: User, enrolment: Enrolment) -> HttpResponse | None:
     """The page saying the plan cannot change now, or None when it can."""
-    if not is_read_only(enrolment):
+    if not enrolment.plan_is_read_only:
         return None
     context = {"subject": learner, "enrolment": enrolment}
     status = 409 if request.method == "POST" else 200
-    return render(request, "programmes/plan_read_only.html", context, status=status)
+    return render(request, "programmes/learning/plan_read_only.html", context, status=status)
 
 
 def _plan_url(learner: User, tab: str) -> str:
-    return f"{reverse('programmes:plan_overview', args=[learner.pk])}?tab={tab}"
+    return f"{reverse('learning:plan_overview', args=[learner.pk])}?tab={tab}"
 
 
 # --- Learning plan overview ---------------------------------------------------------------
@@ -106,7 +83,7 @@ def _plan_url(learner: User, tab: str) -> str:
 def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     tab = request.GET.get("tab") if request.GET.get("tab") in TABS else "programme"
-    enrolment = current_enrolment(learner)
+    enrolment = learner.enrolments.for_learning_plan()
     context = {"subject": learner, "tab": tab, "tabs": TABS, "enrolment": enrolment}
     if enrolment is not None:
         services.components_copy(enrolment=enrolment, actor=request.user)
@@ -118,7 +95,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
         context["progress"] = progress.plan_progress(
             enrolment, counts["completed"], counts["total"], today
         )
-        context["read_only"] = is_read_only(enrolment)
+        context["read_only"] = enrolment.plan_is_read_only
         context["may_edit"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         if tab == "course":
             context["components"] = list(components.annotate(evidence_count=Count("evidence")))
@@ -132,7 +109,7 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
             )
             context["may_assess"] = request.user.has_perm(ASSESS)
             context["evidence_limit"] = EVIDENCE_LIMIT
-    return render(request, "programmes/plan_overview.html", context)
+    return render(request, "programmes/learning/plan_overview.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -179,7 +156,7 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
         "conflict": conflict,
     }
     status = conflict_status(conflict)
-    return render(request, "programmes/plan_component_form.html", context, status=status)
+    return render(request, "programmes/learning/plan_component_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,7 +194,7 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
         "form": form,
     }
     status = CONFLICT_STATUS if error or conflict else 200
-    return render(request, "programmes/plan_component_remove.html", context, status=status)
+    return render(request, "programmes/learning/plan_component_remove.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -251,7 +228,9 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
         "conflict": conflict,
     }
     status = conflict_status(conflict)
-    return render(request, "programmes/plan_certification_form.html", context, status=status)
+    return render(
+        request, "programmes/learning/plan_certification_form.html", context, status=status
+    )
 
 
 def _save_certification(request, learner, enrolment, certification, form, data) -> Certification:
@@ -287,7 +266,9 @@ def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"The evidence was added for {learner.full_name}.")
         return redirect(_plan_url(learner, "evidence"))
-    return render(request, "programmes/plan_evidence_form.html", {"form": form, "subject": learner})
+    return render(
+        request, "programmes/learning/plan_evidence_form.html", {"form": form, "subject": learner}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -315,7 +296,7 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
             return redirect(_plan_url(learner, "evidence"))
     context = {"form": form, "subject": learner, "item": item, "conflict": conflict}
     status = conflict_status(conflict)
-    return render(request, "programmes/plan_evidence_decide.html", context, status=status)
+    return render(request, "programmes/learning/plan_evidence_decide.html", context, status=status)
 
 
 @require_GET
@@ -343,17 +324,17 @@ def otj_context(enrolment: Enrolment) -> progress.OtjSummary:
 @require_GET
 def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    enrolment = current_enrolment(learner)
+    enrolment = learner.enrolments.for_learning_plan()
     context = {"subject": learner, "enrolment": enrolment}
     if enrolment is not None:
         entries = enrolment.otj_entries.select_related("created_by", "verified_by")
         context["page"] = Paginator(entries, OTJ_PER_PAGE).get_page(request.GET.get("page"))
         context["otj"] = otj_context(enrolment)
-        context["read_only"] = is_read_only(enrolment)
+        context["read_only"] = enrolment.plan_is_read_only
         context["may_log"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         context["may_verify"] = request.user.has_perm(VERIFY)
         context["may_fill_ilr"] = request.user.has_perm(MANAGE_ILRS)
-    return render(request, "programmes/otj_list.html", context)
+    return render(request, "programmes/learning/otj_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -369,8 +350,8 @@ def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
             learner=learner, enrolment=enrolment, data=form.cleaned_data, actor=request.user
         )
         messages.success(request, f"{entry.hours} off-the-job hours were logged.")
-        return redirect("programmes:otj_list", pk=learner.pk)
-    return render(request, "programmes/otj_form.html", {"form": form, "subject": learner})
+        return redirect("learning:otj_list", pk=learner.pk)
+    return render(request, "programmes/learning/otj_form.html", {"form": form, "subject": learner})
 
 
 @require_http_methods(["GET", "POST"])
@@ -395,9 +376,11 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             form = refuse_stale(form, exc, "entry", enrolment=entry.enrolment)
         else:
             messages.success(request, "Your changes to the off-the-job entry were saved.")
-            return redirect("programmes:otj_list", pk=learner.pk)
+            return redirect("learning:otj_list", pk=learner.pk)
     context = {"form": form, "subject": learner, "entry": entry, "conflict": conflict}
-    return render(request, "programmes/otj_form.html", context, status=conflict_status(conflict))
+    return render(
+        request, "programmes/learning/otj_form.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_POST
@@ -417,7 +400,7 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
         messages.success(
             request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified."
         )
-    return redirect("programmes:otj_list", pk=learner.pk)
+    return redirect("learning:otj_list", pk=learner.pk)
 
 
 @require_http_methods(["GET", "POST"])
@@ -432,7 +415,7 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
         # Looking is fine (200); trying to change is a conflict (409).
         context["refused"] = str(exc)
         status = 409 if request.method == "POST" else 200
-        return render(request, "programmes/otj_fill_ilr.html", context, status=status)
+        return render(request, "programmes/learning/otj_fill_ilr.html", context, status=status)
     form = IlrFillForm(request.POST or None, version=plan.ilr.version)
     if request.method == "POST" and form.is_valid():
         try:
@@ -447,16 +430,16 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
             form = refuse_stale(form, exc, "ILR")
         except services.IlrFillRefused as exc:
             context["refused"] = str(exc)
-            return render(request, "programmes/otj_fill_ilr.html", context, status=409)
+            return render(request, "programmes/learning/otj_fill_ilr.html", context, status=409)
         else:
             messages.success(
                 request,
                 f"The ILR's PHours is now {plan.planned} and OTJActHours {plan.actual}.",
             )
-            return redirect("programmes:otj_list", pk=learner.pk)
+            return redirect("learning:otj_list", pk=learner.pk)
     context.update({"plan": plan, "form": form})
     status = conflict_status(context.get("conflict"))
-    return render(request, "programmes/otj_fill_ilr.html", context, status=status)
+    return render(request, "programmes/learning/otj_fill_ilr.html", context, status=status)
 
 
 # --- Onboarding wizard ----------------------------------------------------------------------
@@ -473,14 +456,14 @@ STEPS = list(WizardProgress.Step)
 @require_GET
 def wizard_overview(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    rows = services.wizard_status(learner)
+    rows = WizardProgress.objects.status_for(learner)
     context = {
         "subject": learner,
         "rows": rows,
         "next": next((r for r in rows if r["is_next"]), None),
         "may_edit": request.user.has_perm(EDIT_PLAN),
     }
-    return render(request, "programmes/wizard_overview.html", context)
+    return render(request, "programmes/learning/wizard_overview.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -548,15 +531,15 @@ def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
     if index + 1 < len(STEPS):
         following = STEPS[index + 1]
         messages.success(request, f"{label} was saved. Next: {following.label}.")
-        return redirect("programmes:wizard_step", pk=learner.pk, step=following.value)
+        return redirect("learning:wizard_step", pk=learner.pk, step=following.value)
     messages.success(request, f"{label} was saved. The onboarding wizard is complete.")
-    return redirect("programmes:wizard_overview", pk=learner.pk)
+    return redirect("learning:wizard_overview", pk=learner.pk)
 
 
 def _render_step(
     request, learner, step, form, refused=None, ilr=None, conflict=None
 ) -> HttpResponse:
-    rows = services.wizard_status(learner)
+    rows = WizardProgress.objects.status_for(learner)
     index = STEPS.index(WizardProgress.Step(step))
     context = {
         "subject": learner,
@@ -571,5 +554,8 @@ def _render_step(
         "conflict": conflict,
     }
     return render(
-        request, f"programmes/wizard_{step}.html", context, status=conflict_status(conflict)
+        request,
+        f"programmes/learning/wizard_{step}.html",
+        context,
+        status=conflict_status(conflict),
     )

@@ -72,18 +72,18 @@ def _functional_skills(request: HttpRequest, subject: User) -> dict:
 FUNCTIONAL_SKILLS = Section(
     key="functional-skills",
     title="Functional Skills",
-    template="programmes/sections/_functional_skills.html",
+    template="programmes/progress/sections/_functional_skills.html",
     summary=_functional_skills,
 )
 MILESTONES = Section(
     key="milestones",
     title="Milestones",
-    template="programmes/sections/_milestones.html",
+    template="programmes/progress/sections/_milestones.html",
     summary=_milestones,
 )
 COURSES = Section(
     key="courses",
     title="Course progress",
-    template="programmes/sections/_courses.html",
+    template="programmes/progress/sections/_courses.html",
     summary=_courses,
 )

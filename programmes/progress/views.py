@@ -74,7 +74,7 @@ def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
         "query": query.urlencode(),
         "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
     }
-    return render(request, "programmes/milestone_list.html", context)
+    return render(request, "programmes/progress/milestone_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,7 +87,9 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         milestone = services.milestone_create(learner=learner, data=data, actor=request.user)
         messages.success(request, f"The milestone {milestone.description} was added.")
         return _profile(learner, "milestones")
-    return render(request, "programmes/milestone_form.html", {"form": form, "subject": learner})
+    return render(
+        request, "programmes/progress/milestone_form.html", {"form": form, "subject": learner}
+    )
 
 
 def _milestone_for(request: HttpRequest, pk: int, milestone_pk: int) -> tuple[User, Milestone]:
@@ -105,7 +107,7 @@ def milestone_detail(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
         "history": _history(milestone, request.user),
         "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
     }
-    return render(request, "programmes/milestone_detail.html", context)
+    return render(request, "programmes/progress/milestone_detail.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,7 +139,10 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
         "history": _history(milestone, request.user),
     }
     return render(
-        request, "programmes/milestone_form.html", context, status=conflict_status(conflict)
+        request,
+        "programmes/progress/milestone_form.html",
+        context,
+        status=conflict_status(conflict),
     )
 
 
@@ -161,7 +166,10 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
             return _profile(learner, "milestones")
     context = {"subject": learner, "milestone": milestone, "form": form, "conflict": conflict}
     return render(
-        request, "programmes/milestone_delete.html", context, status=conflict_status(conflict)
+        request,
+        "programmes/progress/milestone_delete.html",
+        context,
+        status=conflict_status(conflict),
     )
 
 
@@ -179,7 +187,7 @@ def course_list(request: HttpRequest, pk: int) -> HttpResponse:
         "query": "",
         "may_record_courses": request.user.has_perm(RECORD_COURSES),
     }
-    return render(request, "programmes/course_list.html", context)
+    return render(request, "programmes/progress/course_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -201,7 +209,9 @@ def course_start(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{learner.full_name} has started {course.name}.")
             return _profile(learner, "courses")
-    return render(request, "programmes/course_start.html", {"form": form, "subject": learner})
+    return render(
+        request, "programmes/progress/course_start.html", {"form": form, "subject": learner}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -232,7 +242,9 @@ def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
         "record": record,
         "conflict": conflict,
     }
-    return render(request, "programmes/course_form.html", context, status=conflict_status(conflict))
+    return render(
+        request, "programmes/progress/course_form.html", context, status=conflict_status(conflict)
+    )
 
 
 # Functional skills
@@ -249,7 +261,7 @@ def functional_skill_list(request: HttpRequest, pk: int) -> HttpResponse:
         "subjects": subjects_with_assessments(assessments),
         "may_record_functional_skills": request.user.has_perm(RECORD_FUNCTIONAL_SKILLS),
     }
-    return render(request, "programmes/functional_skill_list.html", context)
+    return render(request, "programmes/progress/functional_skill_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -268,7 +280,7 @@ def functional_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, f"{assessment} was recorded.")
         return _profile(learner, "functional-skills")
     context = {"form": form, "subject": learner}
-    return render(request, "programmes/functional_skill_form.html", context)
+    return render(request, "programmes/progress/functional_skill_form.html", context)
 
 
 def _assessment_data(form: FunctionalSkillForm) -> dict:
@@ -305,7 +317,7 @@ def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> 
         "conflict": conflict,
     }
     status = conflict_status(conflict)
-    return render(request, "programmes/functional_skill_form.html", context, status=status)
+    return render(request, "programmes/progress/functional_skill_form.html", context, status=status)
 
 
 @require_GET

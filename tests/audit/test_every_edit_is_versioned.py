@@ -54,17 +54,17 @@ NOT_AN_EDIT = {
     "documents:mandate_upload": CREATES,
     "programmes:create": CREATES,
     "programmes:enrol": CREATES,
-    "programmes:ilr_create": CREATES,
-    "programmes:ilr_export_start": CREATES + " (an export job)",
-    "programmes:ilr_import": "imports a file: matching existing learners is the duplicate guard's "
+    "ilr:create": CREATES,
+    "ilr:export_start": CREATES + " (an export job)",
+    "ilr:import": "imports a file: matching existing learners is the duplicate guard's "
     "job (tests/programmes/ilr/test_import.py), there is no form opened on a version",
-    "programmes:milestone_add": CREATES,
-    "programmes:course_start": CREATES,
-    "programmes:functional_skill_add": CREATES,
-    "programmes:plan_component_add": CREATES,
-    "programmes:plan_certification_add": CREATES,
-    "programmes:plan_evidence_add": CREATES,
-    "programmes:otj_add": CREATES,
+    "progress:milestone_add": CREATES,
+    "progress:course_start": CREATES,
+    "progress:functional_skill_add": CREATES,
+    "learning:plan_component_add": CREATES,
+    "learning:plan_certification_add": CREATES,
+    "learning:plan_evidence_add": CREATES,
+    "learning:otj_add": CREATES,
     "crm:contact_remove": "deletes a contact link, which has no edit form: no one's change to "
     "it can be lost",
     "activity:task_done": "sets a one-way flag and nothing else (a task has no edit form); "

@@ -264,14 +264,14 @@ FORMS = [
         "status",
     ),
     Form(
-        "programmes:ilr_export_start",
+        "ilr:export_start",
         "supervisor",
         "/programmes/ilrs/export/",
         {"year": "2526"},
         "last_export_file",
     ),
     Form(
-        "programmes:ilr_import",
+        "ilr:import",
         "supervisor",
         "/programmes/ilrs/import/",
         {"file": "{ilr_xml}", "group": "{cohort}"},
@@ -285,7 +285,7 @@ FORMS = [
         "withdraw_reason",
     ),
     Form(
-        "programmes:milestone_add",
+        "progress:milestone_add",
         "supervisor",
         "/users/{learner}/milestones/add/",
         {
@@ -299,7 +299,7 @@ FORMS = [
         "description",
     ),
     Form(
-        "programmes:milestone_edit",
+        "progress:milestone_edit",
         "supervisor",
         "/users/{learner}/milestones/{milestone}/edit/",
         {
@@ -313,28 +313,28 @@ FORMS = [
         "status",
     ),
     Form(
-        "programmes:milestone_delete",
+        "progress:milestone_delete",
         "supervisor",
         "/users/{learner}/milestones/{milestone}/delete/",
         {"version": 1},
         "description",
     ),
     Form(
-        "programmes:course_start",
+        "progress:course_start",
         "tutor",
         "/users/{learner}/courses/start/",
         {"course": "{course}", "started_on": "2026-01-10"},
         "course",
     ),
     Form(
-        "programmes:course_edit",
+        "progress:course_edit",
         "tutor",
         "/users/{learner}/courses/{learner_course}/edit/",
         {"started_on": "2026-01-10", "progress": "30", "status": "IN_PROGRESS", "version": 1},
         "progress",
     ),
     Form(
-        "programmes:functional_skill_add",
+        "progress:functional_skill_add",
         "tutor",
         "/users/{learner}/functional-skills/add/",
         {
@@ -349,7 +349,7 @@ FORMS = [
         "evidence_sha256",
     ),
     Form(
-        "programmes:functional_skill_edit",
+        "progress:functional_skill_edit",
         "tutor",
         "/users/{learner}/functional-skills/{assessment}/edit/",
         {
@@ -364,7 +364,7 @@ FORMS = [
         "result",
     ),
     *[
-        Form("programmes:ilr_edit", "supervisor", "/users/{learner}/ilr/edit/user/", data, field)
+        Form("ilr:edit", "supervisor", "/users/{learner}/ilr/edit/user/", data, field)
         for data, field in [
             (
                 {
@@ -387,7 +387,7 @@ FORMS = [
         ]
     ],
     Form(
-        "programmes:ilr_edit",
+        "ilr:edit",
         "supervisor",
         "/users/{learner}/ilr/edit/admin/",
         {
@@ -398,7 +398,7 @@ FORMS = [
         "math_grade",
     ),
     Form(
-        "programmes:ilr_create",
+        "ilr:create",
         "supervisor",
         "/users/{prospect}/ilr/create/",
         {
@@ -416,14 +416,14 @@ FORMS = [
         "learn_ref_number",
     ),
     Form(
-        "programmes:ilr_aim_edit",
+        "ilr:aim_edit",
         "supervisor",
         "/users/{learner}/ilr/aims/{aim}/edit/",
         {**AIM, "version": "1", "p_hours": "100", **AIM_CHILDREN},
         "p_hours",
     ),
     Form(
-        "programmes:ilr_aim_add",
+        "ilr:aim_add",
         "supervisor",
         "/users/{learner}/ilr/aims/add/",
         {
@@ -441,14 +441,14 @@ FORMS = [
         "learn_aim_ref",
     ),
     Form(
-        "programmes:ilr_aim_remove",
+        "ilr:aim_remove",
         "supervisor",
         "/users/{learner}/ilr/aims/{aim}/remove/",
         {"version": "1"},
         "learn_aim_ref",
     ),
     Form(
-        "programmes:ilr_employment_monitoring",
+        "ilr:employment_monitoring",
         "supervisor",
         "/users/{learner}/ilr/employment/{employment}/monitoring/",
         {
@@ -461,21 +461,21 @@ FORMS = [
         "esm_type",
     ),
     Form(
-        "programmes:ilr_qa_verify",
+        "ilr:qa_verify",
         "supervisor",
         "/users/{learner}/ilr/qa-verify/",
         {"version": "1"},
         "episode_status",
     ),
     Form(
-        "programmes:ilr_unverify",
+        "ilr:unverify",
         "supervisor",
         "/users/{verified}/ilr/unverify/",
         {"version": "2", "reason": "The start date was wrong"},
         "episode_status",
     ),
     Form(
-        "programmes:ilr_status",
+        "ilr:status",
         "supervisor",
         "/users/{learner}/ilr/status/",
         {"version": "1", "episode_status": "LEARNER_SIGNED"},
@@ -483,63 +483,63 @@ FORMS = [
     ),
     # --- Learning plan, off-the-job hours and onboarding wizard (programmes/learning) ---
     Form(
-        "programmes:plan_component_add",
+        "learning:plan_component_add",
         "supervisor",
         "/users/{plan_learner}/learning-plan/components/add/",
         {"kind": "S", "code": "S9", "title": "Presenting", "status": "NOT_STARTED"},
         "title",
     ),
     Form(
-        "programmes:plan_component_edit",
+        "learning:plan_component_edit",
         "supervisor",
         "/users/{plan_learner}/learning-plan/components/{plan_component}/edit/",
         {"kind": "K", "code": "K1", "title": "Data", "status": "IN_PROGRESS", "version": 1},
         "status",
     ),
     Form(
-        "programmes:plan_component_remove",
+        "learning:plan_component_remove",
         "supervisor",
         "/users/{plan_learner}/learning-plan/components/{plan_spare_component}/remove/",
         {"version": 1},
         "title",
     ),
     Form(
-        "programmes:plan_certification_add",
+        "learning:plan_certification_add",
         "supervisor",
         "/users/{plan_learner}/learning-plan/certifications/add/",
         {"kind": "CERTIFICATE", "title": "First aid"},
         "title",
     ),
     Form(
-        "programmes:plan_certification_edit",
+        "learning:plan_certification_edit",
         "supervisor",
         "/users/{plan_learner}/learning-plan/certifications/{plan_certification}/edit/",
         {"kind": "QUALIFICATION", "title": "Diploma", "achieved_on": "2026-02-02", "version": 1},
         "achieved_on",
     ),
     Form(
-        "programmes:plan_evidence_add",
+        "learning:plan_evidence_add",
         "supervisor",
         "/users/{plan_learner}/learning-plan/evidence/add/",
         {"component": "{plan_component}", "description": "Report", "date": "2026-02-02"},
         "description",
     ),
     Form(
-        "programmes:plan_evidence_decide",
+        "learning:plan_evidence_decide",
         "supervisor",
         "/users/{plan_learner}/learning-plan/evidence/{plan_evidence}/decision/",
         {"decision": "ACCEPTED", "version": 1},
         "decision",
     ),
     Form(
-        "programmes:otj_add",
+        "learning:otj_add",
         "supervisor",
         "/users/{plan_learner}/otj/add/",
         {"date": "2026-02-02", "hours": "2.5", "activity_type": "ONLINE", "description": "Course"},
         "hours",
     ),
     Form(
-        "programmes:otj_edit",
+        "learning:otj_edit",
         "supervisor",
         "/users/{plan_learner}/otj/{plan_otj}/edit/",
         {
@@ -552,28 +552,28 @@ FORMS = [
         "hours",
     ),
     Form(
-        "programmes:otj_verify",
+        "learning:otj_verify",
         "supervisor",
         "/users/{plan_learner}/otj/{plan_otj}/verify/",
         {"version": 1},
         "verified_by",
     ),
     Form(
-        "programmes:otj_fill_ilr",
+        "learning:otj_fill_ilr",
         "supervisor",
         "/users/{plan_learner}/otj/fill-ilr/",
         {"version": 1},
         "otj_act_hours",
     ),
     Form(
-        "programmes:wizard_step",
+        "learning:wizard_step",
         "supervisor",
         "/users/{plan_learner}/wizard/introduction/",
         {"explained": "on", "version": 0},
         "completed_at",
     ),
     Form(
-        "programmes:wizard_step",
+        "learning:wizard_step",
         "supervisor",
         "/users/{plan_learner}/wizard/personal/",
         {

@@ -5,7 +5,7 @@ from pathlib import Path
 from lxml import etree
 
 from aptem.validators import uln_check_digit
-from programmes.ilr import exchange
+from programmes.ilr import xml_file
 
 SAMPLE = Path(__file__).parent / "fixtures" / "sample-2526-esfa-date-fixed.xml"
 NS = "ESFA/ILR/2025-26"
@@ -23,7 +23,7 @@ def _valid_uln(near: int) -> str:
 def distinct_sample() -> bytes:
     """The sample with the repeated identities made into different people (NI numbers dropped,
     a new ULN, other given names), so every one of its 19 learners can be imported."""
-    root = etree.parse(str(SAMPLE), exchange.safe_parser()).getroot()
+    root = etree.parse(str(SAMPLE), xml_file.safe_parser()).getroot()
     for ref in ("OtherAdult", "StandLearn", "MCALearner"):
         node = _learner_node(root, ref)
         node.remove(node.find(f"{{{NS}}}NINumber"))

@@ -11,7 +11,7 @@ import io
 import pytest
 from django.contrib.auth.models import Group as Role
 
-from programmes.ilr import exchange, rules
+from programmes.ilr import rules, xml_file
 from programmes.ilr.models import IlrExport, IlrLearner, LearningDelivery
 from tests.factories import EnrolmentFactory, ProgrammeFactory, UserFactory, make_ilr
 
@@ -172,7 +172,7 @@ def test_a_single_file_still_downloads_for_a_good_learner(
     learner, _ = _learner_with_ilr(tree, ilr_programme)
     response = as_user(ilr_manager).get(f"/users/{learner.pk}/ilr/2526/export.xml")
     assert response.status_code == 200
-    assert exchange.schema_errors(io.BytesIO(response.content)) == []
+    assert xml_file.schema_errors(io.BytesIO(response.content)) == []
 
 
 def test_a_failure_outside_the_rules_is_a_problem_for_that_learner_only(

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from lxml import etree
 
-from programmes.ilr import exchange
+from programmes.ilr import export_job, importing, xml_file
 from programmes.ilr.data import learner_values, with_ilr_children
 from programmes.ilr.models import IlrExport, IlrLearner
 from tests.factories import ilr_values, make_ilr
@@ -17,15 +17,15 @@ NS = {"i": "ESFA/ILR/2025-26"}
 
 
 def _write(learners, serial=1):
-    info = exchange.file_info(serial=serial)
+    info = xml_file.file_info(serial=serial)
     handle = io.BytesIO()
-    exchange.write_file(handle, info, learners)
+    xml_file.write_file(handle, info, learners)
     return info, handle.getvalue()
 
 
 def assert_valid(content: bytes) -> etree._ElementTree:
-    assert exchange.schema_errors(io.BytesIO(content)) == []
-    return etree.parse(io.BytesIO(content), exchange.safe_parser())
+    assert xml_file.schema_errors(io.BytesIO(content)) == []
+    return etree.parse(io.BytesIO(content), xml_file.safe_parser())
 
 
 def test_a_file_has_the_header_provider_and_learners_and_validates(settings):
@@ -97,7 +97,7 @@ def test_primary_lldd_is_written_as_1_and_left_out_when_false(learner):
 
 def test_a_schema_invalid_file_is_reported_with_its_line():
     _, content = _write([ilr_values(ULN="123")])
-    errors = exchange.schema_errors(io.BytesIO(content))
+    errors = xml_file.schema_errors(io.BytesIO(content))
     assert errors
     assert all(error.startswith("Line ") for error in errors)
     assert "ULN" in errors[0]
@@ -106,7 +106,7 @@ def test_a_schema_invalid_file_is_reported_with_its_line():
 @time_machine.travel(datetime.datetime(2026, 7, 1, 8, 5, 9, tzinfo=datetime.UTC), tick=False)
 def test_the_file_name_uses_london_time_and_a_two_digit_serial(settings):
     settings.PROVIDER_UKPRN = "10000001"
-    info = exchange.file_info(serial=3)
+    info = xml_file.file_info(serial=3)
     assert info.name == "ILR-10000001-2526-20260701-090509-03.xml"  # BST: UTC+1
     _, content = _write([ilr_values()], serial=3)
     doc = assert_valid(content)
@@ -117,7 +117,7 @@ def test_the_file_name_uses_london_time_and_a_two_digit_serial(settings):
 @time_machine.travel(datetime.datetime(2026, 1, 15, 23, 30, tzinfo=datetime.UTC), tick=False)
 def test_the_file_name_in_winter_is_utc(settings):
     settings.PROVIDER_UKPRN = "10000001"
-    assert exchange.file_info(serial=12).name == "ILR-10000001-2526-20260115-233000-12.xml"
+    assert xml_file.file_info(serial=12).name == "ILR-10000001-2526-20260115-233000-12.xml"
 
 
 def _export(serial, status, ukprn="99999999"):
@@ -129,29 +129,29 @@ def _export(serial, status, ukprn="99999999"):
 
 
 def test_serial_numbers_start_at_01_and_increase(db):
-    assert exchange.next_serial() == 1
+    assert export_job.next_serial() == 1
     _export(1, IlrExport.Status.READY)
     _export(2, IlrExport.Status.RUNNING)
-    assert exchange.next_serial() == 3
+    assert export_job.next_serial() == 3
 
 
 def test_exports_without_a_file_give_their_serial_back(db):
     _export(1, IlrExport.Status.READY)
     _export(2, IlrExport.Status.INVALID)
     _export(3, IlrExport.Status.FAILED)
-    assert exchange.next_serial() == 2
+    assert export_job.next_serial() == 2
 
 
 def test_serial_numbers_count_per_ukprn(db, settings):
     _export(5, IlrExport.Status.READY, ukprn="10000001")
     settings.PROVIDER_UKPRN = "10000002"
-    assert exchange.next_serial() == 1
+    assert export_job.next_serial() == 1
 
 
 def test_after_99_files_no_serial_is_left(db):
     _export(99, IlrExport.Status.READY)
-    with pytest.raises(exchange.SerialsExhausted, match="99"):
-        exchange.next_serial()
+    with pytest.raises(export_job.SerialsExhausted, match="99"):
+        export_job.next_serial()
 
 
 def test_many_learner_values_gives_exactly_what_learner_values_gives(as_user, supervisor, tree):
@@ -163,10 +163,10 @@ def test_many_learner_values_gives_exactly_what_learner_values_gives(as_user, su
 
     # The sample's repeated identities made distinct, or the duplicate guard would refuse five.
     upload = SimpleUploadedFile("ILR.xml", distinct_sample())
-    exchange.import_file(upload=upload, group=tree["cohort"], programme=None, actor=supervisor)
+    importing.import_file(upload=upload, group=tree["cohort"], programme=None, actor=supervisor)
     ilrs = list(with_ilr_children(IlrLearner.objects.all()))
     assert len(ilrs) == 19
-    fast = exchange.many_learner_values([i.pk for i in ilrs])
+    fast = export_job.many_learner_values([i.pk for i in ilrs])
     for ilr in ilrs:
         expected = learner_values(ilr)
         assert fast[ilr.pk] == expected

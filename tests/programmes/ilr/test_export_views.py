@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group as Role
 from lxml import etree
 
 from audit.models import AuditEntry
-from programmes.ilr import exchange
+from programmes.ilr import export_job, xml_file
 from programmes.ilr.models import IlrExport, IlrLearner
 from tests.factories import EnrolmentFactory, ProgrammeFactory, UserFactory, make_ilr
 
@@ -167,9 +167,9 @@ def test_an_export_of_valid_learners_is_ready_validates_and_marks_them(
     assert export.file_name.endswith("-01.xml")
     with export.file.open("rb") as handle:
         content = handle.read()
-    assert exchange.schema_errors(io.BytesIO(content)) == []
+    assert xml_file.schema_errors(io.BytesIO(content)) == []
     ns = {"i": "ESFA/ILR/2025-26"}
-    doc = etree.parse(io.BytesIO(content), exchange.safe_parser())
+    doc = etree.parse(io.BytesIO(content), xml_file.safe_parser())
     refs = [n.text for n in doc.findall("i:Learner/i:LearnRefNumber", ns)]
     assert refs == sorted(f"L{learner.pk}" for learner in learners)
     for learner in learners:
@@ -218,7 +218,7 @@ def test_a_learner_breaking_a_rule_stops_the_file_and_is_listed_with_a_link(
 def test_a_schema_error_fails_the_export_with_the_message(
     as_user, ilr_manager, exported_ilr, monkeypatch
 ):
-    monkeypatch.setattr(exchange, "schema_errors", lambda *a, **k: ["Line 9: ULN is too short"])
+    monkeypatch.setattr(export_job, "schema_errors", lambda *a, **k: ["Line 9: ULN is too short"])
     client = as_user(ilr_manager)
     response = client.post(EXPORT, {"year": "2526"})
     export = IlrExport.objects.get()
@@ -278,7 +278,7 @@ def test_the_download_is_an_attachment_and_an_access_entry(as_user, ilr_manager,
     response = client.get(_export_urls(export)[1])
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="{export.file_name}"'
-    assert exchange.schema_errors(io.BytesIO(b"".join(response.streaming_content))) == []
+    assert xml_file.schema_errors(io.BytesIO(b"".join(response.streaming_content))) == []
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).get()
     assert entry.actor == ilr_manager
     assert entry.changes_dict == {"download": ["", export.file_name]}
@@ -289,7 +289,7 @@ def test_the_background_mode_starts_a_thread_after_commit(
 ):
     settings.ILR_EXPORT_IN_BACKGROUND = True
     started = []
-    monkeypatch.setattr(exchange.threading.Thread, "start", lambda self: started.append(self))
+    monkeypatch.setattr(export_job.threading.Thread, "start", lambda self: started.append(self))
     with django_capture_on_commit_callbacks(execute=True):
         as_user(ilr_manager).post(EXPORT, {"year": "2526"})
     assert IlrExport.objects.get().status == IlrExport.Status.PENDING
@@ -305,7 +305,7 @@ def test_one_learners_file_downloads_named_and_valid(as_user, ilr_manager, expor
     disposition = response["Content-Disposition"]
     assert disposition.startswith('attachment; filename="ILR-99999999-2526-')
     assert disposition.endswith('-01.xml"')
-    assert exchange.schema_errors(io.BytesIO(response.content)) == []
+    assert xml_file.schema_errors(io.BytesIO(response.content)) == []
     assert AuditEntry.objects.filter(learner=learner, action=AuditEntry.Action.ACCESS).exists()
 
 

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lxml import etree
 
 from audit.models import AuditEntry
-from programmes.ilr import exchange
+from programmes.ilr import importing, xml_file
 from programmes.ilr.data import learner_values, with_ilr_children
 from programmes.ilr.models import IlrExport, IlrLearner, LearningDelivery
 from tests.factories import ProgrammeFactory, UserFactory, make_ilr
@@ -47,9 +47,9 @@ def _report(client, response):
 
 
 def _sample_learners(content: bytes) -> dict[str, dict]:
-    root = etree.parse(io.BytesIO(content), exchange.safe_parser()).getroot()
+    root = etree.parse(io.BytesIO(content), xml_file.safe_parser()).getroot()
     return {
-        node.findtext(f"{{{NS}}}LearnRefNumber"): exchange.element_values(node)
+        node.findtext(f"{{{NS}}}LearnRefNumber"): importing.element_values(node)
         for node in root.iterfind(f"{{{NS}}}Learner")
     }
 
@@ -180,8 +180,8 @@ def test_the_sample_round_trips_element_by_element(as_user, supervisor, tree):
     _report(client, _post(client, tree, file=_upload(distinct)))
     ilrs = with_ilr_children(IlrLearner.objects.order_by("pk"))
     handle = io.BytesIO()
-    exchange.write_file(handle, exchange.file_info(serial=1), [learner_values(i) for i in ilrs])
-    assert exchange.schema_errors(io.BytesIO(handle.getvalue())) == []
+    xml_file.write_file(handle, xml_file.file_info(serial=1), [learner_values(i) for i in ilrs])
+    assert xml_file.schema_errors(io.BytesIO(handle.getvalue())) == []
     sample = _sample_learners(distinct)
     exported = _sample_learners(handle.getvalue())
     assert exported.keys() == sample.keys()
@@ -214,7 +214,7 @@ def test_exporting_the_imported_learners_as_a_batch_gives_a_valid_file(
     assert ready.status == IlrExport.Status.READY, (ready.error, ready.problems)
     with ready.file.open("rb") as handle:
         content = handle.read()
-    assert exchange.schema_errors(io.BytesIO(content)) == []
+    assert xml_file.schema_errors(io.BytesIO(content)) == []
     exported = _sample_learners(content)
     assert len(exported) == 19 - len(failing)
     sample = _sample_learners(distinct)
@@ -282,7 +282,7 @@ def test_learners_with_bad_values_are_rejected_with_the_reason_and_nothing_saved
     as_user, supervisor, tree
 ):
     # Schema-valid values the portal does not hold: Ethnicity 12, AFinCode 0.
-    root = etree.fromstring(_distinct_sample(), exchange.safe_parser())
+    root = etree.fromstring(_distinct_sample(), xml_file.safe_parser())
     _learner_node(root, "Other1619").find(f"{{{NS}}}Ethnicity").text = "12"
     fin_code = f"{{{NS}}}LearningDelivery/{{{NS}}}AppFinRecord/{{{NS}}}AFinCode"
     _learner_node(root, "Levy").find(fin_code).text = "0"
@@ -303,7 +303,7 @@ def test_an_update_with_a_bad_value_leaves_the_existing_ilr_as_it_was(as_user, s
     learner = UserFactory(groups=[tree["cohort"]])
     make_ilr(learner, LearnRefNumber="Levy")
     before = learner_values(with_ilr_children(IlrLearner.objects.all()).get())
-    root = etree.parse(str(SAMPLE), exchange.safe_parser()).getroot()
+    root = etree.parse(str(SAMPLE), xml_file.safe_parser()).getroot()
     fin_code = f"{{{NS}}}LearningDelivery/{{{NS}}}AppFinRecord/{{{NS}}}AFinCode"
     _learner_node(root, "Levy").find(fin_code).text = "0"
     client = as_user(supervisor)
@@ -362,7 +362,7 @@ def test_an_update_keeps_the_link_from_aims_to_the_enrolment(as_user, supervisor
 def _levy_only() -> bytes:
     """The sample with one learner: Levy (Smith John, born 01/01/1997, ULN 1004014316,
     NI number AA123456A)."""
-    root = etree.parse(str(SAMPLE), exchange.safe_parser()).getroot()
+    root = etree.parse(str(SAMPLE), xml_file.safe_parser()).getroot()
     for node in list(root.iterfind(f"{{{NS}}}Learner")):
         if node.findtext(f"{{{NS}}}LearnRefNumber") != "Levy":
             root.remove(node)

@@ -2,7 +2,7 @@
 
 from lxml import etree
 
-from programmes.ilr import exchange
+from programmes.ilr import xml_file
 from programmes.ilr.models import IlrLearner
 from users.models import User
 
@@ -14,7 +14,7 @@ def test_out_of_range_dates_reject_that_learner_with_the_reason_and_the_rest_imp
     as_user, supervisor, tree
 ):
     # The sample with its repeated people made distinct, so only the bad dates reject anyone.
-    root = etree.fromstring(distinct_sample(), exchange.safe_parser())
+    root = etree.fromstring(distinct_sample(), xml_file.safe_parser())
     start = f"{{{NS}}}LearningDelivery/{{{NS}}}LearnStartDate"
     _learner_node(root, "Levy").find(start).text = "9999-12-31"
     _learner_node(root, "Other1619").find(f"{{{NS}}}DateOfBirth").text = "0001-01-01"

@@ -245,3 +245,22 @@ def test_a_reference_number_used_by_another_ilr_is_refused(as_user, ilr_manager,
     assert response.status_code == 200
     assert "already uses the reference REF1" in response.content.decode()
     assert not IlrLearner.objects.filter(learner=learner).exists()
+
+
+def test_wizard_status_lists_every_step_in_order_with_the_first_not_done_next(learner, tutor):
+    WizardProgress.objects.create(
+        learner=learner, step="introduction", completed_at=datetime.datetime.now(datetime.UTC)
+    )
+    WizardProgress.objects.create(learner=learner, step="assessments")  # started, not done
+    rows = WizardProgress.objects.status_for(learner)
+    assert [r["step"] for r in rows] == list(WizardProgress.Step)
+    assert [r["done"] for r in rows] == [True, False, False, False]
+    assert [r["is_next"] for r in rows] == [False, True, False, False]
+    assert rows[2]["record"].step == "assessments"
+    assert rows[1]["record"] is None
+
+
+def test_wizard_status_of_a_learner_who_has_not_started_puts_the_first_step_next(learner):
+    rows = WizardProgress.objects.status_for(learner)
+    assert [r["is_next"] for r in rows] == [True, False, False, False]
+    assert not any(r["done"] or r["record"] for r in rows)

@@ -1,0 +1,219 @@
+"""Manage ILRs: the list of ILRs in scope, batch export jobs, one learner's file, import."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from aptem.pagination import paginate
+from audit.services import log_access
+from programmes.models import Programme
+from users.access import get_learner_for, require_portal_access
+from users.models import Group
+
+from .. import export_job, importing, xml_file
+from ..models import IlrExport, IlrLearner
+
+MANAGE_ILRS = "programmes.manage_ilrs"
+PER_PAGE = 50
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+SESSION_REPORTS = "ilr_import_reports"
+
+
+def _require_manage(request: HttpRequest) -> None:
+    require_portal_access(request)
+    if not request.user.has_perm(MANAGE_ILRS):
+        raise PermissionDenied
+
+
+def _year(request: HttpRequest) -> xml_file.IlrFormat:
+    return xml_file.FORMATS.get(request.GET.get("year") or "", xml_file.CURRENT)
+
+
+def _exports_for(viewer):
+    # An export can hold learners of every group its author sees: others' files are listed
+    # only to viewers who see every group.
+    exports = IlrExport.objects.select_related("created_by")
+    if viewer.has_perm("users.view_all_groups"):
+        return exports
+    return exports.filter(created_by=viewer)
+
+
+class ExportForm(forms.Form):
+    year = forms.ChoiceField(
+        label="Collection year",
+        choices=[(f.year, f.label) for f in xml_file.FORMATS.values()],
+    )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="ILR XML file", help_text="An ILR file (.xml) for 2025-26.")
+    group = forms.ModelChoiceField(
+        queryset=Group.objects.none(),
+        help_text="New learners join this group, so you and your colleagues can find them.",
+    )
+    programme = forms.ModelChoiceField(
+        queryset=Programme.objects.filter(ilr_enabled=True, is_active=True),
+        required=False,
+        help_text=(
+            "New learners are enrolled on this ILR-enabled programme, which puts them in the "
+            "ILR export. Leave empty to add them without a programme."
+        ),
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = Group.objects.visible_to(viewer)
+        self.fields["group"].label_from_instance = lambda g: g.indented_name
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xml"):
+            raise forms.ValidationError("Choose an ILR file ending in .xml.")
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError("The file is larger than 50 MB.")
+        return upload
+
+
+@require_GET
+def ilr_manage(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    fmt = _year(request)
+    ilrs = (
+        export_job.ilrs_in_scope(request.user, fmt.year)
+        .select_related("learner")
+        .order_by("learn_ref_number", "pk")
+    )
+    page = paginate(ilrs, request.GET.get("page"), PER_PAGE, count_with_rows=True)
+    exports = list(_exports_for(request.user).filter(collection_year=fmt.year)[:10])
+    for export in exports:
+        export.fail_if_stalled()
+    context = {
+        "fmt": fmt,
+        "page": page,
+        "query": f"year={fmt.year}",
+        "export_form": ExportForm(initial={"year": fmt.year}),
+        "exports": exports,
+    }
+    return render(request, "programmes/ilr/ilr_manage.html", context)
+
+
+@require_POST
+def ilr_export_start(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    form = ExportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a collection year to export.")
+        return redirect("ilr:manage")
+    try:
+        export = export_job.export_start(
+            viewer=request.user,
+            year=form.cleaned_data["year"],
+            remote_addr=request.META.get("REMOTE_ADDR"),
+        )
+    except export_job.SerialsExhausted as error:
+        messages.error(request, str(error))
+        return redirect("ilr:manage")
+    messages.success(request, f"The export {export.file_name} has started.")
+    return redirect("ilr:export_detail", export_pk=export.pk)
+
+
+@require_GET
+def ilr_export_detail(request: HttpRequest, export_pk: int) -> HttpResponse:
+    _require_manage(request)
+    export = get_object_or_404(_exports_for(request.user), pk=export_pk)
+    export.fail_if_stalled()
+    template = "programmes/ilr/ilr_export_detail.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, {"export": export})
+
+
+@require_GET
+def ilr_export_download(request: HttpRequest, export_pk: int) -> FileResponse:
+    _require_manage(request)
+    export = get_object_or_404(
+        _exports_for(request.user), pk=export_pk, status=IlrExport.Status.READY
+    )
+    try:
+        handle = export.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("The stored file is missing.") from exc
+    log_access(export, kind="download", detail=export.file_name, actor=request.user)
+    return FileResponse(
+        handle, as_attachment=True, filename=export.file_name, content_type="application/xml"
+    )
+
+
+@require_GET
+def ilr_export_learner(request: HttpRequest, pk: int, year: str) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    if not request.user.has_perm(MANAGE_ILRS):
+        raise PermissionDenied
+    if year not in xml_file.FORMATS:
+        raise Http404("The portal does not write ILR files for this year.")
+    ilr = get_object_or_404(IlrLearner, learner=learner, collection_year=year)
+    result = export_job.export_learner(ilr)
+    if not result.file_name:
+        context = {"subject": learner, "ilr": ilr, "result": result}
+        return render(request, "programmes/ilr/ilr_export_learner.html", context, status=422)
+    log_access(learner, kind="ilr_file", detail=result.file_name, actor=request.user)
+    return HttpResponse(
+        result.content,
+        content_type="application/xml",
+        headers={"Content-Disposition": f'attachment; filename="{result.file_name}"'},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def ilr_import(request: HttpRequest) -> HttpResponse:
+    _require_manage(request)
+    form = ImportForm(request.POST or None, request.FILES or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            fmt, rows = importing.import_file(
+                upload=form.cleaned_data["file"],
+                group=form.cleaned_data["group"],
+                programme=form.cleaned_data["programme"],
+                actor=request.user,
+            )
+        except importing.ImportRefused as refused:
+            context = {"form": form, "refused": refused.errors}
+            return render(request, "programmes/ilr/ilr_import.html", context)
+        # The report goes through the session so a reload cannot import the file twice.
+        key = uuid.uuid4().hex
+        reports = request.session.get(SESSION_REPORTS, {})
+        reports = dict(list(reports.items())[-4:])  # the latest few, to keep the session small
+        reports[key] = {
+            "file": form.cleaned_data["file"].name,
+            "year": fmt.year,
+            "rows": [row.as_dict() for row in rows],
+        }
+        request.session[SESSION_REPORTS] = reports
+        messages.success(request, _summary(rows))
+        return redirect(reverse("ilr:import_report", args=[key]))
+    return render(request, "programmes/ilr/ilr_import.html", {"form": form})
+
+
+def _summary(rows) -> str:
+    counts = {outcome: sum(r.outcome == outcome for r in rows) for outcome in importing.OUTCOMES}
+    return (
+        f"Import finished: {counts['created']} created, {counts['matched']} matched to existing "
+        f"users, {counts['updated']} updated, {counts['rejected']} rejected."
+    )
+
+
+@require_GET
+def ilr_import_report(request: HttpRequest, key: str) -> HttpResponse:
+    _require_manage(request)
+    report = request.session.get(SESSION_REPORTS, {}).get(key)
+    if report is None:
+        raise Http404("This import report has expired.")
+    return render(request, "programmes/ilr/ilr_import_report.html", {"report": report})

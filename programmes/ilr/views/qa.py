@@ -1,0 +1,78 @@
+"""ILR QA: verify (locks the ILR) and un-verify with a reason."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aptem.permissions import require_permission
+from aptem.versioning import (
+    STALE_ACTION_MESSAGE,
+    EditConflict,
+    VersionForm,
+    conflict_status,
+    refuse_stale,
+)
+from users.access import get_learner_for
+
+from .. import services
+from ..data import learner_values
+from ..forms import UnverifyForm
+from ..rules import check_learner
+from .common import QA, current_ilr, ilr_url
+from .findings import warn_findings
+
+
+@require_POST
+def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    require_permission(request, QA)
+    ilr = current_ilr(learner)
+    errors = [f for f in check_learner(learner_values(ilr)) if f.is_error]
+    if errors:
+        messages.error(request, "The ILR cannot be QA verified while it has errors:")
+        warn_findings(request, errors)
+        return redirect(ilr_url(learner))
+    try:
+        services.ilr_qa_verify(
+            ilr=ilr,
+            based_on_version=VersionForm(request.POST).based_on_version(),
+            actor=request.user,
+        )
+    except EditConflict:
+        messages.error(request, STALE_ACTION_MESSAGE.format(what="ILR"))
+    else:
+        messages.success(request, "The ILR is QA verified and now locked for editing.")
+    return redirect(ilr_url(learner))
+
+
+@require_http_methods(["GET", "POST"])
+def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
+    learner = get_learner_for(request, pk)
+    require_permission(request, QA)
+    ilr = current_ilr(learner)
+    if not ilr.is_qa_verified:
+        messages.info(request, "The ILR is not QA verified.")
+        return redirect(ilr_url(learner))
+    form = UnverifyForm(request.POST or None, version=ilr.version)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ilr_unverify(
+                ilr=ilr,
+                reason=form.cleaned_data["reason"],
+                based_on_version=form.based_on_version(),
+                actor=request.user,
+            )
+        except EditConflict as exc:
+            conflict = exc
+            form = refuse_stale(form, exc, "ILR")
+        else:
+            messages.success(request, "The QA verification was removed; the ILR is a draft again.")
+            return redirect(ilr_url(learner))
+    context = {"subject": learner, "ilr": ilr, "form": form, "conflict": conflict}
+    return render(
+        request, "programmes/ilr/ilr_unverify.html", context, status=conflict_status(conflict)
+    )
