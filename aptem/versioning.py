@@ -15,17 +15,13 @@ from typing import TypeVar
 
 from auditlog import get_logentry_model
 from django import forms
+from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 CONFLICT_MESSAGE = (
     "Someone else saved this {what} after you opened the form, so your changes were not saved. "
     "Their changes are listed below; check your entries and save again to keep yours."
-)
-# An action posted from a list or summary page, which has no form page of its own to show again.
-STALE_ACTION_MESSAGE = (
-    "Someone else saved this {what} after you opened the page, so nothing was changed. "
-    "Check it as it is now and try again."
 )
 # The HTTP status of a refused stale save: the page is shown again, but nothing was saved.
 CONFLICT_STATUS = 409
@@ -210,3 +206,10 @@ def _current(instance: models.Model, conflict: EditConflict) -> models.Model:
     if instance.pk is None:
         return instance
     return type(instance)._default_manager.get(pk=instance.pk)
+
+
+def refuse_stale_action(request, what: str) -> None:
+    """An action posted from a list or summary page (Verify, an episode status) has no form
+    of its own: the view shows that page again with ``conflict`` at ``CONFLICT_STATUS``, under
+    the same message a refused form gets."""
+    messages.error(request, CONFLICT_MESSAGE.format(what=what))

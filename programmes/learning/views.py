@@ -16,11 +16,11 @@ from aptem import uploads
 from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
-    STALE_ACTION_MESSAGE,
     EditConflict,
     VersionForm,
     conflict_status,
     refuse_stale,
+    refuse_stale_action,
 )
 from audit.services import log_access
 from users.access import get_learner_for
@@ -323,9 +323,13 @@ def otj_context(enrolment: Enrolment) -> progress.OtjSummary:
 
 @require_GET
 def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
+    return _otj_list_page(request, get_learner_for(request, pk))
+
+
+def _otj_list_page(request: HttpRequest, learner: User, conflict=None) -> HttpResponse:
+    """The ledger; after a refused Verify, again with what changed since (409)."""
     enrolment = learner.enrolments.for_learning_plan()
-    context = {"subject": learner, "enrolment": enrolment}
+    context = {"subject": learner, "enrolment": enrolment, "conflict": conflict}
     if enrolment is not None:
         entries = enrolment.otj_entries.select_related("created_by", "verified_by")
         context["page"] = Paginator(entries, OTJ_PER_PAGE).get_page(request.GET.get("page"))
@@ -334,7 +338,9 @@ def otj_list(request: HttpRequest, pk: int) -> HttpResponse:
         context["may_log"] = request.user.has_perm(EDIT_PLAN) and not context["read_only"]
         context["may_verify"] = request.user.has_perm(VERIFY)
         context["may_fill_ilr"] = request.user.has_perm(MANAGE_ILRS)
-    return render(request, "programmes/learning/otj_list.html", context)
+    return render(
+        request, "programmes/learning/otj_list.html", context, status=conflict_status(conflict)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -394,8 +400,9 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
             based_on_version=VersionForm(request.POST).based_on_version(),
             actor=request.user,
         )
-    except EditConflict:
-        messages.error(request, STALE_ACTION_MESSAGE.format(what=f"entry of {entry.date:%d/%m/%Y}"))
+    except EditConflict as exc:
+        refuse_stale_action(request, f"entry of {entry.date:%d/%m/%Y}")
+        return _otj_list_page(request, learner, conflict=exc)
     else:
         messages.success(
             request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified."

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.permissions import require_permission
-from aptem.versioning import STALE_ACTION_MESSAGE, EditConflict
+from aptem.versioning import EditConflict, conflict_status, refuse_stale_action
 from users.access import get_learner_for
 from users.models import User
 
@@ -26,7 +26,12 @@ from .findings import place_findings, warn_findings
 
 @require_GET
 def ilr_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
+    return ilr_detail_page(request, get_learner_for(request, pk))
+
+
+def ilr_detail_page(request: HttpRequest, learner: User, conflict=None) -> HttpResponse:
+    """The ILR page; after a refused QA verify or status change, again with what changed
+    since (409)."""
     years = sorted(
         set(learner.ilrs.values_list("collection_year", flat=True)) | {codes.COLLECTION_YEAR},
         reverse=True,
@@ -52,8 +57,11 @@ def ilr_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "locked": services.is_locked_for(ilr, request.user),
         "lock_message": services.lock_message(ilr) if ilr and ilr.is_qa_verified else "",
         "is_current_year": year == codes.COLLECTION_YEAR,
+        "conflict": conflict,
     }
-    return render(request, "programmes/ilr/ilr_detail.html", context)
+    return render(
+        request, "programmes/ilr/ilr_detail.html", context, status=conflict_status(conflict)
+    )
 
 
 def _initial_from(learner: User) -> dict:
@@ -154,8 +162,9 @@ def ilr_status(request: HttpRequest, pk: int) -> HttpResponse:
                 based_on_version=form.based_on_version(),
                 actor=request.user,
             )
-    except EditConflict:
-        messages.error(request, STALE_ACTION_MESSAGE.format(what="ILR"))
+    except EditConflict as exc:
+        refuse_stale_action(request, "ILR")
+        return ilr_detail_page(request, learner, conflict=exc)
     else:
         messages.success(request, f"The episode status is now {ilr.get_episode_status_display()}.")
     return redirect(ilr_url(learner))

@@ -9,11 +9,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aptem.permissions import require_permission
 from aptem.versioning import (
-    STALE_ACTION_MESSAGE,
     EditConflict,
     VersionForm,
     conflict_status,
     refuse_stale,
+    refuse_stale_action,
 )
 from users.access import get_learner_for
 
@@ -23,6 +23,7 @@ from ..forms import UnverifyForm
 from ..rules import check_learner
 from .common import QA, current_ilr, ilr_url
 from .findings import warn_findings
+from .pages import ilr_detail_page
 
 
 @require_POST
@@ -41,8 +42,9 @@ def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
             based_on_version=VersionForm(request.POST).based_on_version(),
             actor=request.user,
         )
-    except EditConflict:
-        messages.error(request, STALE_ACTION_MESSAGE.format(what="ILR"))
+    except EditConflict as exc:
+        refuse_stale_action(request, "ILR")
+        return ilr_detail_page(request, learner, conflict=exc)
     else:
         messages.success(request, "The ILR is QA verified and now locked for editing.")
     return redirect(ilr_url(learner))

@@ -77,9 +77,12 @@ def test_qa_verify_is_refused_while_the_ilr_has_rule_errors(as_user, tree, learn
 
 
 def test_a_stale_qa_verify_is_refused(as_user, tree, learner, ilr):
-    response = as_user(make_qa(tree)).post(verify_url(learner), {"version": 0}, follow=True)
+    response = as_user(make_qa(tree)).post(verify_url(learner), {"version": 0})
+    # The ILR page again, with the one conflict message and what changed since.
+    assert response.status_code == 409
     body = response.content.decode()
-    assert "Someone else saved this ILR after you opened the page, so nothing was changed" in body
+    assert "Someone else saved this ILR after you opened the form" in body
+    assert "Changed since you opened this form" in body
     assert not IlrLearner.objects.get(pk=ilr.pk).is_qa_verified
 
 
