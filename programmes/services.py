@@ -98,19 +98,14 @@ def enrolment_progress(
 
     The programme's open ILR aims are withdrawn on the end date with WithdrawReason 40
     (transferred to a new learning aim with the same provider)."""
-    current = lock_unless_stale(enrolment, based_on_version)
-    current.status = Enrolment.Status.PENDING_CHANGE
-    current.end_date = end_date
-    current.is_current = False
-    current.version += 1
-    current.save()
-    ilr_aims_withdraw(
-        enrolment=current,
+    return _enrolment_end(
+        enrolment,
+        based_on_version,
+        status=Enrolment.Status.PENDING_CHANGE,
         end_date=end_date,
-        withdraw_reason=codes.WithdrawReason.NEW_AIM_SAME_PROVIDER,
-        reason=f"{current.programme.name} ended to progress to a new programme",
+        aims_withdraw_reason=codes.WithdrawReason.NEW_AIM_SAME_PROVIDER,
+        ended="ended to progress to a new programme",
     )
-    return current
 
 
 @transaction.atomic
@@ -124,18 +119,42 @@ def enrolment_stop(
     actor: User,
 ) -> Enrolment:
     """Stop the programme with the ILR withdrawal reason; its open ILR aims are withdrawn."""
+    return _enrolment_end(
+        enrolment,
+        based_on_version,
+        status=Enrolment.Status.STOPPED,
+        end_date=end_date,
+        aims_withdraw_reason=int(withdraw_reason),
+        ended="stopped",
+        withdraw_reason=withdraw_reason,
+    )
+
+
+def _enrolment_end(
+    enrolment: Enrolment,
+    based_on_version: int,
+    *,
+    status: str,
+    end_date: datetime.date,
+    aims_withdraw_reason: int,
+    ended: str,
+    **fields,
+) -> Enrolment:
+    """End the programme for good, whichever way it ends: it is no longer current, and its open
+    ILR aims are withdrawn on the same date, the audit reason saying how it ended."""
     current = lock_unless_stale(enrolment, based_on_version)
-    current.status = Enrolment.Status.STOPPED
+    current.status = status
     current.end_date = end_date
-    current.withdraw_reason = withdraw_reason
+    for name, value in fields.items():
+        setattr(current, name, value)
     current.is_current = False
     current.version += 1
     current.save()
     ilr_aims_withdraw(
         enrolment=current,
         end_date=end_date,
-        withdraw_reason=int(withdraw_reason),
-        reason=f"{current.programme.name} stopped",
+        withdraw_reason=aims_withdraw_reason,
+        reason=f"{current.programme.name} {ended}",
     )
     return current
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.urls import reverse
 
-from .forms import READABLE
+from .forms import PERSONAL, READABLE
 from .models import IlrLearner
 
 EMPTY = "\u2013"  # an en dash
@@ -126,24 +126,7 @@ def user_tab(ilr: IlrLearner, sensitive: bool) -> list[Section]:
             "Personal details",
             rows(
                 ilr,
-                [
-                    "learn_ref_number",
-                    "uln",
-                    "given_names",
-                    "family_name",
-                    "date_of_birth",
-                    "sex",
-                    "ethnicity",
-                    "ni_number",
-                    "add_line1",
-                    "add_line2",
-                    "add_line3",
-                    "add_line4",
-                    "postcode",
-                    "postcode_prior",
-                    "tel_no",
-                    "email",
-                ],
+                PERSONAL,
                 sensitive=sensitive,
             ),
         ),

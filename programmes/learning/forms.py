@@ -12,7 +12,14 @@ from aptem.widgets import DateInput
 from ..ilr import codes, rules
 from ..ilr.models import IlrLearner
 from ..models import Enrolment
-from .models import MAX_OTJ_HOURS_PER_ENTRY, Certification, EvidenceItem, LearnerComponent, OtjEntry
+from .models import (
+    MAX_OTJ_HOURS_PER_ENTRY,
+    WIZARD_PERSONAL_FIELDS,
+    Certification,
+    EvidenceItem,
+    LearnerComponent,
+    OtjEntry,
+)
 
 DATE = DateInput()
 
@@ -286,24 +293,7 @@ class PersonalForm(VersionedForm):
 
     class Meta:
         model = IlrLearner
-        fields = [
-            "given_names",
-            "family_name",
-            "date_of_birth",
-            "sex",
-            "ethnicity",
-            "lldd_health_prob",
-            "ni_number",
-            "postcode_prior",
-            "postcode",
-            "add_line1",
-            "add_line2",
-            "add_line3",
-            "add_line4",
-            "tel_no",
-            "email",
-            "privacy_notice_declared_on",
-        ]
+        fields = WIZARD_PERSONAL_FIELDS
         widgets = {"date_of_birth": DATE, "privacy_notice_declared_on": DATE}
         labels = {
             "given_names": "Given names",

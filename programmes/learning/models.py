@@ -246,6 +246,28 @@ class WizardQuerySet(models.QuerySet):
         return rows
 
 
+# The ILR User tab's fields that the onboarding wizard's Personal information step edits: the
+# step's form shows them and its service writes them, so both read this one list.
+WIZARD_PERSONAL_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "ethnicity",
+    "lldd_health_prob",
+    "ni_number",
+    "postcode_prior",
+    "postcode",
+    "add_line1",
+    "add_line2",
+    "add_line3",
+    "add_line4",
+    "tel_no",
+    "email",
+    "privacy_notice_declared_on",
+)
+
+
 class WizardProgress(VersionedLearnerOwned):
     """One saved step of a learner's onboarding wizard: what was entered and when it was done."""
 

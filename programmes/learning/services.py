@@ -25,6 +25,7 @@ from ..ilr.models import IlrLearner, LearningDelivery
 from ..models import Enrolment
 from . import progress
 from .models import (
+    WIZARD_PERSONAL_FIELDS,
     Certification,
     EvidenceItem,
     LearnerComponent,
@@ -317,26 +318,6 @@ def _jsonable(data: dict) -> dict:
     return out
 
 
-PERSONAL_FIELDS = (
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "sex",
-    "ethnicity",
-    "lldd_health_prob",
-    "ni_number",
-    "postcode_prior",
-    "postcode",
-    "add_line1",
-    "add_line2",
-    "add_line3",
-    "add_line4",
-    "tel_no",
-    "email",
-    "privacy_notice_declared_on",
-)
-
-
 @transaction.atomic
 def wizard_save_personal(
     *, learner: User, ilr: IlrLearner, data: dict, based_on_version: int, actor: User
@@ -349,7 +330,7 @@ def wizard_save_personal(
         ilr.version += 1
     else:
         ilr.created_by = actor
-    for field in PERSONAL_FIELDS:
+    for field in WIZARD_PERSONAL_FIELDS:
         setattr(ilr, field, data[field])
     ilr.audit_reason = "Onboarding wizard: personal information"
     ilr.save()
