@@ -6,12 +6,19 @@ changed what since, and the view shows the refused form again with ``refuse_stal
 typed, now based on the current version, the one message, and the changes
 (``components/_conflict.html``). Saving again is then a deliberate overwrite.
 
+An edit view runs its service call through ``save_unless_stale``, which gives back the form to
+show (the refused one when stale), the conflict and the service's result; the view then either
+says what was saved and redirects, or renders with ``conflict_status(conflict)``. Its docstring
+shows the pattern a new edit view copies. An action posted from a list or summary page has no
+form: it catches ``EditConflict`` itself and calls ``refuse_stale_action``.
+
 This module sits below ``audit`` and ``users`` and imports neither.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from auditlog import get_logentry_model
 from django import forms
@@ -197,6 +204,49 @@ def refuse_stale(form: F, conflict: EditConflict, what: str, rebuild=None, **for
     refused.is_valid()
     refused.add_error(None, CONFLICT_MESSAGE.format(what=what))
     return refused
+
+
+class Saved(NamedTuple, Generic[F]):
+    """What ``save_unless_stale`` gives back: the form to show (the refused one when the save
+    was stale), the ``EditConflict`` (or None) and what the save returned (None when stale)."""
+
+    form: F
+    conflict: EditConflict | None
+    result: Any
+
+    @property
+    def ok(self) -> bool:
+        return self.conflict is None
+
+
+def save_unless_stale(
+    form: F, save: Callable[[], Any], what: str, rebuild=None, **form_kwargs
+) -> Saved[F]:
+    """Run ``save()`` (the service call); a stale save comes back refused instead of raising.
+
+    THE pattern for an edit view on a versioned record::
+
+        form = ThingForm(request.POST or None, instance=thing)
+        conflict = None
+        if request.method == "POST" and form.is_valid():
+            saved = save_unless_stale(form, lambda: services.thing_update(...), "thing")
+            if saved.ok:
+                messages.success(request, f"Your changes to {thing} were saved.")
+                return redirect(...)
+            form, conflict = saved.form, saved.conflict
+        context = {"form": form, ..., "conflict": conflict}
+        return render(request, template, context, status=conflict_status(conflict))
+
+    On ``EditConflict`` the form is ``refuse_stale(form, conflict, what, rebuild, **form_kwargs)``
+    (what was typed, based on the current version, with the one message) and ``conflict.record``
+    is the record as it is now. Other refusals of the service still raise, for the view to catch.
+    """
+    try:
+        result = save()
+    except EditConflict as exc:
+        refused = refuse_stale(form, exc, what, rebuild=rebuild, **form_kwargs)
+        return Saved(refused, exc, None)
+    return Saved(form, None, result)
 
 
 def _current(instance: models.Model, conflict: EditConflict) -> models.Model:
