@@ -156,7 +156,7 @@ def test_a_stale_save_rebuilds_the_form_with_the_given_arguments(tutor, learner)
         return NoteForm(data, instance=Note.objects.get(pk=note.pk))
 
     saved = save_unless_stale(form, _save_note(form, note, tutor), "note", rebuild=rebuild)
-    assert built and built[0]["version"] == 2
+    assert [data["version"] for data in built] == [2]
     assert saved.form.based_on_version() == 2
 
 

@@ -21,6 +21,7 @@ from aptem.versioning import (
     conflict_status,
     refuse_stale,
     refuse_stale_action,
+    save_unless_stale,
 )
 from audit.services import log_access
 from users.access import get_learner_for
@@ -213,14 +214,16 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in CertificationForm.Meta.fields}
-        try:
-            saved = _save_certification(request, learner, enrolment, certification, form, data)
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "certification", enrolment=enrolment)
-        else:
-            messages.success(request, f"{saved.title} was saved for {learner.full_name}.")
+        saved = save_unless_stale(
+            form,
+            lambda: _save_certification(request, learner, enrolment, certification, form, data),
+            "certification",
+            enrolment=enrolment,
+        )
+        if saved.ok:
+            messages.success(request, f"{saved.result.title} was saved for {learner.full_name}.")
             return redirect(_plan_url(learner, "certification"))
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": learner,
@@ -279,21 +282,23 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     form = EvidenceDecisionForm(request.POST or None, version=item.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            decided = services.evidence_decide(
+        saved = save_unless_stale(
+            form,
+            lambda: services.evidence_decide(
                 item=item,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            item = EvidenceItem.objects.select_related("component").get(pk=item.pk)
-            form = refuse_stale(form, exc, "evidence")
-        else:
-            messages.success(request, f"The evidence is now {decided.get_decision_display()}.")
+            ),
+            "evidence",
+        )
+        if saved.ok:
+            decision = saved.result.get_decision_display()
+            messages.success(request, f"The evidence is now {decision}.")
             return redirect(_plan_url(learner, "evidence"))
+        form, conflict = saved.form, saved.conflict
+        item = EvidenceItem.objects.select_related("component").get(pk=item.pk)
     context = {"form": form, "subject": learner, "item": item, "conflict": conflict}
     status = conflict_status(conflict)
     return render(request, "programmes/learning/plan_evidence_decide.html", context, status=status)
@@ -370,19 +375,21 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     form = OtjEntryForm(request.POST or None, instance=entry, enrolment=entry.enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.otj_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.otj_update(
                 entry=entry,
                 data=form.cleaned_data,
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "entry", enrolment=entry.enrolment)
-        else:
+            ),
+            "entry",
+            enrolment=entry.enrolment,
+        )
+        if saved.ok:
             messages.success(request, "Your changes to the off-the-job entry were saved.")
             return redirect("learning:otj_list", pk=learner.pk)
+        form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": learner, "entry": entry, "conflict": conflict}
     return render(
         request, "programmes/learning/otj_form.html", context, status=conflict_status(conflict)
@@ -487,19 +494,21 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.wizard_save_step(
+        saved = save_unless_stale(
+            form,
+            lambda: services.wizard_save_step(
                 learner=learner,
                 step=step,
                 data=data,
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "step", initial=form.initial)
-        else:
+            ),
+            "step",
+            initial=form.initial,
+        )
+        if saved.ok:
             return _after_step(request, learner, step)
+        form, conflict = saved.form, saved.conflict
     return _render_step(request, learner, step, form, conflict=conflict)
 
 
@@ -516,19 +525,20 @@ def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
     problem = learn_ref_problem(ilr) if ilr.pk is None else None
     conflict = None
     if request.method == "POST" and form.is_valid() and not problem:
-        try:
-            services.wizard_save_personal(
+        saved = save_unless_stale(
+            form,
+            lambda: services.wizard_save_personal(
                 learner=learner,
                 ilr=form.instance,
                 data=form.cleaned_data,
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "ILR")
-        else:
+            ),
+            "ILR",
+        )
+        if saved.ok:
             return _after_step(request, learner, step)
+        form, conflict = saved.form, saved.conflict
     return _render_step(request, learner, step, form, refused=problem, ilr=ilr, conflict=conflict)
 
 

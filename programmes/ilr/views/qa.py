@@ -12,8 +12,8 @@ from aptem.versioning import (
     EditConflict,
     VersionForm,
     conflict_status,
-    refuse_stale,
     refuse_stale_action,
+    save_unless_stale,
 )
 from users.access import get_learner_for
 
@@ -61,19 +61,20 @@ def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnverifyForm(request.POST or None, version=ilr.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.ilr_unverify(
+        saved = save_unless_stale(
+            form,
+            lambda: services.ilr_unverify(
                 ilr=ilr,
                 reason=form.cleaned_data["reason"],
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "ILR")
-        else:
+            ),
+            "ILR",
+        )
+        if saved.ok:
             messages.success(request, "The QA verification was removed; the ILR is a draft again.")
             return redirect(ilr_url(learner))
+        form, conflict = saved.form, saved.conflict
     context = {"subject": learner, "ilr": ilr, "form": form, "conflict": conflict}
     return render(
         request, "programmes/ilr/ilr_unverify.html", context, status=conflict_status(conflict)
