@@ -129,27 +129,19 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in ComponentForm.Meta.fields}
-        try:
-            if component_pk:
-                saved = services.component_update(
-                    component=component,
-                    data=data,
-                    based_on_version=form.based_on_version(),
-                    actor=request.user,
-                )
-            else:
-                saved = services.component_create(
-                    learner=learner, enrolment=enrolment, data=data, actor=request.user
-                )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "component", enrolment=enrolment)
-        else:
+        saved = save_unless_stale(
+            form,
+            lambda: _save_component(request, learner, enrolment, component, form, data),
+            "component",
+            enrolment=enrolment,
+        )
+        if saved.ok:
             verb = "changed" if component_pk else "added"
             messages.success(
-                request, f"The component {saved.code} was {verb} for {learner.full_name}."
+                request, f"The component {saved.result.code} was {verb} for {learner.full_name}."
             )
             return redirect(_plan_url(learner, "course"))
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": learner,
@@ -158,6 +150,19 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     }
     status = conflict_status(conflict)
     return render(request, "programmes/learning/plan_component_form.html", context, status=status)
+
+
+def _save_component(request, learner, enrolment, component, form, data) -> LearnerComponent:
+    if component.pk is None:
+        return services.component_create(
+            learner=learner, enrolment=enrolment, data=data, actor=request.user
+        )
+    return services.component_update(
+        component=component,
+        data=data,
+        based_on_version=form.based_on_version(),
+        actor=request.user,
+    )
 
 
 @require_http_methods(["GET", "POST"])
