@@ -10,7 +10,8 @@ An edit view runs its service call through ``save_unless_stale``, which gives ba
 show (the refused one when stale), the conflict and the service's result; the view then either
 says what was saved and redirects, or renders with ``conflict_status(conflict)``. Its docstring
 shows the pattern a new edit view copies. An action posted from a list or summary page has no
-form: it catches ``EditConflict`` itself and calls ``refuse_stale_action``.
+form: it runs its service call through ``act_unless_stale`` and, when stale, shows that page
+again with the conflict.
 
 This module sits below ``audit`` and ``users`` and imports neither.
 """
@@ -263,3 +264,25 @@ def refuse_stale_action(request, what: str) -> None:
     of its own: the view shows that page again with ``conflict`` at ``CONFLICT_STATUS``, under
     the same message a refused form gets."""
     messages.error(request, CONFLICT_MESSAGE.format(what=what))
+
+
+def act_unless_stale(request, save: Callable[[], Any], what: str) -> Saved[None]:
+    """Run ``save()`` for an action posted from a list or summary page (Verify); when stale,
+    the one message via ``refuse_stale_action`` and the conflict instead of raising.
+
+    THE pattern for such an action::
+
+        saved = act_unless_stale(request, lambda: services.thing_verify(...), "thing")
+        if not saved.ok:
+            return _thing_list_page(request, ..., conflict=saved.conflict)  # CONFLICT_STATUS
+        messages.success(request, "The thing is verified.")
+        return redirect(...)
+
+    ``saved.form`` is always None: the action has no form to show again.
+    """
+    try:
+        result = save()
+    except EditConflict as exc:
+        refuse_stale_action(request, what)
+        return Saved(None, exc, None)
+    return Saved(None, None, result)

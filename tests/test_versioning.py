@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 
-from aptem.versioning import CONFLICT_MESSAGE, EditConflict, Versioned, save_unless_stale
+from aptem.versioning import (
+    CONFLICT_MESSAGE,
+    EditConflict,
+    Versioned,
+    act_unless_stale,
+    save_unless_stale,
+)
 from audit.trail import EMPTY, MASK
 from crm import services as crm_services
 from crm.forms import NoteForm
@@ -169,3 +177,35 @@ def test_other_refusals_of_the_save_are_left_to_the_view(tutor, learner):
 
     with pytest.raises(ValueError, match="not allowed"):
         save_unless_stale(form, refuse, "note")
+
+
+def _request_with_messages(rf):
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def test_an_action_that_is_not_stale_gives_back_what_was_saved(rf, tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Original")
+    form = _note_form(note, "Mine", note.version)
+    request = _request_with_messages(rf)
+    saved = act_unless_stale(request, _save_note(form, note, tutor), "note")
+    assert saved.ok
+    assert saved.form is None
+    assert saved.result.text == "Mine"
+    assert list(get_messages(request)) == []
+
+
+def test_a_stale_action_gives_back_the_conflict_with_the_one_message(rf, tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Original")
+    Note.objects.filter(pk=note.pk).update(text="Theirs", version=2)
+    form = _note_form(note, "Mine", 1)
+    request = _request_with_messages(rf)
+    saved = act_unless_stale(request, _save_note(form, note, tutor), "note")
+    assert not saved.ok
+    assert saved.form is None
+    assert saved.result is None
+    assert saved.conflict.current_version == 2
+    assert [str(m) for m in get_messages(request)] == [CONFLICT_MESSAGE.format(what="note")]
+    assert Note.objects.get(pk=note.pk).text == "Theirs"

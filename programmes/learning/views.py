@@ -18,9 +18,9 @@ from aptem.versioning import (
     CONFLICT_STATUS,
     EditConflict,
     VersionForm,
+    act_unless_stale,
     conflict_status,
     refuse_stale,
-    refuse_stale_action,
     save_unless_stale,
 )
 from audit.services import log_access
@@ -406,19 +406,18 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     require_permission(request, VERIFY)
     entry = get_object_or_404(learner.otj_entries.all(), pk=entry_pk)
-    try:
-        services.otj_verify(
+    saved = act_unless_stale(
+        request,
+        lambda: services.otj_verify(
             entry=entry,
             based_on_version=VersionForm(request.POST).based_on_version(),
             actor=request.user,
-        )
-    except EditConflict as exc:
-        refuse_stale_action(request, f"entry of {entry.date:%d/%m/%Y}")
-        return _otj_list_page(request, learner, conflict=exc)
-    else:
-        messages.success(
-            request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified."
-        )
+        ),
+        f"entry of {entry.date:%d/%m/%Y}",
+    )
+    if not saved.ok:
+        return _otj_list_page(request, learner, conflict=saved.conflict)
+    messages.success(request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified.")
     return redirect("learning:otj_list", pk=learner.pk)
 
 
