@@ -11,7 +11,9 @@ show (the refused one when stale), the conflict and the service's result; the vi
 says what was saved and redirects, or renders with ``conflict_status(conflict)``. Its docstring
 shows the pattern a new edit view copies. An action posted from a list or summary page has no
 form: it runs its service call through ``act_unless_stale`` and, when stale, shows that page
-again with the conflict.
+again with the conflict. A view whose refused form is built from the conflict's record, or
+whose service refuses in other ways too, catches ``EditConflict`` itself and calls
+``refuse_stale`` or ``refuse_stale_action`` directly.
 
 This module sits below ``audit`` and ``users`` and imports neither.
 """
