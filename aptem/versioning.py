@@ -6,12 +6,22 @@ changed what since, and the view shows the refused form again with ``refuse_stal
 typed, now based on the current version, the one message, and the changes
 (``components/_conflict.html``). Saving again is then a deliberate overwrite.
 
+An edit view runs its service call through ``save_unless_stale``, which gives back the form to
+show (the refused one when stale), the conflict and the service's result; the view then either
+says what was saved and redirects, or renders with ``conflict_status(conflict)``. Its docstring
+shows the pattern a new edit view copies. An action posted from a list or summary page has no
+form: it runs its service call through ``act_unless_stale`` and, when stale, shows that page
+again with the conflict. A view whose refused form is built from the conflict's record, or
+whose service refuses in other ways too, catches ``EditConflict`` itself and calls
+``refuse_stale`` or ``refuse_stale_action`` directly.
+
 This module sits below ``audit`` and ``users`` and imports neither.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from auditlog import get_logentry_model
 from django import forms
@@ -199,6 +209,49 @@ def refuse_stale(form: F, conflict: EditConflict, what: str, rebuild=None, **for
     return refused
 
 
+class Saved(NamedTuple, Generic[F]):
+    """What ``save_unless_stale`` gives back: the form to show (the refused one when the save
+    was stale), the ``EditConflict`` (or None) and what the save returned (None when stale)."""
+
+    form: F
+    conflict: EditConflict | None
+    result: Any
+
+    @property
+    def ok(self) -> bool:
+        return self.conflict is None
+
+
+def save_unless_stale(
+    form: F, save: Callable[[], Any], what: str, rebuild=None, **form_kwargs
+) -> Saved[F]:
+    """Run ``save()`` (the service call); a stale save comes back refused instead of raising.
+
+    THE pattern for an edit view on a versioned record::
+
+        form = ThingForm(request.POST or None, instance=thing)
+        conflict = None
+        if request.method == "POST" and form.is_valid():
+            saved = save_unless_stale(form, lambda: services.thing_update(...), "thing")
+            if saved.ok:
+                messages.success(request, f"Your changes to {thing} were saved.")
+                return redirect(...)
+            form, conflict = saved.form, saved.conflict
+        context = {"form": form, ..., "conflict": conflict}
+        return render(request, template, context, status=conflict_status(conflict))
+
+    On ``EditConflict`` the form is ``refuse_stale(form, conflict, what, rebuild, **form_kwargs)``
+    (what was typed, based on the current version, with the one message) and ``conflict.record``
+    is the record as it is now. Other refusals of the service still raise, for the view to catch.
+    """
+    try:
+        result = save()
+    except EditConflict as exc:
+        refused = refuse_stale(form, exc, what, rebuild=rebuild, **form_kwargs)
+        return Saved(refused, exc, None)
+    return Saved(form, None, result)
+
+
 def _current(instance: models.Model, conflict: EditConflict) -> models.Model:
     # The form's instance holds the typed values by now; show the record as it is saved.
     if type(instance) is type(conflict.record) and instance.pk == conflict.record.pk:
@@ -213,3 +266,25 @@ def refuse_stale_action(request, what: str) -> None:
     of its own: the view shows that page again with ``conflict`` at ``CONFLICT_STATUS``, under
     the same message a refused form gets."""
     messages.error(request, CONFLICT_MESSAGE.format(what=what))
+
+
+def act_unless_stale(request, save: Callable[[], Any], what: str) -> Saved[None]:
+    """Run ``save()`` for an action posted from a list or summary page (Verify); when stale,
+    the one message via ``refuse_stale_action`` and the conflict instead of raising.
+
+    THE pattern for such an action::
+
+        saved = act_unless_stale(request, lambda: services.thing_verify(...), "thing")
+        if not saved.ok:
+            return _thing_list_page(request, ..., conflict=saved.conflict)  # CONFLICT_STATUS
+        messages.success(request, "The thing is verified.")
+        return redirect(...)
+
+    ``saved.form`` is always None: the action has no form to show again.
+    """
+    try:
+        result = save()
+    except EditConflict as exc:
+        refuse_stale_action(request, what)
+        return Saved(None, exc, None)
+    return Saved(None, None, result)

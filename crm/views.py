@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from aptem.versioning import EditConflict, conflict_status, refuse_stale
+from aptem.versioning import conflict_status, save_unless_stale
 from users.access import get_learner_for, may_edit
 from users.models import User
 
@@ -48,19 +48,20 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     form = NoteForm(request.POST or None, instance=note)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.note_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.note_update(
                 note=note,
                 text=form.cleaned_data["text"],
                 actor=request.user,
                 based_on_version=form.based_on_version(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "note")
-        else:
+            ),
+            "note",
+        )
+        if saved.ok:
             messages.success(request, "Your changes to the note were saved.")
             return _back_to_profile(request, learner, "notes")
+        form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": learner, "note": note, "conflict": conflict}
     return _render_note_form(request, context)
 

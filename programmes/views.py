@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.permissions import require_permission
-from aptem.versioning import EditConflict, conflict_status, refuse_stale
+from aptem.versioning import EditConflict, conflict_status, refuse_stale, save_unless_stale
 from users.access import get_learner_for, require_portal_access
 
 from . import services
@@ -44,19 +44,20 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.programme_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.programme_update(
                 programme=programme,
                 data=form.changed_values(),
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "programme")
-        else:
+            ),
+            "programme",
+        )
+        if saved.ok:
             messages.success(request, f"Your changes to {programme.name} were saved.")
             return redirect("programmes:list")
+        form, conflict = saved.form, saved.conflict
     context = {"form": form, "programme": programme, "conflict": conflict}
     return render(
         request, "programmes/programme_form.html", context, status=conflict_status(conflict)
@@ -104,19 +105,21 @@ def enrolment_edit(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
     form = EnrolmentDetailsForm(request.POST or None, instance=enrolment, learner=learner)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.enrolment_update_details(
+        saved = save_unless_stale(
+            form,
+            lambda: services.enrolment_update_details(
                 enrolment=enrolment,
                 data=form.changed_values(),
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "programme", learner=learner)
-        else:
+            ),
+            "programme",
+            learner=learner,
+        )
+        if saved.ok:
             messages.success(request, f"Your changes to {enrolment.programme.name} were saved.")
             return redirect(f"{learner.get_absolute_url()}#programmes")
+        form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
     return render(
         request, "programmes/enrolment_edit.html", context, status=conflict_status(conflict)

@@ -5,10 +5,21 @@ shown with field labels and sensitive values masked."""
 import ast
 from pathlib import Path
 
+import pytest
 from django.apps import apps
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
 
-from aptem.versioning import Versioned
+from aptem.versioning import (
+    CONFLICT_MESSAGE,
+    EditConflict,
+    Versioned,
+    act_unless_stale,
+    save_unless_stale,
+)
 from audit.trail import EMPTY, MASK
+from crm import services as crm_services
+from crm.forms import NoteForm
 from crm.models import Note
 
 from .crm.factories import NoteFactory
@@ -96,3 +107,105 @@ def test_a_viewer_who_may_see_sensitive_data_sees_the_values(as_user, supervisor
     assert client.post(f"/users/{learner.pk}/edit/", theirs).status_code == 302
     body = client.post(f"/users/{learner.pk}/edit/", stale).content.decode()
     assert f"Date of birth: {EMPTY} → 17/05/1990" in body
+
+
+def _note_form(note: Note, text: str, version: int) -> NoteForm:
+    form = NoteForm({"text": text, "version": str(version)}, instance=note)
+    assert form.is_valid()
+    return form
+
+
+def _save_note(form: NoteForm, note: Note, actor):
+    return lambda: crm_services.note_update(
+        note=note,
+        text=form.cleaned_data["text"],
+        actor=actor,
+        based_on_version=form.based_on_version(),
+    )
+
+
+def test_a_save_that_is_not_stale_gives_back_the_form_and_what_was_saved(tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Original")
+    form = _note_form(note, "Mine", note.version)
+    saved = save_unless_stale(form, _save_note(form, note, tutor), "note")
+    assert saved.ok
+    assert saved.form is form
+    assert saved.conflict is None
+    assert saved.result.text == "Mine"
+    assert Note.objects.get(pk=note.pk).text == "Mine"
+
+
+def test_a_stale_save_gives_back_the_refused_form_and_the_conflict(tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Original")
+    Note.objects.filter(pk=note.pk).update(text="Theirs", version=2)
+    form = _note_form(note, "Mine", 1)
+    saved = save_unless_stale(form, _save_note(form, note, tutor), "note")
+    assert not saved.ok
+    assert saved.result is None
+    assert isinstance(saved.conflict, EditConflict)
+    assert saved.conflict.current_version == 2
+    # What was typed, now based on the current version, with the one message.
+    assert saved.form is not form
+    assert saved.form.data["text"] == "Mine"
+    assert saved.form.based_on_version() == 2
+    assert saved.form.instance.pk == note.pk
+    assert CONFLICT_MESSAGE.format(what="note") in saved.form.non_field_errors()
+    assert Note.objects.get(pk=note.pk).text == "Theirs"
+
+
+def test_a_stale_save_rebuilds_the_form_with_the_given_arguments(tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Original")
+    Note.objects.filter(pk=note.pk).update(version=2)
+    form = _note_form(note, "Mine", 1)
+    built = []
+
+    def rebuild(data):
+        built.append(data)
+        return NoteForm(data, instance=Note.objects.get(pk=note.pk))
+
+    saved = save_unless_stale(form, _save_note(form, note, tutor), "note", rebuild=rebuild)
+    assert [data["version"] for data in built] == [2]
+    assert saved.form.based_on_version() == 2
+
+
+def test_other_refusals_of_the_save_are_left_to_the_view(tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor)
+    form = _note_form(note, "Mine", note.version)
+
+    def refuse():
+        raise ValueError("not allowed")
+
+    with pytest.raises(ValueError, match="not allowed"):
+        save_unless_stale(form, refuse, "note")
+
+
+def _request_with_messages(rf):
+    request = rf.post("/")
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def test_an_action_that_is_not_stale_gives_back_what_was_saved(rf, tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Original")
+    form = _note_form(note, "Mine", note.version)
+    request = _request_with_messages(rf)
+    saved = act_unless_stale(request, _save_note(form, note, tutor), "note")
+    assert saved.ok
+    assert saved.form is None
+    assert saved.result.text == "Mine"
+    assert list(get_messages(request)) == []
+
+
+def test_a_stale_action_gives_back_the_conflict_with_the_one_message(rf, tutor, learner):
+    note = NoteFactory(learner=learner, created_by=tutor, text="Original")
+    Note.objects.filter(pk=note.pk).update(text="Theirs", version=2)
+    form = _note_form(note, "Mine", 1)
+    request = _request_with_messages(rf)
+    saved = act_unless_stale(request, _save_note(form, note, tutor), "note")
+    assert not saved.ok
+    assert saved.form is None
+    assert saved.result is None
+    assert saved.conflict.current_version == 2
+    assert [str(m) for m in get_messages(request)] == [CONFLICT_MESSAGE.format(what="note")]
+    assert Note.objects.get(pk=note.pk).text == "Theirs"

@@ -12,6 +12,7 @@ from aptem.versioning import (
     VersionForm,
     conflict_status,
     refuse_stale,
+    save_unless_stale,
 )
 
 from . import hooks, invitations, services
@@ -57,16 +58,18 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, instance=user, viewer=request.user)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.user_update(
                 user=user, form=form, actor=request.user, based_on_version=form.based_on_version()
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "user", viewer=request.user)
-        else:
+            ),
+            "user",
+            viewer=request.user,
+        )
+        if saved.ok:
             messages.success(request, f"Your changes to {user.full_name} were saved.")
             return redirect(user)
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": user,
@@ -92,19 +95,20 @@ def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None, version=user.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_cancel(
+        saved = save_unless_stale(
+            form,
+            lambda: services.user_cancel(
                 user=user,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 based_on_version=form.based_on_version(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "user")
-        else:
+            ),
+            "user",
+        )
+        if saved.ok:
             messages.success(request, f"{user.full_name}'s subscription was cancelled.")
             return redirect(user)
+        form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": user, "conflict": conflict}
     return render(request, "users/user_cancel.html", context, status=conflict_status(conflict))
 
@@ -122,20 +126,22 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST or None, version=user.version)
     conflict = None
     if request.method == "POST":
-        try:
-            user = services.user_reinstate(
+        saved = save_unless_stale(
+            form,
+            lambda: services.user_reinstate(
                 user=user, actor=request.user, based_on_version=form.based_on_version()
-            )
-        except EditConflict as exc:
-            conflict, user = exc, exc.record
-            form = refuse_stale(form, exc, "user")
-        else:
+            ),
+            "user",
+        )
+        if saved.ok:
+            user = saved.result
             messages.success(
                 request,
                 f"{user.full_name} was reinstated with status "
                 f"{user.get_subscription_status_display()}.",
             )
             return redirect(user)
+        form, conflict, user = saved.form, saved.conflict, saved.conflict.record
     context = {"subject": user, "form": form, "conflict": conflict}
     return render(request, "users/user_reinstate.html", context, status=conflict_status(conflict))
 
@@ -222,23 +228,25 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST":
         resend = user.subscription_status == User.Status.INVITED
-        try:
-            user = services.invitation_send(
+        saved = save_unless_stale(
+            form,
+            lambda: services.invitation_send(
                 user=user,
                 actor=request.user,
                 site_url=_site_url(request),
                 based_on_version=form.based_on_version(),
-            )
-        except EditConflict as exc:
-            conflict, user = exc, exc.record
-            form = refuse_stale(form, exc, "user")
-        else:
+            ),
+            "user",
+        )
+        if saved.ok:
+            user = saved.result
             messages.success(
                 request,
                 f"{'A new invitation' if resend else 'An invitation'} was sent to {user.email}. "
                 f"The link works for {invitations.MAX_AGE.days} days.",
             )
             return redirect(user)
+        form, conflict, user = saved.form, saved.conflict, saved.conflict.record
     context = {"subject": user, "form": form, "conflict": conflict}
     return render(request, "users/invitation_send.html", context, status=conflict_status(conflict))
 

@@ -18,9 +18,10 @@ from aptem.versioning import (
     CONFLICT_STATUS,
     EditConflict,
     VersionForm,
+    act_unless_stale,
     conflict_status,
     refuse_stale,
-    refuse_stale_action,
+    save_unless_stale,
 )
 from audit.services import log_access
 from users.access import get_learner_for
@@ -128,27 +129,19 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in ComponentForm.Meta.fields}
-        try:
-            if component_pk:
-                saved = services.component_update(
-                    component=component,
-                    data=data,
-                    based_on_version=form.based_on_version(),
-                    actor=request.user,
-                )
-            else:
-                saved = services.component_create(
-                    learner=learner, enrolment=enrolment, data=data, actor=request.user
-                )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "component", enrolment=enrolment)
-        else:
+        saved = save_unless_stale(
+            form,
+            lambda: _save_component(request, learner, enrolment, component, form, data),
+            "component",
+            enrolment=enrolment,
+        )
+        if saved.ok:
             verb = "changed" if component_pk else "added"
             messages.success(
-                request, f"The component {saved.code} was {verb} for {learner.full_name}."
+                request, f"The component {saved.result.code} was {verb} for {learner.full_name}."
             )
             return redirect(_plan_url(learner, "course"))
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": learner,
@@ -157,6 +150,19 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     }
     status = conflict_status(conflict)
     return render(request, "programmes/learning/plan_component_form.html", context, status=status)
+
+
+def _save_component(request, learner, enrolment, component, form, data) -> LearnerComponent:
+    if component.pk is None:
+        return services.component_create(
+            learner=learner, enrolment=enrolment, data=data, actor=request.user
+        )
+    return services.component_update(
+        component=component,
+        data=data,
+        based_on_version=form.based_on_version(),
+        actor=request.user,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,14 +219,16 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in CertificationForm.Meta.fields}
-        try:
-            saved = _save_certification(request, learner, enrolment, certification, form, data)
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "certification", enrolment=enrolment)
-        else:
-            messages.success(request, f"{saved.title} was saved for {learner.full_name}.")
+        saved = save_unless_stale(
+            form,
+            lambda: _save_certification(request, learner, enrolment, certification, form, data),
+            "certification",
+            enrolment=enrolment,
+        )
+        if saved.ok:
+            messages.success(request, f"{saved.result.title} was saved for {learner.full_name}.")
             return redirect(_plan_url(learner, "certification"))
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": learner,
@@ -279,21 +287,23 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     form = EvidenceDecisionForm(request.POST or None, version=item.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            decided = services.evidence_decide(
+        saved = save_unless_stale(
+            form,
+            lambda: services.evidence_decide(
                 item=item,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            item = EvidenceItem.objects.select_related("component").get(pk=item.pk)
-            form = refuse_stale(form, exc, "evidence")
-        else:
-            messages.success(request, f"The evidence is now {decided.get_decision_display()}.")
+            ),
+            "evidence",
+        )
+        if saved.ok:
+            decision = saved.result.get_decision_display()
+            messages.success(request, f"The evidence is now {decision}.")
             return redirect(_plan_url(learner, "evidence"))
+        form, conflict = saved.form, saved.conflict
+        item = EvidenceItem.objects.select_related("component").get(pk=item.pk)
     context = {"form": form, "subject": learner, "item": item, "conflict": conflict}
     status = conflict_status(conflict)
     return render(request, "programmes/learning/plan_evidence_decide.html", context, status=status)
@@ -370,19 +380,21 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     form = OtjEntryForm(request.POST or None, instance=entry, enrolment=entry.enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.otj_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.otj_update(
                 entry=entry,
                 data=form.cleaned_data,
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "entry", enrolment=entry.enrolment)
-        else:
+            ),
+            "entry",
+            enrolment=entry.enrolment,
+        )
+        if saved.ok:
             messages.success(request, "Your changes to the off-the-job entry were saved.")
             return redirect("learning:otj_list", pk=learner.pk)
+        form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": learner, "entry": entry, "conflict": conflict}
     return render(
         request, "programmes/learning/otj_form.html", context, status=conflict_status(conflict)
@@ -394,19 +406,18 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     require_permission(request, VERIFY)
     entry = get_object_or_404(learner.otj_entries.all(), pk=entry_pk)
-    try:
-        services.otj_verify(
+    saved = act_unless_stale(
+        request,
+        lambda: services.otj_verify(
             entry=entry,
             based_on_version=VersionForm(request.POST).based_on_version(),
             actor=request.user,
-        )
-    except EditConflict as exc:
-        refuse_stale_action(request, f"entry of {entry.date:%d/%m/%Y}")
-        return _otj_list_page(request, learner, conflict=exc)
-    else:
-        messages.success(
-            request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified."
-        )
+        ),
+        f"entry of {entry.date:%d/%m/%Y}",
+    )
+    if not saved.ok:
+        return _otj_list_page(request, learner, conflict=saved.conflict)
+    messages.success(request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified.")
     return redirect("learning:otj_list", pk=learner.pk)
 
 
@@ -487,19 +498,21 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.wizard_save_step(
+        saved = save_unless_stale(
+            form,
+            lambda: services.wizard_save_step(
                 learner=learner,
                 step=step,
                 data=data,
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "step", initial=form.initial)
-        else:
+            ),
+            "step",
+            initial=form.initial,
+        )
+        if saved.ok:
             return _after_step(request, learner, step)
+        form, conflict = saved.form, saved.conflict
     return _render_step(request, learner, step, form, conflict=conflict)
 
 
@@ -516,19 +529,20 @@ def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
     problem = learn_ref_problem(ilr) if ilr.pk is None else None
     conflict = None
     if request.method == "POST" and form.is_valid() and not problem:
-        try:
-            services.wizard_save_personal(
+        saved = save_unless_stale(
+            form,
+            lambda: services.wizard_save_personal(
                 learner=learner,
                 ilr=form.instance,
                 data=form.cleaned_data,
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "ILR")
-        else:
+            ),
+            "ILR",
+        )
+        if saved.ok:
             return _after_step(request, learner, step)
+        form, conflict = saved.form, saved.conflict
     return _render_step(request, learner, step, form, refused=problem, ilr=ilr, conflict=conflict)
 
 

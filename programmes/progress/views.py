@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem import uploads
 from aptem.permissions import require_permission
-from aptem.versioning import EditConflict, VersionForm, conflict_status, refuse_stale
+from aptem.versioning import VersionForm, conflict_status, save_unless_stale
 from audit.models import AuditEntry
 from audit.services import log_access
 from audit.trail import present
@@ -118,19 +118,21 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.milestone_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.milestone_update(
                 milestone=milestone,
                 data=data,
                 actor=request.user,
                 based_on_version=form.based_on_version(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "milestone", learner=learner)
-        else:
+            ),
+            "milestone",
+            learner=learner,
+        )
+        if saved.ok:
             messages.success(request, f"Your changes to {milestone.description} were saved.")
             return _profile(learner, "milestones")
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": learner,
@@ -154,16 +156,17 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
     conflict = None
     if request.method == "POST":
         description = milestone.description
-        try:
-            services.milestone_delete(
+        saved = save_unless_stale(
+            form,
+            lambda: services.milestone_delete(
                 milestone=milestone, based_on_version=form.based_on_version(), actor=request.user
-            )
-        except EditConflict as exc:
-            conflict, milestone = exc, exc.record
-            form = refuse_stale(form, exc, "milestone")
-        else:
+            ),
+            "milestone",
+        )
+        if saved.ok:
             messages.success(request, f"The milestone {description} was deleted.")
             return _profile(learner, "milestones")
+        form, conflict, milestone = saved.form, saved.conflict, saved.conflict.record
     context = {"subject": learner, "milestone": milestone, "form": form, "conflict": conflict}
     return render(
         request,
@@ -223,19 +226,20 @@ def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.course_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.course_update(
                 record=record,
                 data=data,
                 actor=request.user,
                 based_on_version=form.based_on_version(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "course progress")
-        else:
+            ),
+            "course progress",
+        )
+        if saved.ok:
             messages.success(request, f"{record.course.name}: progress saved.")
             return _profile(learner, "courses")
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": learner,
@@ -295,21 +299,22 @@ def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> 
     form = FunctionalSkillForm(*_posted(request), instance=assessment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.functional_skill_update(
+        saved = save_unless_stale(
+            form,
+            lambda: services.functional_skill_update(
                 assessment=assessment,
                 data=_assessment_data(form),
                 actor=request.user,
                 based_on_version=form.based_on_version(),
                 upload=form.cleaned_data.get("evidence_upload"),
                 checked=form.checked,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "assessment")
-        else:
+            ),
+            "assessment",
+        )
+        if saved.ok:
             messages.success(request, "Your changes to the assessment were saved.")
             return _profile(learner, "functional-skills")
+        form, conflict = saved.form, saved.conflict
     context = {
         "form": form,
         "subject": learner,

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from aptem.permissions import require_permission
-from aptem.versioning import EditConflict, VersionForm, conflict_status, refuse_stale
+from aptem.versioning import VersionForm, conflict_status, save_unless_stale
 from users.access import get_learner_for
 from users.models import User
 
@@ -110,19 +110,20 @@ def ilr_aim_remove(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
     form = VersionForm(request.POST or None, version=ilr.version)
     conflict = None
     if request.method == "POST":
-        try:
-            services.ilr_aim_remove(
+        saved = save_unless_stale(
+            form,
+            lambda: services.ilr_aim_remove(
                 ilr=ilr,
                 delivery=delivery,
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict, ilr = exc, exc.record
-            form = refuse_stale(form, exc, "ILR")
-        else:
+            ),
+            "ILR",
+        )
+        if saved.ok:
             messages.success(request, f"Aim {delivery.aim_seq_number} was removed.")
             return redirect(ilr_url(learner, "admin"))
+        form, conflict, ilr = saved.form, saved.conflict, saved.conflict.record
     context = {"subject": learner, "ilr": ilr, "delivery": delivery, "form": form}
     context["conflict"] = conflict
     return render(

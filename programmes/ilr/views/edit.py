@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from aptem.permissions import require_permission
-from aptem.versioning import EditConflict, conflict_status, refuse_stale
+from aptem.versioning import conflict_status, save_unless_stale
 from users.access import get_learner_for
 
 from .. import services
@@ -122,20 +122,21 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
     )
     conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.ilr_save(
+        saved = save_unless_stale(
+            form,
+            lambda: services.ilr_save(
                 ilr=ilr,
                 form=None,
                 formsets=[formset],
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "ILR")
-        else:
+            ),
+            "ILR",
+        )
+        if saved.ok:
             messages.success(request, "The employment status monitoring was saved.")
             return redirect(ilr_url(learner))
+        form, conflict = saved.form, saved.conflict
     context = {
         "subject": learner,
         "ilr": ilr,

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aptem.permissions import require_permission
 from aptem.versioning import (
-    EditConflict,
     VersionForm,
+    act_unless_stale,
     conflict_status,
-    refuse_stale,
-    refuse_stale_action,
+    save_unless_stale,
 )
 from users.access import get_learner_for
 
@@ -36,17 +35,18 @@ def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "The ILR cannot be QA verified while it has errors:")
         warn_findings(request, errors)
         return redirect(ilr_url(learner))
-    try:
-        services.ilr_qa_verify(
+    saved = act_unless_stale(
+        request,
+        lambda: services.ilr_qa_verify(
             ilr=ilr,
             based_on_version=VersionForm(request.POST).based_on_version(),
             actor=request.user,
-        )
-    except EditConflict as exc:
-        refuse_stale_action(request, "ILR")
-        return ilr_detail_page(request, learner, conflict=exc)
-    else:
-        messages.success(request, "The ILR is QA verified and now locked for editing.")
+        ),
+        "ILR",
+    )
+    if not saved.ok:
+        return ilr_detail_page(request, learner, conflict=saved.conflict)
+    messages.success(request, "The ILR is QA verified and now locked for editing.")
     return redirect(ilr_url(learner))
 
 
@@ -61,19 +61,20 @@ def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnverifyForm(request.POST or None, version=ilr.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.ilr_unverify(
+        saved = save_unless_stale(
+            form,
+            lambda: services.ilr_unverify(
                 ilr=ilr,
                 reason=form.cleaned_data["reason"],
                 based_on_version=form.based_on_version(),
                 actor=request.user,
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "ILR")
-        else:
+            ),
+            "ILR",
+        )
+        if saved.ok:
             messages.success(request, "The QA verification was removed; the ILR is a draft again.")
             return redirect(ilr_url(learner))
+        form, conflict = saved.form, saved.conflict
     context = {"subject": learner, "ilr": ilr, "form": form, "conflict": conflict}
     return render(
         request, "programmes/ilr/ilr_unverify.html", context, status=conflict_status(conflict)
