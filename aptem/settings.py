@@ -120,6 +120,8 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:user_list"
 LOGOUT_REDIRECT_URL = "login"
+# An expired or missing CSRF token explained in the portal's layout (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "aptem.views.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

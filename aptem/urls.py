@@ -20,3 +20,8 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 use Django's own handlers, which render 403.html and 404.html with the request;
+# 400 and 500 get the portal's layout too, safely (aptem.views._error_page).
+handler400 = "aptem.views.bad_request"
+handler500 = "aptem.views.server_error"
