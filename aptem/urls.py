@@ -3,12 +3,11 @@ aptem, the bottom layer, imports none of the apps above it."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="portal:user_list"), name="home"),
+    path("", include("portal.home_urls")),
     path("", include("users.sign_in_urls")),
     path("health/", views.health, name="health"),
     path("account/", include("users.account_urls")),

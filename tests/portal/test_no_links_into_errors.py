@@ -145,3 +145,11 @@ def test_an_outsider_is_not_offered_the_learner_at_all(client, rich_learner, out
     client.force_login(outsider)
     statuses = _walk(client, f"/users/{rich_learner.pk}/", rich_learner.pk)
     assert statuses == {f"/users/{rich_learner.pk}/": 404}
+
+
+def test_a_learners_own_page_offers_no_link_into_a_403(client, rich_learner):
+    client.force_login(rich_learner)
+    statuses = _walk(client, "/me/", rich_learner.pk)
+    assert statuses["/me/"] == 200
+    refused = {path: code for path, code in statuses.items() if code in (403, 500)}
+    assert refused == {}, f"the learner is offered links that answer 403 or 500: {refused}"
