@@ -118,8 +118,12 @@ AUTHENTICATION_BACKENDS = [
     "users.backends.PortalBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:user_list"
+# "/" sends each user to their start page (users.access.start_page); the sign-in views use
+# that directly.
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# An expired or missing CSRF token explained in the portal's layout (templates/403_csrf.html).
+CSRF_FAILURE_VIEW = "aptem.views.csrf_failure"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

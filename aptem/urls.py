@@ -3,12 +3,11 @@ aptem, the bottom layer, imports none of the apps above it."""
 
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="portal:user_list"), name="home"),
+    path("", include("portal.home_urls")),
     path("", include("users.sign_in_urls")),
     path("health/", views.health, name="health"),
     path("account/", include("users.account_urls")),
@@ -20,3 +19,8 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# 403 and 404 use Django's own handlers, which render 403.html and 404.html with the request;
+# 400 and 500 get the portal's layout too, safely (aptem.views._error_page).
+handler400 = "aptem.views.bad_request"
+handler500 = "aptem.views.server_error"

@@ -2,7 +2,9 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
@@ -20,3 +22,46 @@ def health(request: HttpRequest) -> JsonResponse:
         logger.exception("Health check: the database did not answer")
         return JsonResponse({"status": "database unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+# The last resort when even the plain error template cannot be rendered.
+BARE_500 = (
+    '<!doctype html><html lang="en-GB"><head><title>Something went wrong</title></head><body>'
+    "<h1>Something went wrong on our side</h1><p>The problem has been logged. Try again in a "
+    'few minutes, starting from <a href="/">the start page</a>.</p></body></html>'
+)
+
+
+def _error_page(request: HttpRequest, template_name: str, status: int) -> HttpResponse:
+    """Render an error page in the portal's layout, with navigation and sign out.
+
+    Django renders 400 and 500 pages without the request, since what failed may be the very
+    thing a request context needs (the database behind the session, the user, the messages).
+    So try with the request first and, if that fails, render the same template without it:
+    it then shows the layout without the signed-in parts, and offers signing in.
+    """
+    template = loader.get_template(template_name)
+    try:
+        return HttpResponse(template.render({}, request), status=status)
+    except Exception:
+        logger.exception("The %s page could not be rendered with its request", status)
+    try:
+        return HttpResponse(template.render({}), status=status)
+    except Exception:
+        logger.exception("The %s page could not be rendered at all", status)
+        return HttpResponse(BARE_500, status=status)
+
+
+@requires_csrf_token
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _error_page(request, "400.html", 400)
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    return _error_page(request, "500.html", 500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """settings.CSRF_FAILURE_VIEW: an expired form explained in the portal's layout."""
+    return _error_page(request, "403_csrf.html", 403)

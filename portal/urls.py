@@ -1,13 +1,15 @@
 """The top floor's pages, mounted at the site root: the Users page and its export, the profile
-page, and a user's audit trail (paths unchanged from when they lived in users and audit)."""
+page, a user's audit trail (paths unchanged from when they lived in users and audit), and the
+own page of those who are not administrators."""
 
 from django.urls import path
 
-from . import audit_views, views
+from . import audit_views, me_views, views
 
 app_name = "portal"
 
 urlpatterns = [
+    path("me/", me_views.my_home, name="my_home"),
     path("users/", views.user_list, name="user_list"),
     path("users/export.csv", views.user_export, name="user_export"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),

@@ -19,10 +19,22 @@ CREATE_PERMISSION = {
 }
 
 
+def uses_admin_pages(user: User) -> bool:
+    """Whether ``user`` may use the administration pages: every administrator holds Standard
+    administrator, which carries this permission; learners, employers and referrers do not."""
+    return user.has_perm("users.view_user")
+
+
+def start_page(user: User) -> str:
+    """The URL name of where ``user`` lands after signing in and at ``/``: administrators on the
+    Users page, everyone else on their own page (never on a page that would refuse them)."""
+    return "portal:user_list" if uses_admin_pages(user) else "portal:my_home"
+
+
 def require_portal_access(request: HttpRequest) -> None:
     """Only administrators (every one holds Standard administrator) use the portal; a learner
     or employer who signs in is refused."""
-    if not request.user.has_perm("users.view_user"):
+    if not uses_admin_pages(request.user):
         raise PermissionDenied
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import two_factor
-from .access import get_user_for, require_portal_access
+from .access import get_user_for, require_portal_access, start_page
 from .forms import LoginForm, OneTimeCodeForm, TwoFactorOffForm
 from .lockout import account_unlock, lock_for
 
@@ -30,6 +30,9 @@ class PortalLoginView(auth_views.LoginView):
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_default_redirect_url(self) -> str:
+        return reverse(start_page(self.request.user))
 
     def form_valid(self, form):
         user = form.get_user()
@@ -47,7 +50,7 @@ def _next_url(request: HttpRequest) -> str:
     safe = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    return target if safe else reverse(settings.LOGIN_REDIRECT_URL)
+    return target if safe else reverse(start_page(request.user))
 
 
 @login_not_required

@@ -232,9 +232,10 @@ class OtjEntry(VersionedLearnerOwned):
 
 
 class WizardQuerySet(models.QuerySet):
-    def status_for(self, learner) -> list[dict]:
+    def status_for(self, learner, viewer=None) -> list[dict]:
         """Each step of ``learner``'s wizard with its saved record (or None), in order, whether
-        it is done, and which one is next (the first not done), in one query."""
+        it is done, which one is next (the first not done), and whether ``viewer`` may open it
+        (``may_use``, False without a viewer), in one query."""
         saved = {s.step: s for s in self.filter(learner=learner).select_related("completed_by")}
         rows, next_found = [], False
         for step in WizardProgress.Step:
@@ -242,7 +243,16 @@ class WizardQuerySet(models.QuerySet):
             done = record is not None and record.completed_at is not None
             is_next = not done and not next_found
             next_found = next_found or is_next
-            rows.append({"step": step, "record": record, "done": done, "is_next": is_next})
+            may_use = viewer is not None and WizardProgress.may_use(viewer, step)
+            rows.append(
+                {
+                    "step": step,
+                    "record": record,
+                    "done": done,
+                    "is_next": is_next,
+                    "may_use": may_use,
+                }
+            )
         return rows
 
 
@@ -286,6 +296,12 @@ class WizardProgress(VersionedLearnerOwned):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Every step needs the learning plan's permission; Personal information writes the ILR's
+    # User tab, so it needs the ILR's too. The step view and every link to a step ask may_use,
+    # so nobody is led to a step that would refuse them.
+    EDIT_PLAN = "programmes.edit_learning_plan"
+    EXTRA_PERMISSIONS = {Step.PERSONAL.value: ("programmes.manage_ilrs",)}
+
     objects = WizardQuerySet.as_manager()
 
     class Meta:
@@ -295,6 +311,12 @@ class WizardProgress(VersionedLearnerOwned):
 
     def __str__(self) -> str:
         return self.get_step_display()
+
+    @classmethod
+    def may_use(cls, viewer, step: str) -> bool:
+        """Whether ``viewer`` may open and save ``step`` of a learner they can reach."""
+        needed = (cls.EDIT_PLAN, *cls.EXTRA_PERMISSIONS.get(step, ()))
+        return all(viewer.has_perm(permission) for permission in needed)
 
 
 LEARNING_MODELS = (

@@ -4,6 +4,7 @@ Anyone who can reach the learner may look; changing needs a named permission (40
 """
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -474,7 +475,7 @@ STEPS = list(WizardProgress.Step)
 @require_GET
 def wizard_overview(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
-    rows = WizardProgress.objects.status_for(learner)
+    rows = WizardProgress.objects.status_for(learner, viewer=request.user)
     context = {
         "subject": learner,
         "rows": rows,
@@ -490,6 +491,8 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     require_permission(request, EDIT_PLAN)
     if step not in WizardProgress.Step.values:
         raise Http404("No such step.")
+    if not WizardProgress.may_use(request.user, step):
+        raise PermissionDenied
     if step == WizardProgress.Step.PERSONAL:
         return _wizard_personal(request, learner)
     record = WizardProgress.objects.filter(learner=learner, step=step).first()
@@ -517,8 +520,8 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 
 
 def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
-    # Writing the ILR's User tab needs the ILR permissions as well as the wizard's.
-    require_permission(request, MANAGE_ILRS)
+    # Writing the ILR's User tab needs the ILR permissions as well as the wizard's: wizard_step
+    # has checked them (WizardProgress.may_use).
     ilr = IlrLearner.objects.filter(learner=learner, collection_year=codes.COLLECTION_YEAR).first()
     step = WizardProgress.Step.PERSONAL
     if ilr is not None and ilr.is_qa_verified and not request.user.has_perm(QA_VERIFY):
@@ -549,26 +552,38 @@ def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
 def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
     label = WizardProgress.Step(step).label
     index = STEPS.index(WizardProgress.Step(step))
-    if index + 1 < len(STEPS):
-        following = STEPS[index + 1]
+    later = STEPS[index + 1 :]
+    # Skip the steps this viewer may not open (Personal information needs the ILR role too)
+    # rather than leading them to a refusal.
+    following = next((s for s in later if WizardProgress.may_use(request.user, s)), None)
+    if following is not None:
         messages.success(request, f"{label} was saved. Next: {following.label}.")
         return redirect("learning:wizard_step", pk=learner.pk, step=following.value)
-    messages.success(request, f"{label} was saved. The onboarding wizard is complete.")
+    if later:
+        names = " and ".join(s.label for s in later)
+        messages.success(
+            request,
+            f"{label} was saved. {names} needs the Manage ILRs role as well: someone who has "
+            "it can finish the wizard.",
+        )
+    else:
+        messages.success(request, f"{label} was saved. The onboarding wizard is complete.")
     return redirect("learning:wizard_overview", pk=learner.pk)
 
 
 def _render_step(
     request, learner, step, form, refused=None, ilr=None, conflict=None
 ) -> HttpResponse:
-    rows = WizardProgress.objects.status_for(learner)
+    rows = WizardProgress.objects.status_for(learner, viewer=request.user)
     index = STEPS.index(WizardProgress.Step(step))
+    earlier = [s for s in STEPS[:index] if WizardProgress.may_use(request.user, s)]
     context = {
         "subject": learner,
         "rows": rows,
         "step": WizardProgress.Step(step),
         "number": index + 1,
         "count": len(STEPS),
-        "previous": STEPS[index - 1] if index else None,
+        "previous": earlier[-1] if earlier else None,
         "form": form,
         "refused": refused,
         "ilr": ilr,

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from activity.models import ActivityEvent
+from activity.models import ActivityEvent, Task
 from aptem.validators import fold_for_search, is_postcode_format, uln_check_digit
 from programmes.ilr import codes
 from programmes.ilr.models import (
@@ -46,7 +46,9 @@ DEMO_LOGINS = [
     ("supervisor@example.org", "Supervisor who sees every group and holds every role"),
     ("tutor@example.org", "Tutor who sees the North region and can create and edit users"),
     ("colleague@example.org", "View-only colleague in the North region (may add notes)"),
+    ("learner@example.org", "Activated learner (John Smith): lands on their own page"),
 ]
+DEMO_LEARNER = "learner@example.org"
 REGIONS = {
     "North": ["Leeds centre", "Newcastle centre"],
     "Midlands": ["Birmingham centre", "Nottingham centre"],
@@ -152,6 +154,7 @@ class Command(BaseCommand):
         self.seed_ilrs()
         self.seed_progress()
         self.seed_otj_hours()
+        self.seed_learner_login()
 
     def seed_groups(self) -> dict[str, list[Group]]:
         root = Group.objects.add_root(instance=Group(name="Regions"))
@@ -422,6 +425,32 @@ class Command(BaseCommand):
             done += size
             if count >= 20000:
                 self.stdout.write(f"  {done} learners")
+
+    def seed_learner_login(self) -> None:
+        """Make the first learner (John Smith) an activated login with a programme and an open
+        task, so the demo shows what a learner sees when they sign in."""
+        learner = User.objects.filter(user_type=User.Type.LEARNER).order_by("pk").first()
+        if learner is None:
+            return
+        # An update, like the bulk inserts: seeding is not an edit by anyone.
+        User.objects.filter(pk=learner.pk).update(
+            email=DEMO_LEARNER,
+            password=make_password(DEMO_PASSWORD),
+            subscription_status=User.Status.FULL_USER,
+        )
+        if not learner.enrolments.exists():
+            Enrolment.objects.create(
+                learner=learner,
+                programme=self.programmes[0],
+                status=Enrolment.Status.ACTIVE,
+                start_date=timezone.localdate() - datetime.timedelta(days=60),
+            )
+        Task.objects.create(
+            learner=learner,
+            title="Upload your signed apprenticeship agreement",
+            due_date=timezone.localdate() + datetime.timedelta(days=7),
+            created_by=self.admins[1],
+        )
 
     def seed_activity(self, learners: int = 200) -> None:
         """Sign-ins and page visits over the last two months for the first learners, so the
