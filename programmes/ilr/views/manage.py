@@ -75,7 +75,7 @@ class ExportForm(forms.Form):
     include_unverified = forms.BooleanField(
         label="Include ILRs not QA verified",
         required=False,
-        help_text="Off: only QA-verified (or completed) ILRs are sent, so no Draft goes by mistake.",
+        help_text="Off: only QA-verified (or completed) ILRs are sent; no Draft goes by mistake.",
     )
 
     def __init__(self, *args, viewer, **kwargs):
