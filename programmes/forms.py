@@ -48,6 +48,18 @@ class ProgrammeForm(VersionedForm):
         return data
 
 
+class ProgrammeSelect(forms.Select):
+    """Each programme carries its duration, so the enrolment page can pre-fill the planned end
+    date (static/js/enrolment_dates.js); the server validates the date whatever it is."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        programme = getattr(value, "instance", None)
+        if programme is not None and programme.duration_months:
+            option["attrs"]["data-duration-months"] = programme.duration_months
+        return option
+
+
 class EnrolmentForm(VersionedForm):
     class Meta:
         model = Enrolment
@@ -59,6 +71,7 @@ class EnrolmentForm(VersionedForm):
             "weekly_hours",
         ]
         widgets = {
+            "programme": ProgrammeSelect(attrs={"data-prefills-end-date": ""}),
             "start_date": DateInput(),
             "planned_end_date": DateInput(),
             "employer_start_date": DateInput(),
@@ -126,6 +139,14 @@ class StatusForm(VersionForm):
         super().__init__(*args, version=enrolment.version, **kwargs)
         self.enrolment = enrolment
         allowed = enrolment.allowed_statuses()
+        # Offer only the changes this status allows (Stop programme owns stopping and
+        # withdrawing); the field still accepts every status, so clean_status can explain a
+        # refused one instead of answering "not one of the available choices".
+        offered = [s for s in allowed if s not in Enrolment.STOP_STATUSES]
+        self.fields["status"].widget.choices = [
+            ("", "Choose the new status" if offered else "No change is possible"),
+            *((s, Enrolment.Status(s).label) for s in offered),
+        ]
         self.fields["status"].help_text = "Allowed from {}: {}.".format(
             enrolment.get_status_display(),
             ", ".join(Enrolment.Status(s).label for s in allowed) or "none, it is final",

@@ -2,6 +2,9 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import Group as Role
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 
 from aptem.validators import (
@@ -37,6 +40,14 @@ class LoginForm(AuthenticationForm):
 class GroupChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Group) -> str:
         return obj.indented_name
+
+
+class NarrowedChoices(ModelChoiceIterator):
+    """The choices a field shows, a subset of those it accepts (its own queryset)."""
+
+    def __init__(self, field: forms.ModelChoiceField, queryset: QuerySet):
+        super().__init__(field)
+        self.queryset = queryset
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -272,16 +283,62 @@ class LearnerForm(UserForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(
             kind=Organisation.Kind.EMPLOYER
         )
-        employers = User.objects.filter(user_type=User.Type.EMPLOYER).select_related("organisation")
+        self._narrow_employer_people()
+        self._lock_names()
+
+    def _narrow_employer_people(self) -> None:
+        """Manager and Mentor offer only the chosen employer's people that the viewer may see.
+
+        Validation still accepts any visible employer login (and whoever is set already), so
+        someone from another organisation gets clean()'s plain-English error, not "invalid
+        choice". With JavaScript, changing the organisation re-renders these two fields
+        (users:employer_people); without it, the re-rendered form after a submit narrows them.
+        """
+        kept = [pk for pk in (self.instance.manager_id, self.instance.mentor_id) if pk]
+        employers = User.objects.filter(user_type=User.Type.EMPLOYER).filter(
+            Q(pk__in=User.objects.visible_to(self.viewer).values("pk")) | Q(pk__in=kept)
+        )
+        organisation_pk = self._chosen_organisation_pk()
+        shown = (
+            employers.filter(organisation_id=organisation_pk).order_by("last_name", "first_name")
+            if organisation_pk
+            else employers.none()
+        )
+        # Ids by hand: self[name] would cache a bound field of the field about to be replaced.
+        ids = [self.auto_id % self.add_prefix(name) for name in ("manager", "mentor")]
+        self.fields["organisation"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("users:employer_people"),
+                "hx-trigger": "change",
+                "hx-include": ", ".join(f"#{i}" for i in ids),
+                # crispy wraps each field in div_<id>; swap both wrappers, help and errors too.
+                "hx-select-oob": ",".join(f"#div_{i}" for i in ids),
+                "hx-swap": "none",
+            }
+        )
         for name in ("manager", "mentor"):
-            self.fields[name] = PersonChoiceField(
-                queryset=employers,
+            field = PersonChoiceField(
+                queryset=employers.select_related("organisation"),
                 required=False,
                 label=name.capitalize(),
                 help_text="An employer login at the learner's employer organisation.",
             )
+            field.widget.choices = NarrowedChoices(field, shown)
+            if not organisation_pk:
+                field.empty_label = "Choose the employer organisation first"
+            self.fields[name] = field
 
-        self._lock_names()
+    def _chosen_organisation_pk(self) -> int | None:
+        """The organisation picked in the submitted data, else the saved or initial one."""
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("organisation"))
+        else:
+            raw = self.initial.get("organisation", self.instance.organisation_id)
+        raw = getattr(raw, "pk", raw)
+        try:
+            return int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
 
     def _lock_names(self) -> None:
         """Names another record depends on (a QA-verified ILR's, registered by programmes in

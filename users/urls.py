@@ -7,6 +7,7 @@ app_name = "users"
 urlpatterns = [
     path("create/<slug:user_type>/", views.user_create, name="create"),
     path("<int:pk>/edit/", views.user_edit, name="edit"),
+    path("employer-people/", views.employer_people, name="employer_people"),
     path("<int:pk>/cancel/", views.user_cancel, name="cancel"),
     path("<int:pk>/reinstate/", views.user_reinstate, name="reinstate"),
     path("<int:pk>/extend/", views.user_extend, name="extend"),

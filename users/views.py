@@ -4,7 +4,7 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.versioning import (
     CONFLICT_STATUS,
@@ -24,7 +24,7 @@ from .access import (
     may_edit,
     require_portal_access,
 )
-from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm
+from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm, LearnerForm
 from .models import User
 
 
@@ -78,6 +78,23 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "conflict": conflict,
     }
     return render(request, "users/user_form.html", context, status=conflict_status(conflict))
+
+
+@require_GET
+def employer_people(request: HttpRequest) -> HttpResponse:
+    """The learner form's Manager and Mentor fields for the organisation just picked (htmx).
+
+    Only people the viewer may see are offered; the form's own validation still decides.
+    """
+    require_portal_access(request)
+    if not (
+        request.user.has_perm(CREATE_PERMISSION[User.Type.LEARNER])
+        or request.user.has_perm("users.edit_user_details")
+    ):
+        raise PermissionDenied
+    initial = {name: request.GET.get(name) for name in ("organisation", "manager", "mentor")}
+    form = LearnerForm(initial=initial, viewer=request.user)
+    return render(request, "users/_employer_people.html", {"form": form})
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from audit.services import bulk_log_changes
 from programmes.models import Enrolment
-from users.models import User
+from users.models import Group, User
 
 from . import rules
 from .data import learner_values, with_ilr_children
@@ -115,6 +115,82 @@ def ilrs_in_scope(viewer: User, year: str) -> models.QuerySet[IlrLearner]:
     )
 
 
+VERIFIED = (IlrLearner.EpisodeStatus.QA_VERIFIED, IlrLearner.EpisodeStatus.COMPLETED)
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    """Which of the ILRs in scope a batch export holds. By default only QA-verified (or
+    completed) ILRs are sent: a Draft goes to the DfE only when the administrator asks."""
+
+    started_after: datetime.date | None = None
+    started_before: datetime.date | None = None
+    groups: tuple[tuple[int, str], ...] = ()  # (pk, name): names kept for the export's page
+    include_unverified: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "started_after": self.started_after.isoformat() if self.started_after else None,
+            "started_before": self.started_before.isoformat() if self.started_before else None,
+            "groups": [list(group) for group in self.groups],
+            "include_unverified": self.include_unverified,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ExportFilters:
+        def day(value):
+            return datetime.date.fromisoformat(value) if value else None
+
+        return cls(
+            started_after=day(data.get("started_after")),
+            started_before=day(data.get("started_before")),
+            groups=tuple((pk, name) for pk, name in data.get("groups") or ()),
+            # Exports made before the filters existed sent every ILR in scope.
+            include_unverified=data.get("include_unverified", True),
+        )
+
+    def apply(self, ilrs: models.QuerySet[IlrLearner]) -> models.QuerySet[IlrLearner]:
+        if not self.include_unverified:
+            ilrs = ilrs.filter(episode_status__in=VERIFIED)
+        if self.started_after or self.started_before:
+            # "Started" is the ILR's earliest aim start (LearnStartDate), as the DfE counts it.
+            ilrs = ilrs.annotate(first_start=models.Min("deliveries__learn_start_date"))
+            if self.started_after:
+                ilrs = ilrs.filter(first_start__gte=self.started_after)
+            if self.started_before:
+                ilrs = ilrs.filter(first_start__lte=self.started_before)
+        if self.groups:
+            chosen = Group.objects.subtrees_of(Group.objects.filter(pk__in=self.pks()))
+            member = User.groups.through.objects.filter(
+                user_id=OuterRef("learner_id"), group__in=chosen
+            )
+            ilrs = ilrs.filter(Exists(member))
+        return ilrs
+
+    def pks(self) -> list[int]:
+        return [pk for pk, _ in self.groups]
+
+    def summary(self) -> list[tuple[str, str]]:
+        """(label, value) rows for the export's page."""
+
+        def day(value):
+            return value.strftime("%d/%m/%Y") if value else "any date"
+
+        return [
+            ("Started on or after", day(self.started_after)),
+            ("Started on or before", day(self.started_before)),
+            ("Groups", ", ".join(name for _, name in self.groups) or "all groups you see"),
+            (
+                "ILRs not QA verified",
+                "included" if self.include_unverified else "left out (QA-verified ILRs only)",
+            ),
+        ]
+
+
+def ilrs_to_export(viewer: User, year: str, filters: ExportFilters) -> models.QuerySet[IlrLearner]:
+    return filters.apply(ilrs_in_scope(viewer, year))
+
+
 # --- Checking one learner ----------------------------------------------------------------------
 
 
@@ -199,9 +275,16 @@ def next_serial(fmt: IlrFormat = CURRENT) -> int:
     return last + 1
 
 
-def export_start(*, viewer: User, year: str, remote_addr: str | None = None) -> IlrExport:
+def export_start(
+    *,
+    viewer: User,
+    year: str,
+    filters: ExportFilters | None = None,
+    remote_addr: str | None = None,
+) -> IlrExport:
     """Record a batch export and run it: in a thread started once the request's transaction
     commits, or right here when settings.ILR_EXPORT_IN_BACKGROUND is False."""
+    filters = filters or ExportFilters()
     fmt = FORMATS[year]
     info = file_info(fmt, serial=next_serial(fmt))
     export = IlrExport.objects.create(
@@ -209,7 +292,8 @@ def export_start(*, viewer: User, year: str, remote_addr: str | None = None) -> 
         serial_no=info.serial,
         file_name=info.name,
         created_by=viewer,
-        total=ilrs_in_scope(viewer, year).count(),
+        total=ilrs_to_export(viewer, year, filters).count(),
+        filters=filters.as_json(),
     )
     if not getattr(settings, "ILR_EXPORT_IN_BACKGROUND", True):
         return export_run(export.pk, viewer=viewer, info=info, remote_addr=remote_addr)
@@ -249,8 +333,9 @@ def export_run(
     fd, temp_path = tempfile.mkstemp(suffix=".xml", prefix="ilr-export-")
     try:
         with os.fdopen(fd, "wb") as handle:
+            filters = ExportFilters.from_json(export.filters)
             pks = list(
-                ilrs_in_scope(viewer, info.fmt.year)
+                ilrs_to_export(viewer, info.fmt.year, filters)
                 .order_by("learn_ref_number", "pk")
                 .values_list("pk", flat=True)
             )
@@ -259,7 +344,9 @@ def export_run(
             problems: list[dict] = []
             write_file(handle, info, _checked_values(export, pks, info, problems))
         if not pks:
-            return _finish(export, IlrExport.Status.FAILED, error="No learners are in scope.")
+            return _finish(
+                export, IlrExport.Status.FAILED, error="No learners are in scope for these filters."
+            )
         if problems:
             return _finish(export, IlrExport.Status.INVALID, problems=problems)
         errors = schema_errors(temp_path, info.fmt)

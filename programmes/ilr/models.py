@@ -771,6 +771,9 @@ class IlrExport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     finished_at = models.DateTimeField(null=True, blank=True)
+    # What the administrator narrowed the export to (export_job.ExportFilters.as_json), kept so
+    # the finished export says which learners it was meant to hold.
+    filters = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

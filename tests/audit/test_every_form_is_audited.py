@@ -267,7 +267,8 @@ FORMS = [
         "ilr:export_start",
         "supervisor",
         "/programmes/ilrs/export/",
-        {"year": "2526"},
+        # The ILR here is a Draft, which an export sends only when asked to.
+        {"year": "2526", "include_unverified": "on"},
         "last_export_file",
     ),
     Form(

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.pagination import paginate
+from aptem.validators import sensible_date
+from aptem.widgets import DateInput
 from audit.services import log_access
 from programmes.models import Programme
 from users.access import get_learner_for, require_portal_access
@@ -51,6 +53,54 @@ class ExportForm(forms.Form):
         label="Collection year",
         choices=[(f.year, f.label) for f in xml_file.FORMATS.values()],
     )
+    started_after = forms.DateField(
+        label="Started on or after",
+        required=False,
+        widget=DateInput(),
+        validators=[sensible_date],
+        help_text="The learner's first aim start date (LearnStartDate).",
+    )
+    started_before = forms.DateField(
+        label="Started on or before",
+        required=False,
+        widget=DateInput(),
+        validators=[sensible_date],
+    )
+    groups = forms.ModelMultipleChoiceField(
+        queryset=Group.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        help_text="Only learners in these groups or their sub-groups. None chosen: every group.",
+    )
+    include_unverified = forms.BooleanField(
+        label="Include ILRs not QA verified",
+        required=False,
+        help_text="Off: only QA-verified (or completed) ILRs are sent; no Draft goes by mistake.",
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["groups"].queryset = Group.objects.visible_to(viewer)
+        self.fields["groups"].label_from_instance = lambda g: g.indented_name
+
+    def clean(self) -> dict:
+        data = super().clean()
+        after, before = data.get("started_after"), data.get("started_before")
+        if after and before and after > before:
+            self.add_error(
+                "started_before",
+                "“Started on or before” must be the same as or later than “Started on or after”.",
+            )
+        return data
+
+    def filters(self) -> export_job.ExportFilters:
+        data = self.cleaned_data
+        return export_job.ExportFilters(
+            started_after=data["started_after"],
+            started_before=data["started_before"],
+            groups=tuple((g.pk, g.name) for g in data["groups"]),
+            include_unverified=data["include_unverified"],
+        )
 
 
 class ImportForm(forms.Form):
@@ -86,6 +136,13 @@ class ImportForm(forms.Form):
 def ilr_manage(request: HttpRequest) -> HttpResponse:
     _require_manage(request)
     fmt = _year(request)
+    export_form = ExportForm(initial={"year": fmt.year}, viewer=request.user)
+    return _manage_page(request, fmt, export_form)
+
+
+def _manage_page(
+    request: HttpRequest, fmt: xml_file.IlrFormat, export_form: ExportForm, status: int = 200
+) -> HttpResponse:
     ilrs = (
         export_job.ilrs_in_scope(request.user, fmt.year)
         .select_related("learner")
@@ -99,23 +156,25 @@ def ilr_manage(request: HttpRequest) -> HttpResponse:
         "fmt": fmt,
         "page": page,
         "query": f"year={fmt.year}",
-        "export_form": ExportForm(initial={"year": fmt.year}),
+        "export_form": export_form,
         "exports": exports,
     }
-    return render(request, "programmes/ilr/ilr_manage.html", context)
+    return render(request, "programmes/ilr/ilr_manage.html", context, status=status)
 
 
 @require_POST
 def ilr_export_start(request: HttpRequest) -> HttpResponse:
     _require_manage(request)
-    form = ExportForm(request.POST)
+    form = ExportForm(request.POST, viewer=request.user)
     if not form.is_valid():
-        messages.error(request, "Choose a collection year to export.")
-        return redirect("ilr:manage")
+        # The page again with the errors beside the filters as typed; no job is created.
+        fmt = xml_file.FORMATS.get(request.POST.get("year") or "", xml_file.CURRENT)
+        return _manage_page(request, fmt, form, status=400)
     try:
         export = export_job.export_start(
             viewer=request.user,
             year=form.cleaned_data["year"],
+            filters=form.filters(),
             remote_addr=request.META.get("REMOTE_ADDR"),
         )
     except export_job.SerialsExhausted as error:
@@ -133,7 +192,8 @@ def ilr_export_detail(request: HttpRequest, export_pk: int) -> HttpResponse:
     template = "programmes/ilr/ilr_export_detail.html"
     if request.htmx:
         template += "#status"
-    return render(request, template, {"export": export})
+    filters = export_job.ExportFilters.from_json(export.filters).summary()
+    return render(request, template, {"export": export, "filters": filters})
 
 
 @require_GET

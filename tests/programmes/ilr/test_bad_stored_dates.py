@@ -98,7 +98,7 @@ def test_a_batch_export_lists_the_bad_learner_and_checks_every_other(
     spoil(bad_ilr)
 
     client = as_user(ilr_manager)
-    response = client.post(EXPORT, {"year": "2526"})
+    response = client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
 
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.INVALID
@@ -118,11 +118,11 @@ def test_a_batch_export_without_rule_errors_around_the_bad_learner_exports_once_
     _bad, bad_ilr = _learner_with_ilr(tree, ilr_programme, LearnRefNumber="B2")
     BAD_VALUES["stop date 9999-12-31"](bad_ilr)
     client = as_user(ilr_manager)
-    client.post(EXPORT, {"year": "2526"})
+    client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     LearningDelivery.objects.filter(ilr=bad_ilr).update(
         learn_act_end_date=None, comp_status=1, outcome=None, withdraw_reason=None
     )
-    client.post(EXPORT, {"year": "2526"})
+    client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     assert IlrExport.objects.latest("pk").status == IlrExport.Status.READY
 
 
@@ -140,7 +140,7 @@ def test_an_unexpected_error_in_one_learners_rules_becomes_a_problem_and_is_logg
 
     monkeypatch.setattr(rules, "check_uln", broken)
     IlrLearner.objects.filter(learner=bad).update(uln="9999999999")
-    as_user(ilr_manager).post(EXPORT, {"year": "2526"})
+    as_user(ilr_manager).post(EXPORT, {"year": "2526", "include_unverified": "on"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.INVALID
     [problem] = export.problems
@@ -189,7 +189,7 @@ def test_a_failure_outside_the_rules_is_a_problem_for_that_learner_only(
         return real(values, **kwargs)
 
     monkeypatch.setattr(rules, "check_learner", broken)
-    as_user(ilr_manager).post(EXPORT, {"year": "2526"})
+    as_user(ilr_manager).post(EXPORT, {"year": "2526", "include_unverified": "on"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.INVALID
     assert {p["learner"] for p in export.problems} == {bad.pk, later.pk}

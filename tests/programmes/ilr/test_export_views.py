@@ -68,14 +68,14 @@ def test_anonymous_is_sent_to_login(client, url):
 
 
 def test_anonymous_cannot_start_an_export(client, db):
-    assert client.post(EXPORT, {"year": "2526"}).status_code == 302
+    assert client.post(EXPORT, {"year": "2526", "include_unverified": "on"}).status_code == 302
     assert not IlrExport.objects.exists()
 
 
 def test_without_manage_ilrs_every_page_is_refused(as_user, tutor, exported_ilr, learner):
     client = as_user(tutor)
     assert client.get(MANAGE).status_code == 403
-    assert client.post(EXPORT, {"year": "2526"}).status_code == 403
+    assert client.post(EXPORT, {"year": "2526", "include_unverified": "on"}).status_code == 403
     assert client.get(f"/users/{learner.pk}/ilr/2526/export.xml").status_code == 403
     assert not IlrExport.objects.exists()
 
@@ -90,7 +90,7 @@ def test_a_learner_outside_the_viewers_groups_is_404_for_the_single_file(
 def test_another_administrators_export_is_404_unless_the_viewer_sees_every_group(
     as_user, ilr_manager, supervisor, exported_ilr
 ):
-    as_user(supervisor).post(EXPORT, {"year": "2526"})
+    as_user(supervisor).post(EXPORT, {"year": "2526", "include_unverified": "on"})
     export = IlrExport.objects.get()
     for url in _export_urls(export):
         assert as_user(ilr_manager).get(url).status_code == 404
@@ -141,11 +141,11 @@ def test_the_list_runs_a_fixed_number_of_queries(
 ):
     _in_scope(tree, ilr_programme, size)
     client = as_user(ilr_manager)
-    client.post(EXPORT, {"year": "2526"})
+    client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     client.get(MANAGE)  # warm the session
     # Session, user, permissions (two), visible groups, the page of ILRs with its count in
-    # one query, recent exports: the same at both sizes.
-    with django_assert_num_queries(7):
+    # one query, recent exports, the export form's group choices: the same at both sizes.
+    with django_assert_num_queries(8):
         response = client.get(MANAGE)
     assert len(response.context["page"].object_list) == size
 
@@ -158,7 +158,9 @@ def test_an_export_of_valid_learners_is_ready_validates_and_marks_them(
 ):
     learners = _in_scope(tree, ilr_programme, 3)
     client = as_user(ilr_manager)
-    response = client.post(EXPORT, {"year": "2526"}, REMOTE_ADDR="203.0.113.9")
+    response = client.post(
+        EXPORT, {"year": "2526", "include_unverified": "on"}, REMOTE_ADDR="203.0.113.9"
+    )
     export = IlrExport.objects.get()
     assert response["Location"] == f"/programmes/ilrs/exports/{export.pk}/"
     assert export.status == IlrExport.Status.READY
@@ -186,8 +188,8 @@ def test_an_export_of_valid_learners_is_ready_validates_and_marks_them(
 
 def test_the_second_export_takes_the_next_serial(as_user, ilr_manager, exported_ilr):
     client = as_user(ilr_manager)
-    client.post(EXPORT, {"year": "2526"})
-    client.post(EXPORT, {"year": "2526"})
+    client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
+    client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     assert sorted(IlrExport.objects.values_list("serial_no", flat=True)) == [1, 2]
     assert sorted(e.file_name[-6:] for e in IlrExport.objects.all()) == ["01.xml", "02.xml"]
 
@@ -200,7 +202,7 @@ def test_a_learner_breaking_a_rule_stops_the_file_and_is_listed_with_a_link(
     ilr.uln = "1000000063"
     ilr.save()
     client = as_user(ilr_manager)
-    response = client.post(EXPORT, {"year": "2526"})
+    response = client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.INVALID
     assert not export.file
@@ -220,7 +222,7 @@ def test_a_schema_error_fails_the_export_with_the_message(
 ):
     monkeypatch.setattr(export_job, "schema_errors", lambda *a, **k: ["Line 9: ULN is too short"])
     client = as_user(ilr_manager)
-    response = client.post(EXPORT, {"year": "2526"})
+    response = client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     export = IlrExport.objects.get()
     assert export.status == IlrExport.Status.FAILED
     assert "ULN is too short" in export.error
@@ -273,7 +275,7 @@ def test_an_export_whose_process_ended_is_shown_as_failed_and_stops_polling(
 
 def test_the_download_is_an_attachment_and_an_access_entry(as_user, ilr_manager, exported_ilr):
     client = as_user(ilr_manager)
-    client.post(EXPORT, {"year": "2526"})
+    client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     export = IlrExport.objects.get()
     response = client.get(_export_urls(export)[1])
     assert response.status_code == 200
@@ -291,7 +293,7 @@ def test_the_background_mode_starts_a_thread_after_commit(
     started = []
     monkeypatch.setattr(export_job.threading.Thread, "start", lambda self: started.append(self))
     with django_capture_on_commit_callbacks(execute=True):
-        as_user(ilr_manager).post(EXPORT, {"year": "2526"})
+        as_user(ilr_manager).post(EXPORT, {"year": "2526", "include_unverified": "on"})
     assert IlrExport.objects.get().status == IlrExport.Status.PENDING
     assert [t.name for t in started] == [f"ilr-export-{IlrExport.objects.get().pk}"]
 

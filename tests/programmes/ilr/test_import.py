@@ -198,7 +198,7 @@ def test_exporting_the_imported_learners_as_a_batch_gives_a_valid_file(
     client = as_user(supervisor)
     distinct = _distinct_sample()
     _report(client, _post(client, tree, programme, file=_upload(distinct)))
-    client.post("/programmes/ilrs/export/", {"year": "2526"})
+    client.post("/programmes/ilrs/export/", {"year": "2526", "include_unverified": "on"})
     invalid = IlrExport.objects.get()
     assert invalid.status == IlrExport.Status.INVALID
     assert {(p["learn_ref_number"], p["rule"]) for p in invalid.problems} >= {
@@ -209,7 +209,7 @@ def test_exporting_the_imported_learners_as_a_batch_gives_a_valid_file(
     for ilr in IlrLearner.objects.filter(learn_ref_number__in=failing):
         ilr.episode_status = IlrLearner.EpisodeStatus.EXCLUDED
         ilr.save()
-    client.post("/programmes/ilrs/export/", {"year": "2526"})
+    client.post("/programmes/ilrs/export/", {"year": "2526", "include_unverified": "on"})
     ready = IlrExport.objects.exclude(pk=invalid.pk).get()
     assert ready.status == IlrExport.Status.READY, (ready.error, ready.problems)
     with ready.file.open("rb") as handle:
