@@ -26,6 +26,10 @@ class Section:
     user_types: frozenset[str] | None = None
     # Shown on every user's profile, whatever their type (the subscription, the audit trail).
     for_every_user: bool = False
+    # (summary context) -> how many items the section holds, as the profile's section index
+    # shows it ("3", "5/8"), or None. Read from the summary's own context, so the index costs
+    # no query of its own.
+    count: Callable[[dict], str | None] | None = None
 
     def is_visible(self, viewer: AbstractBaseUser, subject: AbstractBaseUser) -> bool:
         if self.for_every_user:

@@ -34,10 +34,12 @@ NOTES = Section(
     title="Notes",
     template="crm/sections/_notes.html",
     summary=_notes,
+    count=lambda c: str(c["note_count"]),
 )
 CONTACTS = Section(
     key="contacts",
     title="Contacts",
     template="crm/sections/_contacts.html",
     summary=_contacts,
+    count=lambda c: str(len(c["contacts"])),
 )

@@ -34,12 +34,25 @@ SECTIONS: list[Section] = [
 ]
 
 
+SECTION_KEYS = frozenset(section.key for section in SECTIONS)
+
+
 def visible_sections(request: HttpRequest, subject: User) -> list[dict]:
-    """The sections this viewer may see on this user's profile, each rendered to HTML."""
+    """The sections this viewer may see on this user's profile, each rendered to HTML, with its
+    count for the page's index and whether the viewer keeps it collapsed (their preference is
+    on their own, already loaded, user row: no query)."""
+    collapsed = set(request.user.collapsed_sections)
     rendered = []
     for section in SECTIONS:
         if section.is_visible(request.user, subject):
             context = {"subject": subject, **section.summary(request, subject)}
             html = render_to_string(section.template, context, request=request)
-            rendered.append({"section": section, "html": html})
+            rendered.append(
+                {
+                    "section": section,
+                    "html": html,
+                    "count": section.count(context) if section.count else None,
+                    "collapsed": section.key in collapsed,
+                }
+            )
     return rendered

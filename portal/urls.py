@@ -13,6 +13,11 @@ urlpatterns = [
     path("users/", views.user_list, name="user_list"),
     path("users/export.csv", views.user_export, name="user_export"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path(
+        "users/profile-sections/<slug:key>/",
+        views.profile_section_state,
+        name="profile_section_state",
+    ),
     path("audit/users/<int:pk>/", audit_views.audit_trail, name="audit_trail"),
     path("audit/users/<int:pk>/export.csv", audit_views.audit_export, name="audit_export"),
 ]

@@ -8,11 +8,12 @@ from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
 
 from aptem.csv_export import csv_date, csv_response
 from aptem.pagination import paginate
@@ -31,7 +32,8 @@ from users.lockout import lock_for
 from users.models import User
 
 from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
-from .sections import visible_sections
+from .forms import SectionStateForm
+from .sections import SECTION_KEYS, visible_sections
 
 # The columns the Users page and its export show; fetching only these keeps the rows that a name
 # search sorts narrow.
@@ -177,3 +179,29 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lock": lock_for(user) if request.user.has_perm("users.unlock_account") else None,
     }
     return render(request, "portal/user_detail.html", context)
+
+
+@require_POST
+def profile_section_state(request: HttpRequest, key: str) -> HttpResponse:
+    """Remember that the viewer collapsed (or opened) a profile section, on every profile.
+
+    Posted by htmx when a section's <details> is toggled. Not audited: it is the viewer's own
+    display preference, changes nothing anyone else sees, and a click per section would bury
+    the real changes in their audit trail.
+    """
+    require_portal_access(request)
+    if key not in SECTION_KEYS:
+        raise Http404("No such profile section.")
+    form = SectionStateForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(form.errors["collapsed"][0], content_type="text/plain")
+    request.user.set_section_collapsed(key, form.cleaned_data["collapsed"])
+    if request.htmx:
+        return HttpResponse(status=204)
+    # Posted without htmx (a plain form): back to the profile it came from.
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("portal:user_list")
+    return redirect(target)

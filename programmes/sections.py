@@ -37,4 +37,5 @@ PROGRAMMES = Section(
     title="Programme",
     template="users/sections/_programmes.html",
     summary=_programmes,
+    count=lambda c: str(len(c["enrolments"])),
 )

@@ -9,7 +9,16 @@ from .models import Group, Organisation, User
 
 auditlog.register(
     User,
-    exclude_fields=["password", "last_login", "search_name", "updated_at", "version"],
+    # collapsed_sections is the administrator's own display preference, not a change of the
+    # person's record (see User.set_section_collapsed).
+    exclude_fields=[
+        "password",
+        "last_login",
+        "search_name",
+        "updated_at",
+        "version",
+        "collapsed_sections",
+    ],
     m2m_fields={"groups", "roles"},
 )
 auditlog.register(Organisation)

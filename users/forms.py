@@ -7,6 +7,7 @@ from django.forms.models import ModelChoiceIterator
 from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 
+from aptem.fieldsets import FieldsetsMixin
 from aptem.validators import (
     normalise_ni_number,
     normalise_postcode,
@@ -55,15 +56,17 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.email})" if obj.email else obj.full_name
 
 
-class UserForm(VersionedForm):
+class UserForm(FieldsetsMixin, VersionedForm):
     """The fields every user type shares; one subclass per type picks its own.
 
-    ``fieldsets`` drives the template, so each type's form is laid out in titled groups.
+    Each type's ``layout`` puts its fields in titled parts (aptem.fieldsets).
     """
 
     user_type: str
     offers_invitation = False
     email_required = False
+    # Shown above the parts, and only when the details match someone who is already here.
+    outside_fieldsets = ("confirm_duplicate",)
 
     invite_now = forms.TypedChoiceField(
         label="Invite this user now?",
@@ -138,13 +141,6 @@ class UserForm(VersionedForm):
                 not self.creating and self.instance.subscription_status != User.Status.PROSPECT
             )
             self.fields["email"].required = self.email_required or invited
-
-    @property
-    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
-        return [
-            (title, [self[name] for name in names if name in self.fields])
-            for title, names in self.layout
-        ]
 
     def clean_email(self) -> str | None:
         email = (self.cleaned_data.get("email") or "").strip().lower()

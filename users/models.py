@@ -350,6 +350,9 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The profile sections (their keys) this administrator keeps collapsed: a display
+    # preference of their own, applied when a profile renders so nothing flashes open.
+    collapsed_sections = models.JSONField(default=list, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -422,6 +425,20 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         if getattr(self, "audit_reason", ""):
             data["reason"] = self.audit_reason
         return data
+
+    def set_section_collapsed(self, key: str, collapsed: bool) -> None:
+        """Remember whether this viewer keeps the profile section ``key`` collapsed.
+
+        Saves that field alone: a preference is no edit of the person's record, so it neither
+        bumps ``version`` (which would refuse someone's open edit form) nor is audited
+        (users.audit_registry leaves the field out).
+        """
+        keys = [k for k in self.collapsed_sections if k != key]
+        if collapsed:
+            keys.append(key)
+        if keys != self.collapsed_sections:
+            self.collapsed_sections = sorted(keys)
+            self.save(update_fields=["collapsed_sections"])
 
     def visible_groups(self) -> list[Group]:
         """The groups this administrator can see, fetched once per request.

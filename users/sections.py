@@ -8,6 +8,8 @@ from aptem.sections import Section
 from .access import may_cancel, may_edit
 from .models import Group, User
 
+PEOPLE_SHOWN = 50
+
 
 def _people(request: HttpRequest, subject: User) -> dict:
     """An employer's learners (managed or mentored); an administrator's visible groups."""
@@ -16,15 +18,25 @@ def _people(request: HttpRequest, subject: User) -> dict:
         context["learners"] = list(
             User.objects.visible_to(request.user)
             .filter(Q(manager=subject) | Q(mentor=subject), user_type=User.Type.LEARNER)
-            .order_by("last_name", "first_name")[:50]
+            .order_by("last_name", "first_name")[:PEOPLE_SHOWN]
         )
     if subject.user_type == User.Type.ADMINISTRATOR:
-        context["visible_groups"] = (
+        # A list, so the profile's index counts what the section shows without a second query.
+        context["visible_groups"] = list(
             Group.objects.all()
             if subject.has_perm("users.view_all_groups")
             else Group.objects.visible_to(subject)
         )
     return context
+
+
+def _people_count(context: dict) -> str | None:
+    # An employer's list stops at PEOPLE_SHOWN learners, so a full list may have more.
+    learners = context.get("learners")
+    if learners is not None:
+        return f"{len(learners)}+" if len(learners) >= PEOPLE_SHOWN else str(len(learners))
+    groups = context.get("visible_groups")
+    return None if groups is None else str(len(groups))
 
 
 def _subscription(request: HttpRequest, subject: User) -> dict:
@@ -43,6 +55,7 @@ PEOPLE = Section(
     title="Learners and groups",
     template="users/sections/_people.html",
     summary=_people,
+    count=_people_count,
     user_types=frozenset({User.Type.EMPLOYER, User.Type.ADMINISTRATOR}),
 )
 SUBSCRIPTION = Section(

@@ -13,6 +13,7 @@ import re
 from django import forms
 from django.core.validators import MaxLengthValidator, RegexValidator
 
+from aptem.fieldsets import FieldsetsMixin
 from aptem.validators import normalise_ni_number, normalise_postcode
 from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
@@ -252,7 +253,7 @@ class IlrCreateForm(IlrFormMixin, forms.ModelForm):
         fields = [*PERSONAL, "lldd_health_prob"]
 
 
-class IlrUserForm(IlrVersionedForm):
+class IlrUserForm(FieldsetsMixin, IlrVersionedForm):
     layout = [
         ("Personal details", PERSONAL),
         ("Contact consents and third-party access", CONSENTS),
@@ -279,7 +280,7 @@ class IlrUserForm(IlrVersionedForm):
         return cleaned
 
 
-class IlrAdminForm(IlrVersionedForm):
+class IlrAdminForm(FieldsetsMixin, IlrVersionedForm):
     """The Admin tab's learner fields, with the LearnerHE entity's two fields beside them."""
 
     ucasperid = forms.CharField(

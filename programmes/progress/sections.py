@@ -3,12 +3,13 @@
 Each runs a fixed number of queries however many records the learner has.
 """
 
+from django.db.models import Count, Q
 from django.http import HttpRequest
 
 from aptem.sections import Section
 from users.models import User
 
-from .models import FunctionalSkillAssessment
+from .models import FunctionalSkillAssessment, Milestone
 
 LATEST_MILESTONES = 10
 LATEST_COURSES = 10
@@ -21,10 +22,15 @@ RECORD_FUNCTIONAL_SKILLS = "programmes.record_functional_skills"
 
 def _milestones(request: HttpRequest, subject: User) -> dict:
     milestones = list(subject.milestones.select_related("enrolment__programme")[:LATEST_MILESTONES])
+    # Always counted, so the query count does not depend on how many came back; the achieved
+    # ones come in the same query, for the profile's index ("5/8").
+    counts = subject.milestones.aggregate(
+        total=Count("pk"), achieved=Count("pk", filter=Q(status__in=Milestone.ACHIEVED_STATUSES))
+    )
     return {
         "milestones": milestones,
-        # Always counted, so the query count does not depend on how many came back.
-        "milestone_count": subject.milestones.count(),
+        "milestone_count": counts["total"],
+        "milestones_achieved": counts["achieved"],
         "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
     }
 
@@ -74,16 +80,20 @@ FUNCTIONAL_SKILLS = Section(
     title="Functional Skills",
     template="programmes/progress/sections/_functional_skills.html",
     summary=_functional_skills,
+    count=lambda c: str(c["assessment_count"]),
 )
 MILESTONES = Section(
     key="milestones",
     title="Milestones",
     template="programmes/progress/sections/_milestones.html",
     summary=_milestones,
+    # Achieved (or verified) of all, as a claims officer reads them.
+    count=lambda c: f"{c['milestones_achieved']}/{c['milestone_count']}",
 )
 COURSES = Section(
     key="courses",
     title="Course progress",
     template="programmes/progress/sections/_courses.html",
     summary=_courses,
+    count=lambda c: str(c["course_count"]),
 )

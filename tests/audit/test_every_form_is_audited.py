@@ -43,7 +43,16 @@ MINIMAL_ILR = (
 )
 
 # URLs that accept POST but do not change portal data (or change it outside the audited models).
-NOT_WRITES = {"home", "login", "logout", "admin:*", "users:activate"}
+# portal:profile_section_state keeps which profile sections the viewer collapses: their own
+# display preference, not portal data (tests/portal/test_profile_section_state.py).
+NOT_WRITES = {
+    "home",
+    "login",
+    "logout",
+    "admin:*",
+    "users:activate",
+    "portal:profile_section_state",
+}
 # Two-factor forms need a live code from the user's authenticator app (and the session's own
 # verification state), so they cannot be walked here; tests/users/test_two_factor.py proves
 # each writes its audit entry (turned on, turned off, new recovery codes, recovery-code sign-in).
