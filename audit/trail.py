@@ -257,8 +257,9 @@ def _changes(
             _format_value(model_field, old, related),
             _format_value(model_field, new, related),
         )
-        # A create lists every field; the ones left empty say nothing.
-        if shown == (EMPTY, EMPTY):
+        # A create lists every field; the ones left empty say nothing. A value that reads the
+        # same before and after (a time re-stamped within the minute) says nothing either.
+        if shown == (EMPTY, EMPTY) or (not everything and shown[0] == shown[1]):
             continue
         if is_sensitive(name) and not may_see_sensitive:
             # Mask what was there, but let an empty side still read as empty.
@@ -331,7 +332,7 @@ def _structured_changes(
             _format_json_value(before.get(key), choices),
             _format_json_value(after.get(key), choices),
         )
-        if shown == (EMPTY, EMPTY):
+        if shown[0] == shown[1]:
             continue
         if is_sensitive(key) and not may_see_sensitive:
             shown = tuple(EMPTY if value == EMPTY else MASK for value in shown)
