@@ -271,8 +271,14 @@ def _changes(
 
 
 def _single_side(entry: AuditEntry) -> str:
-    # A creation has only new values and a deletion only old ones: show that side alone.
-    return {AuditEntry.Action.CREATE: "new", AuditEntry.Action.DELETE: "old"}.get(entry.action, "")
+    # A creation has only new values and a deletion only old ones: show that side alone. An
+    # access event (a download, an export) records what happened as a "new" value.
+    sides = {
+        AuditEntry.Action.CREATE: "new",
+        AuditEntry.Action.ACCESS: "new",
+        AuditEntry.Action.DELETE: "old",
+    }
+    return sides.get(entry.action, "")
 
 
 def _one_change(label: str, shown: tuple, single: str, model_field=None) -> Change | None:

@@ -231,3 +231,11 @@ def test_many_kinds_of_entry_still_run_a_fixed_number_of_queries(
     assert _queries(client, url(learner)) == small
     # One query per kind of linked record at most (page 2 links no programme): never per entry.
     assert _queries(client, url(learner, "page=2")) <= small
+
+
+def test_an_access_event_reads_as_what_happened(as_user, tutor, learner):
+    from audit.services import log_access
+
+    log_access(learner, kind="download", detail="Contract.pdf", actor=tutor)
+    row = next(r for r in as_user(tutor).get(url(learner)).context["rows"] if r.action == "access")
+    assert [(c.label, c.value) for c in row.changes] == [("Download", "Contract.pdf")]
