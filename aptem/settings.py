@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # One correlation id per request, so the trail shows the entries of one save together.
+    "audit.middleware.correlation_middleware",
     # After authentication, so every audit entry written during the request carries the actor.
     "auditlog.middleware.AuditlogMiddleware",
     # Last, as axes requires: turns a sign-in refused for a locked account into the lockout page.
@@ -224,6 +226,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@example.org")
 # Audit: every learner-related change goes to audit.AuditEntry (see audit/models.py).
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
+# The request's (or service run's) own id, not a client-sent header: see audit/context.py.
+AUDITLOG_CID_GETTER = "audit.context.current_cid"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
 # Content security policy: no inline scripts or styles anywhere, no third-party origins.

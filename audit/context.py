@@ -5,15 +5,38 @@ keyword ``actor``; running it under ``acting_as`` names that actor on the entrie
 wherever it runs (a background task, a management command, a test). auditlog's own
 ``set_actor`` cannot be nested inside the middleware's (the outer one stops working), so the
 actor travels in a context variable of ours, which the entry manager reads.
+
+A correlation id travels the same way: every entry written in one request (``audit.middleware``)
+or one outermost ``acting_as`` shares it, so the trail shows the entries of one save together.
+auditlog reads it through ``AUDITLOG_CID_GETTER``; its own default only copies a header the
+client sends, which would be neither always there nor trustworthy.
 """
 
 import functools
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 _actor: ContextVar[Any] = ContextVar("audit_actor", default=None)
+_cid: ContextVar[str | None] = ContextVar("audit_cid", default=None)
+
+
+def current_cid() -> str | None:
+    """The correlation id of the request or service run writing entries now, or None."""
+    return _cid.get()
+
+
+@contextmanager
+def one_correlation() -> Iterator[None]:
+    """Entries written inside share one correlation id (the outer one's, when nested)."""
+    token = _cid.set(uuid.uuid4().hex) if _cid.get() is None else None
+    try:
+        yield
+    finally:
+        if token is not None:
+            _cid.reset(token)
 
 
 def current_actor() -> Any:
@@ -26,7 +49,8 @@ def acting_as(actor: Any) -> Iterator[None]:
     """Every audit entry written inside names ``actor`` (unless it names one itself)."""
     token = _actor.set(actor)
     try:
-        yield
+        with one_correlation():
+            yield
     finally:
         _actor.reset(token)
 

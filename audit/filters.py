@@ -1,4 +1,5 @@
 import datetime
+from collections import defaultdict
 
 import django_filters
 from django import forms
@@ -9,7 +10,7 @@ from django.utils import timezone
 from aptem.validators import sensible_date
 from aptem.widgets import DateInput
 
-from .trail import kind_label
+from .trail import section_label
 
 SYSTEM = "system"
 
@@ -45,8 +46,9 @@ class AuditFilter(django_filters.FilterSet):
         validators=[sensible_date],
     )
     actor = django_filters.ChoiceFilter(label="Who", method="filter_actor", empty_label="Anyone")
+    # The profile's section names ("Programme", "Notes"): one may span several kinds of record.
     section = django_filters.ChoiceFilter(
-        label="Section", field_name="content_type_id", empty_label="All sections"
+        label="Section", method="filter_section", empty_label="All sections"
     )
 
     class Meta:
@@ -68,13 +70,10 @@ class AuditFilter(django_filters.FilterSet):
         self.filters["actor"].extra["choices"] = sorted(
             actors.items(), key=lambda item: (item[0] == SYSTEM, item[1].lower())
         )
-        kinds = [
-            ContentType.objects.get_for_id(pk)
-            for pk in trail.values_list("content_type_id", flat=True).distinct()
-        ]
-        self.filters["section"].extra["choices"] = sorted(
-            ((ct.pk, kind_label(ct)) for ct in kinds), key=lambda item: item[1]
-        )
+        self._sections: dict[str, list[int]] = defaultdict(list)
+        for pk in trail.values_list("content_type_id", flat=True).distinct():
+            self._sections[section_label(ContentType.objects.get_for_id(pk))].append(pk)
+        self.filters["section"].extra["choices"] = [(name, name) for name in sorted(self._sections)]
 
     @staticmethod
     def _day_start(day: datetime.date) -> datetime.datetime:
@@ -86,6 +85,9 @@ class AuditFilter(django_filters.FilterSet):
 
     def filter_to(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(timestamp__lt=self._day_start(value + datetime.timedelta(days=1)))
+
+    def filter_section(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(content_type_id__in=self._sections.get(value, []))
 
     def filter_actor(self, queryset: QuerySet, name: str, value) -> QuerySet:
         if value == SYSTEM:

@@ -5,14 +5,15 @@ from django.http import HttpRequest
 
 from aptem.sections import Section
 
-from .trail import action_label, actor_label, field_labels, kind_label, trail_for
+from .trail import action_label, actor_label, field_labels, kind_label, section_label, trail_for
 
 LATEST = 5
 
 
 def _audit(request: HttpRequest, subject: AbstractBaseUser) -> dict:
-    # One query (actor and kind come with the entries). Only field names are shown here, so
-    # there is nothing to mask and no related record to fetch.
+    # One query (actor and kind come with the entries). Only field names are shown here (as the
+    # full page names them: bookkeeping left out, wizard answers by label), so there is nothing
+    # to mask and no related record to fetch.
     entries = list(trail_for(subject)[:LATEST])
     return {
         "audit_rows": [
@@ -21,6 +22,7 @@ def _audit(request: HttpRequest, subject: AbstractBaseUser) -> dict:
                 "who": actor_label(entry),
                 "record": entry.object_repr,
                 "kind": kind_label(entry.content_type),
+                "section": section_label(entry.content_type),
                 "action": action_label(entry),
                 "fields": field_labels(entry),
             }

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from .context import current_actor
+from .context import current_actor, current_cid, one_correlation
 from .models import AuditEntry
 
 
@@ -61,7 +61,8 @@ def bulk_log_changes(
     timestamp = timestamp or timezone.now()
     fields = list(values)
     content_type = ContentType.objects.get_for_model(queryset.model)
-    with transaction.atomic():
+    # One correlation id for the whole run (the request's, when there is one): one change.
+    with transaction.atomic(), one_correlation():
         records = list(queryset)
         entries = []
         for old in records:
@@ -84,6 +85,7 @@ def bulk_log_changes(
                     else None,
                     remote_addr=remote_addr,
                     timestamp=timestamp,
+                    cid=current_cid(),
                 )
             )
         queryset.model.objects.filter(pk__in=[r.pk for r in records]).update(**values)

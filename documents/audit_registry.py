@@ -3,6 +3,11 @@
 
 from auditlog.registry import auditlog
 
+from audit.display import describe
+
 from .models import Document
 
 auditlog.register(Document)
+# The stored file's path and its detected MIME type are storage details; the file name, kind
+# and size are what a person recognises (the hash is hidden everywhere).
+describe(Document, section="Documents", hidden=["file", "content_type"])

@@ -19,20 +19,24 @@ from django.views.decorators.http import require_GET
 from aptem.csv_export import csv_response
 from audit.filters import AuditFilter
 from audit.services import log_access
-from audit.trail import present, trail_for
+from audit.trail import grouped, present, trail_for
 from users.access import get_user_for
 
 PAGE_SIZE = 25
 EXPORT_BATCH = 500
+# The export keeps everything the page leaves out: every field (bookkeeping included), the
+# record's kind beside its section, and the correlation id that ties one save's entries.
 EXPORT_COLUMNS = [
     "When",
     "Who",
     "Record",
+    "Record type",
     "Section",
     "Action",
     "Changes",
     "Reason",
     "IP address",
+    "Request id",
 ]
 
 
@@ -46,6 +50,8 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
     if trail_filter.is_valid():
         page = Paginator(trail_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
         rows = present(list(page.object_list), request.user)
+    # The entries one save wrote are shown together (a save that spans two pages shows its
+    # part on each).
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -53,6 +59,7 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
         "filter": trail_filter,
         "page": page,
         "rows": rows,
+        "groups": grouped(rows),
         "query": query.urlencode(),
         "may_export": request.user.has_perm("users.export_data"),
     }
@@ -94,8 +101,10 @@ def _export_rows(entries, viewer) -> Iterator[list[str]]:
                 row.who,
                 row.record,
                 row.kind,
+                row.section,
                 row.action,
-                "; ".join(change.as_text() for change in row.changes),
+                "; ".join(change.as_text() for change in row.all_changes),
                 row.reason,
                 row.ip,
+                row.entry.cid or "",
             ]

@@ -7,10 +7,15 @@ both are left out of the changes (the version travels in each entry's additional
 
 from auditlog.registry import auditlog
 
+from audit.display import StructuredField, describe
+
 from .ilr.models import ILR_MODELS, IlrLearner
+from .learning.forms import LEVELS, AdviceForm, AssessmentsForm, IntroductionForm
 from .learning.models import LEARNING_MODELS, OtjEntry, WizardProgress
 from .models import Enrolment, Programme
 from .progress.models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
+from .progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
+from .sections import PROGRAMMES
 
 auditlog.register(Programme, exclude_fields=["version"])
 auditlog.register(Enrolment, exclude_fields=["version"])
@@ -30,3 +35,39 @@ for model in LEARNING_MODELS:
         auditlog.register(model, exclude_fields=["updated_at"])
     else:
         auditlog.register(model)
+
+# --- How the audit trail shows them ------------------------------------------------------
+
+describe(
+    Programme,
+    Enrolment,
+    *ILR_MODELS,
+    *LEARNING_MODELS,
+    section=PROGRAMMES.title,
+)
+describe(Course, LearnerCourse, section=COURSES.title)
+describe(Milestone, section=MILESTONES.title)
+describe(FunctionalSkillAssessment, section=FUNCTIONAL_SKILLS.title)
+
+
+def _wizard_answers() -> StructuredField:
+    """The wizard steps' answers (WizardProgress.data) labelled as the step forms label them.
+    The Personal information step is written to the ILR (audited there); its own answers only
+    point at that ILR."""
+    fields = {
+        name: form_field
+        for form in (IntroductionForm, AdviceForm, AssessmentsForm)
+        for name, form_field in form.base_fields.items()
+        if name != "version"
+    }
+    levels = {code: label for code, label in LEVELS if code}
+    return StructuredField(
+        labels={
+            name: str(f.label or name.replace("_", " ").capitalize()) for name, f in fields.items()
+        },
+        choices={name: levels for name in fields if name.endswith("_level")},
+        hidden=frozenset({"ilr", "collection_year"}),
+    )
+
+
+describe(WizardProgress, section=PROGRAMMES.title, structured={"data": _wizard_answers()})

@@ -5,6 +5,8 @@ and secret fields are left out."""
 
 from auditlog.registry import auditlog
 
+from audit.display import describe
+
 from .models import Group, Organisation, User
 
 auditlog.register(
@@ -23,3 +25,7 @@ auditlog.register(
 )
 auditlog.register(Organisation)
 auditlog.register(Group, exclude_fields=["path", "depth", "numchild"])
+
+# The profile's own headings for the records it shows outside the section list.
+describe(User, section="Details")
+describe(Organisation, Group, section="Groups and people")

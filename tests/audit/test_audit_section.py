@@ -77,3 +77,19 @@ def test_profile_query_count_does_not_grow_with_the_trail(as_user, tutor, superv
     learner.groups.add(tutor.groups.first())
     assert _profile_queries(client, learner) == small
     assert small <= 30
+
+
+def test_names_sections_as_the_profile_does_and_leaves_bookkeeping_out(
+    rf: RequestFactory, as_user, tutor, learner
+):
+    EnrolmentFactory(learner=learner)
+    html = section_html(as_user(tutor).get(profile(learner)))
+    assert '<span class="fw-semibold">Programme</span>' in html
+    assert '<span class="fw-semibold">Details</span>' in html
+    request = rf.get("/")
+    request.user = tutor
+    rows = AUDIT.summary(request, learner)["audit_rows"]
+    fields = {name for row in rows for name in row["fields"]}
+    # The creations list what was entered, not ids, creation stamps or flags.
+    assert {"First name", "Programme"} <= fields
+    assert not fields & {"ID", "Created at", "Superuser status", "Learner", "Version"}

@@ -59,22 +59,26 @@ def test_streams_the_trail_with_the_page_columns(as_user, supervisor, history):
         "When",
         "Who",
         "Record",
+        "Record type",
         "Section",
         "Action",
         "Changes",
         "Reason",
         "IP address",
+        "Request id",
     ]
     passport = next(r for r in rows if r["Reason"])
     assert passport["When"] == "15/06/2026 14:30"
     assert passport["Who"] == "Sam Supervisor"
     assert passport["Record"] == "John Smith"
-    assert passport["Section"] == "user"
+    assert passport["Record type"] == "user"
+    assert passport["Section"] == "Details"
     assert passport["Action"] == "updated"
     assert passport["Changes"] == "NI number: AB123456C → CD654321A"
     assert passport["Reason"] == "Corrected from passport"
     assert passport["IP address"] == "192.0.2.10"
-    assert {r["Section"] for r in rows} == {"user", "enrolment"}
+    assert {r["Record type"] for r in rows} == {"user", "enrolment"}
+    assert {r["Section"] for r in rows} == {"Details", "Programme"}
 
 
 def test_masks_sensitive_values_without_the_permission(as_user, tutor, history):

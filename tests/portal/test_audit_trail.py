@@ -129,24 +129,19 @@ def test_filters_system_changes(as_user, tutor, history):
     assert all(row.who == "System" for row in found)
 
 
-def test_filters_by_section(as_user, tutor, history):
+def test_filters_by_the_profile_section_names(as_user, tutor, history):
     response = as_user(tutor).get(url(history))
     choices = dict(response.context["filter"].form.fields["section"].choices)
-    assert sorted(v for k, v in choices.items() if k) == ["enrolment", "user"]
-    enrolment_type = next(k for k, v in choices.items() if v == "enrolment")
-    found = rows(as_user(tutor).get(url(history, f"section={enrolment_type}")))
+    assert sorted(v for k, v in choices.items() if k) == ["Details", "Programme"]
+    found = rows(as_user(tutor).get(url(history, "section=Programme")))
     assert found
     assert {row.kind for row in found} == {"enrolment"}
+    assert {row.section for row in found} == {"Programme"}
 
 
 def test_filters_combine(as_user, tutor, history):
-    response = as_user(tutor).get(url(history))
-    choices = dict(response.context["filter"].form.fields["section"].choices)
-    user_type = next(k for k, v in choices.items() if v == "user")
     found = rows(
-        as_user(tutor).get(
-            url(history, f"section={user_type}&actor={tutor.pk}&date_from=01/09/2026")
-        )
+        as_user(tutor).get(url(history, f"section=Details&actor={tutor.pk}&date_from=01/09/2026"))
     )
     assert len(found) == 1
     assert found[0].changes[0].label == "County"
