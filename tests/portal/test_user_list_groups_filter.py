@@ -117,3 +117,10 @@ def test_a_group_outside_the_viewers_scope_is_still_refused(as_user, tutor, tree
     assert response.context["page"] is None
     assert "Some filters could not be used" in response.content.decode()
     assert not any(checked for *_, checked in group_checkboxes(response).boxes)
+
+
+def test_the_find_box_is_hidden_until_javascript_shows_it(as_user, tutor):
+    # Without JavaScript it could not narrow anything; the checkboxes alone still work.
+    content = as_user(tutor).get(URL).content.decode()
+    assert '<div class="tree-picker-search mb-1" hidden>' in content
+    assert 'src="/static/js/tree_picker.js"' in content
