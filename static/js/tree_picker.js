@@ -12,6 +12,7 @@
     let matches = 0;
     nodes.forEach((node) => {
       node.hidden = words.length > 0;
+      node.classList.remove("tree-picker-context");
     });
     nodes.forEach((node) => {
       const name = fold(node.querySelector(":scope > .form-check > label").textContent);
@@ -19,8 +20,12 @@
         return;
       }
       matches += 1;
-      for (let shown = node; shown; shown = shown.parentElement.closest("[data-tree-node]")) {
-        shown.hidden = false;
+      node.hidden = false;
+      // Parents shown only to place a match are greyed, so the matches stand out.
+      let parent = node.parentElement.closest("[data-tree-node]");
+      for (; parent && parent.hidden; parent = parent.parentElement.closest("[data-tree-node]")) {
+        parent.hidden = false;
+        parent.classList.add("tree-picker-context");
       }
     });
     if (words.length === 0) {
