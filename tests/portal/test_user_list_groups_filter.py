@@ -107,7 +107,7 @@ def test_ticking_a_parent_group_includes_its_sub_groups(as_user, supervisor, lea
 
 def test_groups_help_no_longer_asks_for_ctrl_click(as_user, tutor):
     content = as_user(tutor).get(URL).content.decode()
-    assert "Ctrl" not in content
+    assert "Hold Ctrl" not in content
     assert "Each group ticked includes its sub-groups." in content
 
 
