@@ -37,31 +37,26 @@ def _nest(nodes: Iterable) -> list[tuple[object, list]]:
 def tree_checkboxes(bound_field, nodes: Iterable) -> SafeString:
     """``bound_field``, a multiple-choice field whose values are the pks of ``nodes``, as a
     nested list of checkboxes (one ``<ul>`` per level, so the nesting is in the markup)."""
-    value = bound_field.value() or []
-    chosen = {str(v) for v in value}
+    chosen = {str(v) for v in bound_field.value() or []}
     ids = count()  # numbered in document order, like Django's own checkbox ids
 
-    def branch(entries: list) -> SafeString:
-        items = format_html_join(
-            "",
+    def item(node, children: list) -> SafeString:
+        box_id = f"{bound_field.auto_id}_{next(ids)}"
+        return format_html(
             '<li data-tree-node><div class="form-check"><input type="checkbox" name="{}" '
-            'value="{}" class="form-check-input" id="{}_{}"{}><label class="form-check-label" '
-            'for="{}_{}">{}</label></div>{}</li>',
-            (
-                (
-                    bound_field.html_name,
-                    node.pk,
-                    bound_field.auto_id,
-                    index,
-                    " checked" if str(node.pk) in chosen else "",
-                    bound_field.auto_id,
-                    index,
-                    node.name,
-                    branch(children) if children else "",
-                )
-                for (node, children), index in ((entry, next(ids)) for entry in entries)
-            ),
+            'value="{}" class="form-check-input" id="{}"{}><label class="form-check-label" '
+            'for="{}">{}</label></div>{}</li>',
+            bound_field.html_name,
+            node.pk,
+            box_id,
+            " checked" if str(node.pk) in chosen else "",
+            box_id,
+            node.name,
+            branch(children) if children else "",
         )
+
+    def branch(entries: list) -> SafeString:
+        items = format_html_join("", "{}", ((item(node, children),) for node, children in entries))
         return format_html('<ul class="tree-picker-list">{}</ul>', items)
 
     return branch(_nest(nodes))
