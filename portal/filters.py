@@ -47,11 +47,13 @@ class UserFilter(django_filters.FilterSet):
         help_text="Any part of the first, last or preferred name, in any order.",
     )
     # Groups, programme and case owner are plain choice filters whose choices come from one
-    # query each, so validating and rendering the form costs no further queries.
+    # query each, so validating and rendering the form costs no further queries. Groups are
+    # drawn as a tree of checkboxes (aptem's tree_checkboxes tag), not a Ctrl-click select.
     groups = django_filters.MultipleChoiceFilter(
         label="Groups",
         method="filter_groups",
-        help_text="Includes their sub-groups. Hold Ctrl (or Cmd) to choose several.",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each group ticked includes its sub-groups.",
     )
     email = django_filters.CharFilter(label="Email", method="filter_email")
     status = django_filters.MultipleChoiceFilter(
@@ -95,9 +97,9 @@ class UserFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.viewer = viewer
         self.visible_groups = {g.pk: g for g in viewer.visible_groups()}
-        top = min((g.depth for g in self.visible_groups.values()), default=1)
+        # In path order, so the tree picker can nest each group under its parent.
         self.filters["groups"].extra["choices"] = [
-            (g.pk, "\u2003" * (g.depth - top) + g.name) for g in self.visible_groups.values()
+            (g.pk, g.name) for g in self.visible_groups.values()
         ]
         self.filters["programme"].extra["choices"] = list(
             Programme.objects.values_list("pk", "name")

@@ -38,8 +38,11 @@ def programme_status_label(value: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str) -> str:
-    """A column header that sorts by ``key``; clicking it again reverses the order."""
+def sort_header(context, key: str, label: str, css_class: str = "") -> str:
+    """A column header that sorts by ``key``; clicking it again reverses the order.
+
+    ``css_class`` sizes the column, or hides it on narrow screens.
+    """
     assert key in SORTS
     current = context["sort"]
     query = context["filter"].data.copy()
@@ -52,8 +55,9 @@ def sort_header(context, key: str, label: str) -> str:
         query["sort"], aria = key, None
     arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria, "")
     return format_html(
-        '<th scope="col"{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
+        '<th scope="col"{}{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
         '<span class="visually-hidden">, sort</span></a></th>',
+        format_html(' class="{}"', css_class) if css_class else "",
         format_html(' aria-sort="{}"', aria) if aria else "",
         query.urlencode(),
         label,

@@ -1,0 +1,62 @@
+"""Nested checkboxes for choosing nodes of a materialised-path tree (groups, say).
+
+Drawn on the server as nested lists, so the picker works without JavaScript and the keyboard
+tabs through it like any checkboxes; static/js/tree_picker.js adds a box that narrows the
+visible nodes as you type. See templates/components/_tree_picker.html.
+"""
+
+from collections.abc import Iterable
+from itertools import count
+
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+register = template.Library()
+
+
+def _nest(nodes: Iterable) -> list[tuple[object, list]]:
+    """``nodes`` in path order as (node, children) pairs.
+
+    A node goes under the closest earlier node whose path prefixes its own, not under its
+    depth's level: a viewer who sees two unrelated sub-trees (Leeds cohort and South, say)
+    gets two top-level branches rather than a cohort hanging under nothing.
+    """
+    roots: list[tuple[object, list]] = []
+    stack: list[tuple[object, list]] = []
+    for node in nodes:
+        while stack and not node.path.startswith(stack[-1][0].path):
+            stack.pop()
+        entry = (node, [])
+        (stack[-1][1] if stack else roots).append(entry)
+        stack.append(entry)
+    return roots
+
+
+@register.simple_tag
+def tree_checkboxes(bound_field, nodes: Iterable) -> SafeString:
+    """``bound_field``, a multiple-choice field whose values are the pks of ``nodes``, as a
+    nested list of checkboxes (one ``<ul>`` per level, so the nesting is in the markup)."""
+    chosen = {str(v) for v in bound_field.value() or []}
+    ids = count()  # numbered in document order, like Django's own checkbox ids
+
+    def item(node, children: list) -> SafeString:
+        box_id = f"{bound_field.auto_id}_{next(ids)}"
+        return format_html(
+            '<li data-tree-node><div class="form-check"><input type="checkbox" name="{}" '
+            'value="{}" class="form-check-input" id="{}"{}><label class="form-check-label" '
+            'for="{}">{}</label></div>{}</li>',
+            bound_field.html_name,
+            node.pk,
+            box_id,
+            " checked" if str(node.pk) in chosen else "",
+            box_id,
+            node.name,
+            branch(children) if children else "",
+        )
+
+    def branch(entries: list) -> SafeString:
+        items = format_html_join("", "{}", ((item(node, children),) for node, children in entries))
+        return format_html('<ul class="tree-picker-list">{}</ul>', items)
+
+    return branch(_nest(nodes))
