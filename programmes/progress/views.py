@@ -260,9 +260,11 @@ def functional_skill_list(request: HttpRequest, pk: int) -> HttpResponse:
     assessments = learner.functional_skills.select_related("assessor").order_by(
         "subject", "-assessed_on", "-pk"
     )
+    subjects = subjects_with_assessments(assessments)
     context = {
         "subject": learner,
-        "subjects": subjects_with_assessments(assessments),
+        "subjects": subjects,
+        "assessment_count": sum(group["count"] for group in subjects),
         "may_record_functional_skills": request.user.has_perm(RECORD_FUNCTIONAL_SKILLS),
     }
     return render(request, "programmes/progress/functional_skill_list.html", context)
