@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from users.admin_scope import ScopedAdmin, ScopedStackedInline, ScopedTabularInline
 
+from .ilr import codes
 from .ilr import models as ilr_models
 from .ilr.display import SENSITIVE_FAM_TYPES
 from .models import Enrolment, Programme
@@ -116,7 +117,7 @@ class IlrLearnerAdmin(ScopedAdmin):
     list_display = [
         "learn_ref_number",
         "learner",
-        "collection_year",
+        "year",
         "episode_status",
         "qa_verified_at",
         "last_exported_at",
@@ -141,6 +142,10 @@ class IlrLearnerAdmin(ScopedAdmin):
         LearningDeliveryInline,
         DestinationInline,
     ]
+
+    @admin.display(description="Collection year", ordering="collection_year")
+    def year(self, obj: ilr_models.IlrLearner) -> str:
+        return codes.year_label(obj.collection_year)
 
 
 class EmploymentStatusMonitoringInline(_IlrInline):

@@ -504,6 +504,15 @@ class CancelForm(VersionForm):
     )
 
 
+class ReinstateForm(VersionForm):
+    reason = forms.CharField(
+        label="Reason for reinstating",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the audit trail.",
+    )
+
+
 class ArchiveForm(VersionForm):
     reason = forms.CharField(
         label="Reason for archiving",

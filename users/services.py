@@ -99,13 +99,14 @@ def user_cancel(*, user: User, actor: User, reason: str, based_on_version: int) 
 
 @transaction.atomic
 @signed_by_actor
-def user_reinstate(*, user: User, actor: User, based_on_version: int) -> User:
+def user_reinstate(*, user: User, actor: User, reason: str, based_on_version: int) -> User:
     user = lock_unless_stale(user, based_on_version)
     if not user.can_be_reinstated:
         raise ValueError("Only cancelled users can be reinstated.")
     user.subscription_status = user.status_before_cancel or User.Status.PROSPECT
     user.status_before_cancel = ""
     user.version += 1
+    user.audit_reason = reason
     user.save(update_fields=["status_before_cancel", "subscription_status", "version"])
     return user
 

@@ -24,7 +24,14 @@ from .access import (
     may_edit,
     require_portal_access,
 )
-from .forms import FORMS_BY_TYPE, ArchiveForm, CancelForm, ExtendForm, LearnerForm
+from .forms import (
+    FORMS_BY_TYPE,
+    ArchiveForm,
+    CancelForm,
+    ExtendForm,
+    LearnerForm,
+    ReinstateForm,
+)
 from .models import User
 
 
@@ -140,13 +147,16 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"{user.full_name} is not cancelled, so there is nothing to reinstate."
         )
         return redirect(user)
-    form = VersionForm(request.POST or None, version=user.version)
+    form = ReinstateForm(request.POST or None, version=user.version)
     conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         saved = save_unless_stale(
             form,
             lambda: services.user_reinstate(
-                user=user, actor=request.user, based_on_version=form.based_on_version()
+                user=user,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                based_on_version=form.based_on_version(),
             ),
             "user",
         )

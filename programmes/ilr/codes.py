@@ -7,8 +7,15 @@ valid values depend on another field, and DfE's service checks them against its 
 
 from django.db import models
 
+
+def year_label(code: str) -> str:
+    """The way people write a collection year ("2025-26") for its ILR code ("2526"): the one
+    spelling every page and message uses; the XML and file names keep the code."""
+    return f"20{code[:2]}-{code[2:]}" if len(code) == 4 and code.isdigit() else code
+
+
 COLLECTION_YEAR = "2526"
-COLLECTION_YEAR_LABEL = "2025-26"
+COLLECTION_YEAR_LABEL = year_label(COLLECTION_YEAR)
 NAMESPACE = "ESFA/ILR/2025-26"
 
 

@@ -260,7 +260,7 @@ def _existing_learner(values: dict, fmt, visible, row: ImportRow) -> User | None
             row.duplicates = [_duplicate(only, True)]
             raise Rejected(
                 [
-                    f"{user.full_name} already has a {fmt.year} ILR with LearnRefNumber "
+                    f"{user.full_name} already has a {fmt.label} ILR with LearnRefNumber "
                     f"{other_ilr.learn_ref_number}; it was not imported again under a new one."
                 ]
             )

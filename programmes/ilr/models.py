@@ -255,7 +255,7 @@ class IlrLearner(LearnerOwned, Versioned):
         ]
 
     def __str__(self) -> str:
-        return f"ILR {self.collection_year} {self.learn_ref_number}"
+        return f"ILR {codes.year_label(self.collection_year)} {self.learn_ref_number}"
 
     def changes_since(self, version: int) -> list[AuditEntry]:
         """Who changed what in this ILR after ``version`` was saved, its children included:

@@ -34,7 +34,7 @@ class IlrFormat:
 
     @property
     def label(self) -> str:
-        return f"20{self.year[:2]}-{self.year[2:]}"
+        return codes.year_label(self.year)
 
 
 # One entry per collection year the portal can write and read.

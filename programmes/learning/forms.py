@@ -383,7 +383,7 @@ def learn_ref_problem(ilr: IlrLearner) -> str | None:
     ).exclude(learner_id=ilr.learner_id)
     if clash.exists():
         return (
-            f"Another learner's {ilr.collection_year} ILR already uses the reference "
-            f"{ilr.learn_ref_number}. Change this learner's reference number first."
+            f"Another learner's {codes.year_label(ilr.collection_year)} ILR already uses the "
+            f"reference {ilr.learn_ref_number}. Change this learner's reference number first."
         )
     return None

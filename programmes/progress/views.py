@@ -85,7 +85,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         milestone = services.milestone_create(learner=learner, data=data, actor=request.user)
-        messages.success(request, f"The milestone {milestone.description} was added.")
+        messages.success(request, f"The milestone “{milestone.description}” was added.")
         return _profile(learner, "milestones")
     return render(
         request, "programmes/progress/milestone_form.html", {"form": form, "subject": learner}
@@ -164,7 +164,7 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
             "milestone",
         )
         if saved.ok:
-            messages.success(request, f"The milestone {description} was deleted.")
+            messages.success(request, f"The milestone “{description}” was deleted.")
             return _profile(learner, "milestones")
         form, conflict, milestone = saved.form, saved.conflict, saved.conflict.record
     context = {"subject": learner, "milestone": milestone, "form": form, "conflict": conflict}
@@ -260,9 +260,11 @@ def functional_skill_list(request: HttpRequest, pk: int) -> HttpResponse:
     assessments = learner.functional_skills.select_related("assessor").order_by(
         "subject", "-assessed_on", "-pk"
     )
+    subjects = subjects_with_assessments(assessments)
     context = {
         "subject": learner,
-        "subjects": subjects_with_assessments(assessments),
+        "subjects": subjects,
+        "assessment_count": sum(group["count"] for group in subjects),
         "may_record_functional_skills": request.user.has_perm(RECORD_FUNCTIONAL_SKILLS),
     }
     return render(request, "programmes/progress/functional_skill_list.html", context)

@@ -207,6 +207,7 @@ def test_every_case_is_a_post_view():
 
 
 VERSION_INPUT = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')
+CONFLICT_BOX = re.compile(r"Changed since you opened this form</h2>(.*?)</div>", re.DOTALL)
 FORM_TAG = re.compile(r'<form[^>]*action="([^"]*)"[^>]*>(.*?)</form>', re.DOTALL)
 
 
@@ -265,6 +266,12 @@ def test_a_stale_form_is_refused_and_the_other_change_kept(
     assert "Changed since you opened this form" in response.content.decode()
     body = response.content.decode()
     assert re.search(r"(after|since) you opened", body), body[:3000]
+    # The conflict names what the other person changed, never just "saved it".
+    box = CONFLICT_BOX.search(body).group(1)
+    assert "saved it" not in box, box
+    assert "saved by someone else" not in box, box
+    for value in case.change.values():
+        assert str(value) in box, box
     current = type(changed).objects.get(pk=changed.pk)
     assert current.version == changed.version, "the stale form saved something"
     for field, value in case.change.items():

@@ -168,7 +168,7 @@ FORMS = [
         "users:reinstate",
         "tutor",
         "/users/{cancelled}/reinstate/",
-        {"version": 1},
+        {"version": 1, "reason": "Back with the employer"},
         "subscription_status",
     ),
     Form(

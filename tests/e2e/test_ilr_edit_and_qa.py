@@ -28,7 +28,7 @@ def test_invalid_uln_is_explained_corrected_verified_and_the_surname_locked(
     sign_in(qa)
     visit(page, f"/users/{learner.pk}/")
     page.locator("section#programmes").get_by_role("link", name=re.compile("Open the ILR")).click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("ILR 25/26")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ILR 2025-26")
     check_accessibility(page)
     page.get_by_role("link", name="Edit User tab").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Edit ILR: User tab")

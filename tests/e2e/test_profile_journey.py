@@ -45,6 +45,7 @@ def test_note_cancel_and_reinstate_all_appear_in_the_audit_trail(page, sign_in, 
     page.locator("section#subscription").get_by_role("link", name="Reinstate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Reinstate John Smith?")
     check_accessibility(page)
+    page.get_by_label("Reason for reinstating").fill("Back with the employer")
     page.get_by_role("button", name="Reinstate").click()
     expect(page.locator("section#subscription")).to_contain_text("Full user")
 

@@ -46,12 +46,31 @@ def test_cancel_then_reinstate_returns_to_the_previous_status(as_user, tutor, le
 
     assert client.get(f"/users/{learner.pk}/reinstate/").status_code == 200
     learner.refresh_from_db()
-    reinstate = client.post(f"/users/{learner.pk}/reinstate/", {"version": learner.version})
+    reinstate = client.post(
+        f"/users/{learner.pk}/reinstate/",
+        {"reason": "Back with the employer", "version": learner.version},
+    )
     assert reinstate.status_code == 302
     learner.refresh_from_db()
     assert learner.subscription_status == User.Status.INVITED
     entry = AuditEntry.objects.filter(object_id=learner.pk).latest("timestamp")
     assert entry.changes_dict["subscription_status"] == ["CANCELLED", "INVITED"]
+    assert entry.additional_data["reason"] == "Back with the employer"
+
+
+def test_reinstate_needs_a_reason_as_the_readme_says(as_user, tutor, learner):
+    learner.subscription_status = User.Status.CANCELLED
+    learner.status_before_cancel = User.Status.FULL_USER
+    learner.save()
+    response = as_user(tutor).post(
+        f"/users/{learner.pk}/reinstate/", {"reason": " ", "version": learner.version}
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Reason for reinstating" in body
+    assert "This field is required." in body
+    learner.refresh_from_db()
+    assert learner.subscription_status == User.Status.CANCELLED
 
 
 def test_cannot_cancel_twice_or_reinstate_an_active_user(as_user, tutor, learner):

@@ -116,7 +116,7 @@ def ilr_create(request: HttpRequest, pk: int) -> HttpResponse:
                 )
             else:
                 warn_findings(request, warnings)
-                messages.success(request, f"An ILR for {codes.COLLECTION_YEAR} was created.")
+                messages.success(request, f"An ILR for {codes.COLLECTION_YEAR_LABEL} was created.")
                 return redirect(ilr_url(learner))
     context = {"form": form, "subject": learner, "enrolment": enrolment}
     return render(request, "programmes/ilr/ilr_create.html", context)

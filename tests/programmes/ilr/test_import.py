@@ -468,5 +468,5 @@ def test_a_match_whose_learner_already_has_an_ilr_under_another_reference_is_rej
     make_ilr(existing, LearnRefNumber="OLDREF")
     row = _import_levy(as_user(supervisor), tree)
     assert row["outcome"] == "rejected"
-    assert "already has a 2526 ILR with LearnRefNumber OLDREF" in row["errors"][0]
+    assert "already has a 2025-26 ILR with LearnRefNumber OLDREF" in row["errors"][0]
     assert not IlrLearner.objects.filter(learn_ref_number="Levy").exists()
