@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("portal.home_urls")),
     path("", include("users.sign_in_urls")),
     path("health/", views.health, name="health"),
+    path("favicon.ico", views.favicon),
     path("account/", include("users.account_urls")),
     path("", include("portal.urls")),
     path("users/", include("users.urls")),

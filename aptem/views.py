@@ -2,12 +2,22 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon rather
+    than answering 404. Resolved per request, as the hashed static name is known only once
+    collectstatic has written its manifest."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @login_not_required

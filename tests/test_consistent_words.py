@@ -132,3 +132,9 @@ def test_the_favicon_is_served_as_an_svg(client, live_server):
         assert response.status == 200
         assert response.headers["Content-Type"].startswith("image/svg+xml")
         assert response.read().startswith(b"<svg")
+
+
+def test_a_browser_asking_for_favicon_ico_is_sent_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
