@@ -524,7 +524,6 @@ def _wizard_assessments(request: HttpRequest, learner: User) -> HttpResponse:
     # The step writes the Functional Skills section's records, so it needs that permission too.
     require_permission(request, RECORD_FUNCTIONAL_SKILLS)
     step = WizardProgress.Step.ASSESSMENTS
-    records = services.wizard_assessment_records(learner)
     form = AssessmentsForm(request.POST or None, initial=_assessments_initial(request, learner))
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -549,9 +548,10 @@ def _wizard_assessments(request: HttpRequest, learner: User) -> HttpResponse:
         if saved.ok:
             return _after_step(request, learner, step)
         form, conflict = saved.form, saved.conflict
-        records = services.wizard_assessment_records(learner)
-    functional_skills = learner.functional_skills.select_related("assessor")
-    extra = {"records": records, "functional_skills": functional_skills}
+    extra = {
+        "records": services.wizard_assessment_records(learner),
+        "functional_skills": learner.functional_skills.select_related("assessor"),
+    }
     return _render_step(request, learner, step, form, conflict=conflict, extra=extra)
 
 
