@@ -10,7 +10,7 @@ from auditlog.registry import auditlog
 from audit.display import StructuredField, describe
 
 from .ilr.models import ILR_MODELS, IlrLearner
-from .learning.forms import LEVELS, AdviceForm, AssessmentsForm, IntroductionForm
+from .learning.forms import AdviceForm, IntroductionForm
 from .learning.models import LEARNING_MODELS, OtjEntry, WizardProgress
 from .models import Enrolment, Programme
 from .progress.models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
@@ -52,21 +52,20 @@ describe(FunctionalSkillAssessment, section=FUNCTIONAL_SKILLS.title)
 
 def _wizard_answers() -> StructuredField:
     """The wizard steps' answers (WizardProgress.data) labelled as the step forms label them.
-    The Personal information step is written to the ILR (audited there); its own answers only
-    point at that ILR."""
+    The Personal information step is written to the ILR and the Assessments step to Functional
+    Skills records (each audited there); their own answers only point at those records
+    (``wizard_answers`` keeps assessments from before they were records, shown nowhere)."""
     fields = {
         name: form_field
-        for form in (IntroductionForm, AdviceForm, AssessmentsForm)
+        for form in (IntroductionForm, AdviceForm)
         for name, form_field in form.base_fields.items()
         if name != "version"
     }
-    levels = {code: label for code, label in LEVELS if code}
     return StructuredField(
         labels={
             name: str(f.label or name.replace("_", " ").capitalize()) for name, f in fields.items()
         },
-        choices={name: levels for name in fields if name.endswith("_level")},
-        hidden=frozenset({"ilr", "collection_year"}),
+        hidden=frozenset({"ilr", "collection_year", "functional_skills", "wizard_answers"}),
     )
 
 

@@ -6,12 +6,14 @@ from django.utils import timezone
 
 from aptem.uploads import PLAN_EVIDENCE, CheckedFile
 from aptem.validators import sensible_date
-from aptem.versioning import VersionedForm, VersionForm
+from aptem.versioning import VersionedForm, VersionField, VersionForm
 from aptem.widgets import DateInput
+from users.models import User
 
 from ..ilr import codes, rules
 from ..ilr.models import IlrLearner
 from ..models import Enrolment
+from ..progress.models import FunctionalSkillAssessment
 from .models import (
     MAX_OTJ_HOURS_PER_ENTRY,
     WIZARD_PERSONAL_FIELDS,
@@ -228,17 +230,6 @@ class AdviceForm(StepForm):
     )
 
 
-LEVELS = [
-    ("", "Choose a level"),
-    ("E1", "Entry 1"),
-    ("E2", "Entry 2"),
-    ("E3", "Entry 3"),
-    ("L1", "Level 1"),
-    ("L2", "Level 2"),
-    ("L3", "Level 3 or above"),
-]
-
-
 def _score(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=f"{label} score (%)",
@@ -252,22 +243,81 @@ def _score(label: str) -> forms.IntegerField:
     )
 
 
+# The Assessments step records the learner's initial assessments as Functional Skills records:
+# one subject list and one level scale, the Functional Skills section's own.
+FS = FunctionalSkillAssessment
+ASSESSMENT_SUBJECTS = [
+    (subject.value, subject.value.lower(), subject.label) for subject in FS.Subject
+]
+
+
 class AssessmentsForm(StepForm):
-    """Initial assessment results in English, maths and digital skills."""
+    """Initial assessment results in English, maths and digital skills, each saved as (or into)
+    the learner's latest initial assessment in that subject of the Functional Skills section.
+    ``<subject>_version`` is the version of that record when the form was opened (0: none)."""
 
     assessed_on = forms.DateField(label="Assessed on", widget=DATE, validators=[sensible_date])
-    english_level = forms.ChoiceField(label="English level", choices=LEVELS)
-    english_score = _score("English")
-    maths_level = forms.ChoiceField(label="Maths level", choices=LEVELS)
-    maths_score = _score("Maths")
-    digital_level = forms.ChoiceField(label="Digital skills level", choices=LEVELS)
-    digital_score = _score("Digital skills")
+    assessor = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, empty_label="Not an administrator"
+    )
+    assessor_name = forms.CharField(
+        label="External assessor",
+        max_length=100,
+        required=False,
+        help_text="When not an administrator.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessor"].queryset = User.objects.administrators().order_by(
+            "last_name", "first_name"
+        )
+        self.fields["assessor"].label_from_instance = lambda u: u.full_name
+        for _, key, label in ASSESSMENT_SUBJECTS:
+            self.fields[f"{key}_level"] = forms.ChoiceField(
+                label=f"{label} level", choices=[("", "Choose a level"), *FS.Level.choices]
+            )
+            self.fields[f"{key}_score"] = _score(label)
+            self.fields[f"{key}_result"] = forms.ChoiceField(
+                label=f"{label} result",
+                choices=[("", "No result"), *FS.Result.choices],
+                required=False,
+            )
+            self.fields[f"{key}_version"] = VersionField()
 
     def clean_assessed_on(self) -> datetime.date:
         value = self.cleaned_data["assessed_on"]
         if value > timezone.localdate():
             raise forms.ValidationError("The assessment date cannot be in the future.")
         return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        # The Functional Skills section's own rules (progress/forms.py FunctionalSkillForm).
+        for _, key, _label in ASSESSMENT_SUBJECTS:
+            no_result = data.get(f"{key}_score") is None and not data.get(f"{key}_result")
+            if no_result and f"{key}_score" not in self.errors:
+                self.add_error(f"{key}_score", "Enter a score or choose a result.")
+        named = (data.get("assessor_name") or "").strip()
+        if data.get("assessor") and named:
+            self.add_error(
+                "assessor_name", "Either choose an administrator or name an external assessor."
+            )
+        elif not data.get("assessor") and not named and "assessor" not in self.errors:
+            self.add_error("assessor", "Choose the assessor, or name an external assessor.")
+        return data
+
+    def subject_values(self, key: str) -> dict:
+        """The Functional Skills record's fields for one subject, from the cleaned data."""
+        data = self.cleaned_data
+        return {
+            "level": data[f"{key}_level"],
+            "score": data[f"{key}_score"],
+            "result": data[f"{key}_result"],
+            "assessed_on": data["assessed_on"],
+            "assessor": data["assessor"],
+            "assessor_name": data["assessor_name"].strip(),
+        }
 
 
 # ILR rule checks for single fields: (form field, ILR element, check).

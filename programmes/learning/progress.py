@@ -7,7 +7,8 @@ Definitions (shown to users on the pages, proven by tests/programmes/learning/te
 - **Actual progress** = completed components / all the learner's components, every component
   weighing the same; 0 when the learner has no components.
 - **Weeks ahead or behind** = (actual - planned) % of the planned duration in weeks; positive is
-  ahead.
+  ahead. Not worked out when the learner has no components: progress cannot be measured then,
+  and "0 of 0 components" would read as falling ever further behind.
 - **Planned OTJ hours** = the programme's planned off-the-job hours, else the enrolment's
   statutory minimum.
 - **Expected OTJ hours on a day** = planned hours x the share of the planned duration elapsed on
@@ -55,6 +56,11 @@ class PlanProgress:
     weeks_ahead: Decimal | None  # negative: behind
 
     @property
+    def is_measurable(self) -> bool:
+        """Whether there are components to measure actual progress by."""
+        return self.total > 0
+
+    @property
     def planned_bar(self) -> str:
         return bar_class(self.planned or 0)
 
@@ -72,7 +78,7 @@ def plan_progress(enrolment, completed: int, total: int, today: datetime.date) -
     actual_share = Decimal(completed) / Decimal(total) if total else Decimal(0)
     planned = None if share is None else percent(share)
     weeks = None
-    if share is not None:
+    if share is not None and total:
         duration_weeks = Decimal((enrolment.planned_end_date - enrolment.start_date).days) / 7
         weeks = ((actual_share - share) * duration_weeks).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return PlanProgress(planned, percent(actual_share), completed, total, weeks)

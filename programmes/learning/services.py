@@ -23,6 +23,8 @@ from users.models import User
 from ..ilr import codes
 from ..ilr.models import IlrLearner, LearningDelivery
 from ..models import Enrolment
+from ..progress.models import FunctionalSkillAssessment
+from ..progress.services import functional_skill_create, functional_skill_update
 from . import progress
 from .models import (
     WIZARD_PERSONAL_FIELDS,
@@ -316,6 +318,64 @@ def _jsonable(data: dict) -> dict:
             value = str(value)
         out[key] = value
     return out
+
+
+def wizard_assessment_records(learner: User) -> dict[str, FunctionalSkillAssessment | None]:
+    """The records the Assessments step shows and saves into: per subject, the learner's latest
+    initial assessment in the Functional Skills section (None when there is none). An exemption
+    is not an assessment result, so the step leaves exempt records to the section."""
+    latest: dict[str, FunctionalSkillAssessment] = {}
+    initial = learner.functional_skills.filter(
+        kind=FunctionalSkillAssessment.Kind.INITIAL, is_exempt=False
+    ).order_by("subject", "-assessed_on", "-pk")
+    for record in initial:
+        latest.setdefault(record.subject, record)
+    return {
+        subject.value: latest.get(subject.value) for subject in FunctionalSkillAssessment.Subject
+    }
+
+
+@transaction.atomic
+def wizard_save_assessments(
+    *,
+    learner: User,
+    values: dict[str, dict],
+    versions: dict[str, int],
+    based_on_version: int,
+    actor: User,
+) -> WizardProgress:
+    """Save the Assessments step into the Functional Skills section: per subject, update the
+    learner's latest initial assessment or create one, and record the step as done with the
+    records it points at. ``values`` and ``versions`` are keyed by subject; a version is the
+    record's when the form was opened (0: there was none), so a record saved since, or made by
+    the same form sent twice, is refused rather than overwritten or duplicated."""
+    saved = {}
+    for subject, record in wizard_assessment_records(learner).items():
+        if record is None:
+            record = functional_skill_create(
+                learner=learner,
+                data={
+                    "subject": subject,
+                    "kind": FunctionalSkillAssessment.Kind.INITIAL,
+                    **values[subject],
+                },
+                actor=actor,
+            )
+        else:
+            record = functional_skill_update(
+                assessment=record,
+                data=values[subject],
+                actor=actor,
+                based_on_version=versions[subject],
+            )
+        saved[subject] = record.pk
+    return wizard_save_step(
+        learner=learner,
+        step=WizardProgress.Step.ASSESSMENTS,
+        data={"functional_skills": saved},
+        based_on_version=based_on_version,
+        actor=actor,
+    )
 
 
 @transaction.atomic

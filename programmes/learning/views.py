@@ -33,6 +33,7 @@ from ..ilr.models import IlrLearner
 from ..models import Enrolment
 from . import progress, services
 from .forms import (
+    ASSESSMENT_SUBJECTS,
     AdviceForm,
     AssessmentsForm,
     CertificationForm,
@@ -53,6 +54,7 @@ ASSESS = "programmes.assess_evidence"
 VERIFY = "programmes.verify_otj_hours"
 MANAGE_ILRS = "programmes.manage_ilrs"
 QA_VERIFY = "programmes.qa_verify_ilr"
+RECORD_FUNCTIONAL_SKILLS = "programmes.record_functional_skills"
 TABS = ("programme", "course", "certification", "evidence")
 OTJ_PER_PAGE = 25
 EVIDENCE_LIMIT = 200
@@ -495,6 +497,8 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         raise PermissionDenied
     if step == WizardProgress.Step.PERSONAL:
         return _wizard_personal(request, learner)
+    if step == WizardProgress.Step.ASSESSMENTS:
+        return _wizard_assessments(request, learner)
     record = WizardProgress.objects.filter(learner=learner, step=step).first()
     initial = {**record.data, "version": record.version} if record else {"version": 0}
     form = STEP_FORMS[step](request.POST or None, initial=initial)
@@ -517,6 +521,77 @@ def wizard_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return _after_step(request, learner, step)
         form, conflict = saved.form, saved.conflict
     return _render_step(request, learner, step, form, conflict=conflict)
+
+
+def _wizard_assessments(request: HttpRequest, learner: User) -> HttpResponse:
+    # The step writes the Functional Skills section's records, so it needs that permission too.
+    require_permission(request, RECORD_FUNCTIONAL_SKILLS)
+    step = WizardProgress.Step.ASSESSMENTS
+    form = AssessmentsForm(request.POST or None, initial=_assessments_initial(request, learner))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        saved = save_unless_stale(
+            form,
+            lambda: services.wizard_save_assessments(
+                learner=learner,
+                values={s: form.subject_values(key) for s, key, _ in ASSESSMENT_SUBJECTS},
+                versions={
+                    s: form.cleaned_data[f"{key}_version"] for s, key, _ in ASSESSMENT_SUBJECTS
+                },
+                based_on_version=form.based_on_version(),
+                actor=request.user,
+            ),
+            "assessments",
+            # Based on every record as it is now, so saving again is a deliberate overwrite.
+            rebuild=lambda data: AssessmentsForm(
+                {**data.dict(), **_assessments_versions(learner)},
+                initial=_assessments_initial(request, learner),
+            ),
+        )
+        if saved.ok:
+            return _after_step(request, learner, step)
+        form, conflict = saved.form, saved.conflict
+    extra = {
+        "records": services.wizard_assessment_records(learner),
+        "functional_skills": learner.functional_skills.select_related("assessor"),
+    }
+    return _render_step(request, learner, step, form, conflict=conflict, extra=extra)
+
+
+def _assessments_versions(learner: User) -> dict:
+    """The versions the Assessments step's form carries: the step's and each subject record's."""
+    record = WizardProgress.objects.filter(learner=learner, step=WizardProgress.Step.ASSESSMENTS)
+    step = record.first()
+    records = services.wizard_assessment_records(learner)
+    versions = {"version": step.version if step else 0}
+    for subject, key, _ in ASSESSMENT_SUBJECTS:
+        versions[f"{key}_version"] = records[subject].version if records[subject] else 0
+    return versions
+
+
+def _assessments_initial(request: HttpRequest, learner: User) -> dict:
+    """The step's form as the Functional Skills section holds it now: each subject's latest
+    initial assessment; the date and assessor from the first of them, else the viewer."""
+    records = services.wizard_assessment_records(learner)
+    initial: dict = {"assessor": request.user.pk, **_assessments_versions(learner)}
+    shown = [r for r in records.values() if r is not None]
+    if shown:
+        first = shown[0]
+        initial.update(
+            assessed_on=first.assessed_on,
+            assessor=first.assessor_id,
+            assessor_name=first.assessor_name,
+        )
+    for subject, key, _ in ASSESSMENT_SUBJECTS:
+        if record := records[subject]:
+            initial.update(
+                {
+                    f"{key}_level": record.level,
+                    f"{key}_score": record.score,
+                    f"{key}_result": record.result,
+                }
+            )
+    return initial
 
 
 def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
@@ -572,7 +647,7 @@ def _after_step(request: HttpRequest, learner: User, step: str) -> HttpResponse:
 
 
 def _render_step(
-    request, learner, step, form, refused=None, ilr=None, conflict=None
+    request, learner, step, form, refused=None, ilr=None, conflict=None, extra=None
 ) -> HttpResponse:
     rows = WizardProgress.objects.status_for(learner, viewer=request.user)
     index = STEPS.index(WizardProgress.Step(step))
@@ -588,6 +663,7 @@ def _render_step(
         "refused": refused,
         "ilr": ilr,
         "conflict": conflict,
+        **(extra or {}),
     }
     return render(
         request,

@@ -183,6 +183,13 @@ STALE = [
     # The step is not saved yet when the form opens (version 0); the other person saves it first.
     Stale("/users/{plan_learner}/wizard/introduction/", None, {"notes": "Theirs"}),
     Stale("/users/{plan_learner}/wizard/personal/", _ilr("plan_learner"), ILR_CHANGE),
+    # The Assessments step saves into the Functional Skills section: an edit made there since
+    # the step was opened is not overwritten.
+    Stale(
+        "/users/{learner}/wizard/assessments/",
+        _get(FunctionalSkillAssessment, "assessment"),
+        {"score": 66},
+    ),
 ]
 
 

@@ -582,6 +582,26 @@ FORMS = [
         {"explained": "on", "version": 0},
         "completed_at",
     ),
+    # The Assessments step writes Functional Skills records: the learner's initial English
+    # assessment ({assessment}, version 1) is updated, maths and digital ones are created.
+    Form(
+        "learning:wizard_step",
+        "supervisor",
+        "/users/{learner}/wizard/assessments/",
+        {
+            "version": 0,
+            "assessed_on": "2026-01-10",
+            "assessor_name": "BKSB online assessment",
+            "english_level": "L2",
+            "english_score": "70",
+            "english_version": 1,
+            "maths_level": "L1",
+            "maths_score": "50",
+            "digital_level": "E3",
+            "digital_result": "WORKING_AT",
+        },
+        "level",
+    ),
     Form(
         "learning:wizard_step",
         "supervisor",

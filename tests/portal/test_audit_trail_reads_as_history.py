@@ -49,21 +49,13 @@ def note_added(client, learner, text="Called about the review"):
     return Note.objects.get(learner=learner, text=text)
 
 
-ASSESSMENTS = {
-    "assessed_on": "2026-02-10",
-    "english_level": "L2",
-    "english_score": "78",
-    "maths_level": "L1",
-    "maths_score": "55",
-    "digital_level": "E3",
-    "digital_score": "",
-}
+ADVICE = {"career_goals": "Data analyst", "advice_given": "Discussed routes", "suitable": "on"}
 
 
-def wizard_assessments(client, learner, version, **changed):
+def wizard_advice(client, learner, version, **changed):
     response = client.post(
-        f"/users/{learner.pk}/wizard/assessments/",
-        {**ASSESSMENTS, **changed, "version": str(version)},
+        f"/users/{learner.pk}/wizard/advice/",
+        {**ADVICE, **changed, "version": str(version)},
     )
     assert response.status_code == 302, response.content.decode()
 
@@ -138,20 +130,18 @@ def test_wizard_answers_are_shown_by_their_labels_and_only_the_changed_ones(
     as_user, supervisor, learner
 ):
     client = as_user(supervisor)
-    wizard_assessments(client, learner, 0)
-    wizard_assessments(client, learner, 1, english_level="L3", maths_score="60")
+    wizard_advice(client, learner, 0)
+    wizard_advice(client, learner, 1, career_goals="Software developer")
     response = client.get(url(learner))
     second, first, *_ = [r for r in response.context["rows"] if r.kind == "onboarding wizard step"]
     assert [c.as_text() for c in second.changes] == [
-        "English level: Level 2 → Level 3 or above",
-        "Maths score (%): 55 → 60",
+        "Learner's career goals: Data analyst → Software developer",
     ]
-    # The first save fills the step's answers in: each shown by label, empty ones left out.
+    # The first save fills the step's answers in: each shown by its label.
     shown = {c.label: c.new for c in first.changes}
-    assert shown["Assessed on"] == "10/02/2026"
-    assert shown["Maths level"] == "Level 1"
-    assert "Digital skills score" not in shown
-    assert '"english_level"' not in response.content.decode()
+    assert shown["Learner's career goals"] == "Data analyst"
+    assert shown["Information, advice and guidance given"] == "Discussed routes"
+    assert '"career_goals"' not in response.content.decode()
 
 
 def test_records_are_named_by_the_profile_section_they_are_edited_in(as_user, tutor, learner):
@@ -218,14 +208,14 @@ def test_many_kinds_of_entry_still_run_a_fixed_number_of_queries(
     client = as_user(supervisor)
     change(learner, actor=tutor, case_owner=tutor, sex="F")
     note_added(client, learner, "one")
-    wizard_assessments(client, learner, 0)
+    wizard_advice(client, learner, 0)
     EnrolmentFactory(learner=learner)
     small = _queries(client, url(learner))
     for n in range(30):
         owner = (tutor, supervisor, colleague)[n % 3]
         change(learner, actor=owner, case_owner=owner, mobile=f"07700 9{n:05d}")
         note_added(client, learner, f"note {n}")
-    wizard_assessments(client, learner, 1, english_level="L3")
+    wizard_advice(client, learner, 1, career_goals="Software developer")
     EnrolmentFactory.create_batch(3, learner=learner)
     assert AuditEntry.objects.filter(learner=learner).count() > 60
     assert _queries(client, url(learner)) == small

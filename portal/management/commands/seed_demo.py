@@ -13,7 +13,7 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as Role
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
@@ -29,7 +29,7 @@ from programmes.ilr.models import (
     LLDDandHealthProblem,
     PriorAttain,
 )
-from programmes.learning.models import OtjEntry
+from programmes.learning.models import LearnerComponent, OtjEntry, ProgrammeComponent
 from programmes.learning.progress import planned_otj_hours
 from programmes.models import (
     Course,
@@ -73,6 +73,93 @@ PROGRAMMES = [
     ("Employability Skills", "EMP1", Programme.Kind.DELIVERY, False, None),
     ("Apprenticeship Onboarding", "ONB", Programme.Kind.ONBOARDING, False, None),
 ]
+# Each programme's knowledge, skills and behaviours (kind, title), after its standard's KSBs;
+# coded K1, S1, B1... in this order. Every programme has some, so progress can be measured.
+COMPONENTS = {
+    "BA3": [
+        ("K", "The organisation's purpose, structure, values and stakeholders"),
+        ("K", "Record and document production, storage and retrieval"),
+        ("K", "Project management principles, tools and techniques"),
+        ("S", "Professional communication in writing and in person"),
+        ("S", "Using IT systems, software and data accurately"),
+        ("S", "Planning and prioritising own workload"),
+        ("S", "Improving a process and measuring the result"),
+        ("B", "Professionalism: takes responsibility and keeps commitments"),
+        ("B", "Adaptability and continuous self-development"),
+    ],
+    "CSP2": [
+        ("K", "Knowing your customers and their needs"),
+        ("K", "The organisation's products, services and procedures"),
+        ("K", "Customer service legislation and data protection"),
+        ("S", "Interpersonal skills: listening, questioning and rapport"),
+        ("S", "Communication across channels: phone, email, face to face"),
+        ("S", "Resolving complaints and escalating when needed"),
+        ("B", "Personal presentation and a positive attitude"),
+        ("B", "Taking ownership of the customer's issue"),
+    ],
+    "SD4": [
+        ("K", "The software development lifecycle and delivery methods"),
+        ("K", "Secure coding and common security vulnerabilities"),
+        ("K", "Data structures, algorithms and data persistence"),
+        ("K", "Testing: unit, integration and acceptance"),
+        ("S", "Writing clean, maintainable, well-documented code"),
+        ("S", "Version control and code review"),
+        ("S", "Building and consuming APIs"),
+        ("S", "Debugging and resolving defects"),
+        ("S", "Automated testing and continuous integration"),
+        ("B", "Works independently and in a team"),
+        ("B", "Keeps up to date with technology"),
+        ("B", "Applies logical thinking to problems"),
+    ],
+    "TL3": [
+        ("K", "Leadership styles and when to use them"),
+        ("K", "Managing performance and giving feedback"),
+        ("K", "Budgeting and resource planning basics"),
+        ("S", "Leading and motivating a team"),
+        ("S", "Planning, organising and delegating work"),
+        ("S", "Handling conflict and difficult conversations"),
+        ("B", "Leads by example with integrity"),
+        ("B", "Seeks feedback and acts on it"),
+    ],
+    "DT3": [
+        ("K", "Data types, sources and structures"),
+        ("K", "Data protection, security and ethics"),
+        ("K", "Data quality and validation"),
+        ("S", "Collecting, cleaning and preparing data"),
+        ("S", "Querying data with SQL and spreadsheets"),
+        ("S", "Presenting data in charts and dashboards"),
+        ("S", "Documenting data processes"),
+        ("B", "Attention to detail and accuracy"),
+        ("B", "Curiosity and a problem-solving approach"),
+    ],
+    "ACW2": [
+        ("K", "Duty of care, safeguarding and protection"),
+        ("K", "Person-centred care and individual rights"),
+        ("K", "Health and safety in care settings"),
+        ("K", "Communication and record keeping in care"),
+        ("S", "Supporting individuals' daily living and wellbeing"),
+        ("S", "Infection prevention and control"),
+        ("S", "Moving and positioning individuals safely"),
+        ("B", "Care, compassion and courage"),
+        ("B", "Working in partnership with others"),
+    ],
+    "EMP1": [
+        ("K", "Job search routes and the local labour market"),
+        ("K", "Rights and responsibilities at work"),
+        ("S", "Writing a CV and a covering letter"),
+        ("S", "Interview preparation and practice"),
+        ("S", "Digital skills for applications"),
+        ("B", "Reliability, timekeeping and attendance"),
+    ],
+    "ONB": [
+        ("K", "The apprenticeship, its standard and end-point assessment"),
+        ("K", "Off-the-job training and the commitment statement"),
+        ("K", "Safeguarding, Prevent and wellbeing support"),
+        ("S", "Initial assessment of English, maths and digital skills"),
+        ("S", "Skills scan against the standard"),
+        ("B", "Commitment to the training plan"),
+    ],
+}
 # Weighted so most learners are active, with every status represented.
 STATUS_WEIGHTS = [
     (User.Status.FULL_USER, 70),
@@ -99,6 +186,20 @@ DEMO_COURSES = [
     ("GDPR", "Data protection and GDPR"),
     ("SAFE", "Safeguarding and Prevent"),
     ("EDI", "Equality, diversity and inclusion"),
+]
+# The columns seed_learner_components writes, in the order of its rows.
+LEARNER_COMPONENT_COLUMNS = [
+    "learner_id",
+    "enrolment_id",
+    "source_id",
+    "kind",
+    "code",
+    "title",
+    "order",
+    "status",
+    "completed_on",
+    "created_at",
+    "version",
 ]
 NI_FIRST = "ABCEGHJKLMNPRSTWXYZ"
 NI_SECOND = "ABCEGHJKLMNPRSTWXYZ"
@@ -147,6 +248,7 @@ class Command(BaseCommand):
             )
             for i, (n, c, k, a, details) in enumerate(PROGRAMMES)
         ]
+        self.seed_programme_components()
         self.admins = self.seed_administrators()
         self.employer_logins = self.seed_contacts()
         self.seed_learners(learner_count)
@@ -155,6 +257,65 @@ class Command(BaseCommand):
         self.seed_progress()
         self.seed_otj_hours()
         self.seed_learner_login()
+        self.seed_learner_components()
+
+    def seed_programme_components(self) -> None:
+        components = []
+        for programme in self.programmes:
+            numbers: dict[str, int] = {}
+            for order, (kind, title) in enumerate(COMPONENTS[programme.code], start=1):
+                numbers[kind] = numbers.get(kind, 0) + 1
+                components.append(
+                    ProgrammeComponent(
+                        programme=programme,
+                        kind=kind,
+                        code=f"{kind}{numbers[kind]}",
+                        title=title,
+                        order=order,
+                    )
+                )
+        ProgrammeComponent.objects.bulk_create(components)
+
+    def seed_learner_components(self) -> None:
+        """Every enrolment's own copy of its programme's components (what enrolling does), with
+        completion near the time elapsed: most learners on pace, some behind, a few ahead, all
+        done for completed programmes. About ten rows per learner, so they are written with one
+        executemany of plain tuples: model instances through bulk_create cost several times
+        as much, which 100,000 learners would feel."""
+        rng = random.Random(self.rng.randrange(10**9))
+        today = timezone.localdate()
+        ops = connection.ops
+        created_at = ops.adapt_datetimefield_value(timezone.now())
+        by_programme: dict[int, list[ProgrammeComponent]] = {}
+        for component in ProgrammeComponent.objects.order_by("order"):
+            by_programme.setdefault(component.programme_id, []).append(component)
+        enrolments = Enrolment.objects.values_list(
+            "pk", "learner_id", "programme_id", "status", "start_date", "planned_end_date"
+        ).order_by("pk")
+        rows = []
+        for pk, learner_id, programme_id, status, start, end in enrolments.iterator(2000):
+            sources = by_programme.get(programme_id, [])
+            done = _components_done(rng, len(sources), status, start, end, today)
+            for index, c in enumerate(sources):
+                completed_on = None
+                if index < done:
+                    step = (end - start) * (index + 1) / (len(sources) + 1) if end else 0
+                    completed_on = ops.adapt_datefield_value(min(start + step, today))
+                status_now = (
+                    LearnerComponent.Status.COMPLETED
+                    if index < done
+                    else LearnerComponent.Status.NOT_STARTED
+                )
+                row = (learner_id, pk, c.pk, c.kind, c.code, c.title, c.order, str(status_now))
+                rows.append((*row, completed_on, created_at, 1))
+        columns = ", ".join(ops.quote_name(name) for name in LEARNER_COMPONENT_COLUMNS)
+        sql = (
+            f"INSERT INTO {ops.quote_name(LearnerComponent._meta.db_table)} ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(LEARNER_COMPONENT_COLUMNS))})"
+        )
+        with connection.cursor() as cursor:
+            for first in range(0, len(rows), 10000):
+                cursor.executemany(sql, rows[first : first + 10000])
 
     def seed_groups(self) -> dict[str, list[Group]]:
         root = Group.objects.add_root(instance=Group(name="Regions"))
@@ -756,6 +917,18 @@ def _programme_details(index: int, details) -> dict:
         "planned_otj_hours": otj_hours,
         "ilr_enabled": True,
     }
+
+
+def _components_done(rng, total: int, status: str, start, end, today) -> int:
+    """How many of ``total`` components a demo learner has completed."""
+    if status == Enrolment.Status.COMPLETE:
+        return total
+    if not total or not start or not end or end <= start:
+        return 0
+    elapsed = min(max((today - start) / (end - start), 0.0), 1.0)
+    # Most keep pace, a third fall behind, a few are ahead.
+    pace = rng.choice((1.0, 1.0, 1.1, 0.9, 0.6, 0.4))
+    return min(total, round(total * elapsed * pace))
 
 
 def _slug(name: str) -> str:
