@@ -8,10 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from aptem.versioning import (
     CONFLICT_STATUS,
-    EditConflict,
+    Saved,
     VersionForm,
     conflict_status,
-    refuse_stale,
     save_unless_stale,
 )
 
@@ -58,13 +57,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = form_class(request.POST or None, instance=user, viewer=request.user)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.user_update(
-                user=user, form=form, actor=request.user, based_on_version=form.based_on_version()
-            ),
-            "user",
-            viewer=request.user,
+        saved = _save_user(
+            request, form, user, services.user_update, {"form": form}, viewer=request.user
         )
         if saved.ok:
             messages.success(request, f"Your changes to {user.full_name} were saved.")
@@ -95,15 +89,8 @@ def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None, version=user.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.user_cancel(
-                user=user,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
-            ),
-            "user",
+        saved = _save_user(
+            request, form, user, services.user_cancel, {"reason": form.cleaned_data["reason"]}
         )
         if saved.ok:
             messages.success(request, f"{user.full_name}'s subscription was cancelled.")
@@ -126,13 +113,7 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST or None, version=user.version)
     conflict = None
     if request.method == "POST":
-        saved = save_unless_stale(
-            form,
-            lambda: services.user_reinstate(
-                user=user, actor=request.user, based_on_version=form.based_on_version()
-            ),
-            "user",
-        )
+        saved = _save_user(request, form, user, services.user_reinstate)
         if saved.ok:
             user = saved.result
             messages.success(
@@ -154,24 +135,25 @@ def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
     form = ExtendForm(request.POST or None, user=user)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_extend(
-                user=user,
-                actor=request.user,
-                end=form.cleaned_data["subscription_end"],
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "user", user=exc.record)
-        else:
+        fields = {
+            "end": form.cleaned_data["subscription_end"],
+            "reason": form.cleaned_data["reason"],
+        }
+        # The refused form checks the new end date against the end date as it is now.
+        saved = _save_user(
+            request,
+            form,
+            user,
+            services.user_extend,
+            fields,
+            rebuild=lambda data: ExtendForm(data, user=User.objects.get(pk=user.pk)),
+        )
+        if saved.ok:
             messages.success(
-                request,
-                f"{user.full_name}'s subscription now ends on "
-                f"{form.cleaned_data['subscription_end']:%d/%m/%Y}.",
+                request, f"{user.full_name}'s subscription now ends on {fields['end']:%d/%m/%Y}."
             )
             return redirect(user)
+        form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": user, "conflict": conflict}
     return render(request, "users/user_extend.html", context, status=conflict_status(conflict))
 
@@ -189,25 +171,40 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            services.user_archive(
-                user=user,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
+            saved = _save_user(
+                request, form, user, services.user_archive, {"reason": form.cleaned_data["reason"]}
             )
         except services.ArchiveRefused as refused:  # exported since the check above
             refusal = str(refused)
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "user")
         else:
-            messages.success(
-                request, f"{user.full_name} was archived. Only Supervisors can see them now."
-            )
-            return redirect(user)
+            if saved.ok:
+                messages.success(
+                    request, f"{user.full_name} was archived. Only Supervisors can see them now."
+                )
+                return redirect(user)
+            form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": user, "refusal": refusal, "conflict": conflict}
     status = CONFLICT_STATUS if refusal or conflict else 200
     return render(request, "users/user_archive.html", context, status=status)
+
+
+def _save_user(
+    request: HttpRequest, form, user: User, action, fields: dict | None = None, **form_kwargs
+) -> Saved:
+    """``action`` (a users.services function) on ``user`` by the viewer with ``fields``, based
+    on the version ``form`` was opened on: every user edit and action refuses a stale save the
+    same way (aptem.versioning.save_unless_stale; ``form_kwargs`` rebuild the refused form)."""
+    return save_unless_stale(
+        form,
+        lambda: action(
+            user=user,
+            actor=request.user,
+            based_on_version=form.based_on_version(),
+            **(fields or {}),
+        ),
+        "user",
+        **form_kwargs,
+    )
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -228,15 +225,8 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST":
         resend = user.subscription_status == User.Status.INVITED
-        saved = save_unless_stale(
-            form,
-            lambda: services.invitation_send(
-                user=user,
-                actor=request.user,
-                site_url=_site_url(request),
-                based_on_version=form.based_on_version(),
-            ),
-            "user",
+        saved = _save_user(
+            request, form, user, services.invitation_send, {"site_url": _site_url(request)}
         )
         if saved.ok:
             user = saved.result
