@@ -3,6 +3,9 @@
 Anyone who can reach the learner may look; changing needs a named permission (403 without).
 """
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -16,11 +19,9 @@ from aptem import uploads
 from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
-    EditConflict,
     VersionForm,
     act_unless_stale,
     conflict_status,
-    refuse_stale,
     save_unless_stale,
 )
 from audit.services import log_access
@@ -73,6 +74,16 @@ def _read_only(request: HttpRequest, learner: User, enrolment: Enrolment) -> Htt
     return render(request, "programmes/learning/plan_read_only.html", context, status=status)
 
 
+def _editable_plan(request: HttpRequest, pk: int) -> tuple[User, Enrolment, HttpResponse | None]:
+    """The learner and current enrolment of a plan page that changes the plan (404 outside the
+    viewer's groups or without one, 403 without the permission), and the read-only page to show
+    instead while the plan cannot change (None when it can)."""
+    learner = get_learner_for(request, pk)
+    require_permission(request, EDIT_PLAN)
+    enrolment = _enrolment_or_404(learner)
+    return learner, enrolment, _read_only(request, learner, enrolment)
+
+
 def _plan_url(learner: User, tab: str) -> str:
     return f"{reverse('learning:plan_overview', args=[learner.pk])}?tab={tab}"
 
@@ -115,10 +126,8 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None = None):
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     component = (
         get_object_or_404(LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk)
@@ -128,12 +137,13 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     form = ComponentForm(request.POST or None, instance=component, enrolment=enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ComponentForm.Meta.fields}
-        saved = save_unless_stale(
+        save = _create_or_update(
             form,
-            lambda: _save_component(request, learner, enrolment, component, form, data),
-            "component",
-            enrolment=enrolment,
+            partial(services.component_create, learner=learner, enrolment=enrolment),
+            partial(services.component_update, component=component),
+        )
+        saved = save_unless_stale(
+            form, lambda: save(actor=request.user), "component", enrolment=enrolment
         )
         if saved.ok:
             verb = "changed" if component_pk else "added"
@@ -152,25 +162,19 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     return render(request, "programmes/learning/plan_component_form.html", context, status=status)
 
 
-def _save_component(request, learner, enrolment, component, form, data) -> LearnerComponent:
-    if component.pk is None:
-        return services.component_create(
-            learner=learner, enrolment=enrolment, data=data, actor=request.user
-        )
-    return services.component_update(
-        component=component,
-        data=data,
-        based_on_version=form.based_on_version(),
-        actor=request.user,
-    )
+def _create_or_update(form, create: Callable, update: Callable) -> Callable:
+    """The service call that saves a plan record's form: ``create`` for a new record, else
+    ``update`` based on the version the form was opened on; the form's model fields as data."""
+    data = {name: form.cleaned_data[name] for name in form._meta.fields}
+    if form.instance.pk is None:
+        return partial(create, data=data)
+    return partial(update, data=data, based_on_version=form.based_on_version())
 
 
 @require_http_methods(["GET", "POST"])
 def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     component = get_object_or_404(
         LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk
@@ -179,19 +183,24 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
     form = VersionForm(request.POST or None, version=component.version)
     if request.method == "POST":
         try:
-            services.component_remove(
-                component=component, based_on_version=form.based_on_version(), actor=request.user
+            saved = save_unless_stale(
+                form,
+                lambda: services.component_remove(
+                    component=component,
+                    based_on_version=form.based_on_version(),
+                    actor=request.user,
+                ),
+                "component",
             )
         except services.ComponentInUse as exc:
             error = str(exc)
-        except EditConflict as exc:
-            conflict, component = exc, exc.record
-            form = refuse_stale(form, exc, "component")
         else:
-            messages.success(
-                request, f"The component {component.code} was removed for {learner.full_name}."
-            )
-            return redirect(_plan_url(learner, "course"))
+            if saved.ok:
+                messages.success(
+                    request, f"The component {component.code} was removed for {learner.full_name}."
+                )
+                return redirect(_plan_url(learner, "course"))
+            form, conflict, component = saved.form, saved.conflict, saved.conflict.record
     context = {
         "subject": learner,
         "component": component,
@@ -205,10 +214,8 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
 
 @require_http_methods(["GET", "POST"])
 def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int | None = None):
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     certification = (
         get_object_or_404(enrolment.certifications.all(), pk=certification_pk)
@@ -218,12 +225,13 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     form = CertificationForm(request.POST or None, instance=certification, enrolment=enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in CertificationForm.Meta.fields}
-        saved = save_unless_stale(
+        save = _create_or_update(
             form,
-            lambda: _save_certification(request, learner, enrolment, certification, form, data),
-            "certification",
-            enrolment=enrolment,
+            partial(services.certification_create, learner=learner, enrolment=enrolment),
+            partial(services.certification_update, certification=certification),
+        )
+        saved = save_unless_stale(
+            form, lambda: save(actor=request.user), "certification", enrolment=enrolment
         )
         if saved.ok:
             messages.success(request, f"{saved.result.title} was saved for {learner.full_name}.")
@@ -241,25 +249,10 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     )
 
 
-def _save_certification(request, learner, enrolment, certification, form, data) -> Certification:
-    if certification.pk is None:
-        return services.certification_create(
-            learner=learner, enrolment=enrolment, data=data, actor=request.user
-        )
-    return services.certification_update(
-        certification=certification,
-        data=data,
-        based_on_version=form.based_on_version(),
-        actor=request.user,
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     item = EvidenceItem(learner=learner)
     form = EvidenceForm(
@@ -355,10 +348,8 @@ def _otj_list_page(request: HttpRequest, learner: User, conflict=None) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     form = OtjEntryForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
@@ -437,24 +428,26 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
     form = IlrFillForm(request.POST or None, version=plan.ilr.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ilr_fill_otj(
-                enrolment=enrolment,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
+            saved = save_unless_stale(
+                form,
+                lambda: services.ilr_fill_otj(
+                    enrolment=enrolment,
+                    based_on_version=form.based_on_version(),
+                    actor=request.user,
+                ),
+                "ILR",
             )
-        except EditConflict as exc:
-            context["conflict"] = exc
-            plan = services.ilr_fill_plan(enrolment=enrolment, viewer=request.user)
-            form = refuse_stale(form, exc, "ILR")
         except services.IlrFillRefused as exc:
             context["refused"] = str(exc)
             return render(request, "programmes/learning/otj_fill_ilr.html", context, status=409)
-        else:
+        if saved.ok:
             messages.success(
                 request,
                 f"The ILR's PHours is now {plan.planned} and OTJActHours {plan.actual}.",
             )
             return redirect("learning:otj_list", pk=learner.pk)
+        form, context["conflict"] = saved.form, saved.conflict
+        plan = services.ilr_fill_plan(enrolment=enrolment, viewer=request.user)
     context.update({"plan": plan, "form": form})
     status = conflict_status(context.get("conflict"))
     return render(request, "programmes/learning/otj_fill_ilr.html", context, status=status)
