@@ -15,7 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aptem import uploads
 from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
@@ -24,7 +23,7 @@ from aptem.versioning import (
     conflict_status,
     save_unless_stale,
 )
-from audit.services import log_access
+from audit.downloads import serve_download
 from users.access import get_learner_for
 from users.models import User
 
@@ -306,13 +305,12 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
 def plan_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     learner = get_learner_for(request, pk)
     item = get_object_or_404(learner.evidence_items.exclude(file=""), pk=evidence_pk)
-    return uploads.serve(
+    return serve_download(
+        item,
         item.file,
         name=item.original_name,
         content_type=item.content_type,
-        log=lambda: log_access(
-            item, kind="download", detail=item.original_name, actor=request.user
-        ),
+        actor=request.user,
     )
 
 

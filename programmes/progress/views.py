@@ -9,11 +9,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aptem import uploads
 from aptem.permissions import require_permission
 from aptem.versioning import VersionForm, conflict_status, save_unless_stale
+from audit.downloads import serve_download
 from audit.models import AuditEntry
-from audit.services import log_access
 from audit.trail import present
 from users.access import get_learner_for
 from users.models import User
@@ -331,11 +330,10 @@ def functional_skill_evidence(request: HttpRequest, pk: int, assessment_pk: int)
     assessment = get_object_or_404(learner.functional_skills.all(), pk=assessment_pk)
     if not assessment.evidence_file:
         raise Http404("This assessment has no evidence document.")
-    return uploads.serve(
+    return serve_download(
+        assessment,
         assessment.evidence_file,
         name=assessment.evidence_name,
         content_type=assessment.evidence_content_type,
-        log=lambda: log_access(
-            assessment, kind="download", detail=assessment.evidence_name, actor=request.user
-        ),
+        actor=request.user,
     )

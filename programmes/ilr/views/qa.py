@@ -7,29 +7,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aptem.permissions import require_permission
 from aptem.versioning import (
     VersionForm,
     act_unless_stale,
     conflict_status,
     save_unless_stale,
 )
-from users.access import get_learner_for
 
 from .. import services
 from ..data import learner_values
 from ..forms import UnverifyForm
 from ..rules import check_learner
-from .common import QA, current_ilr, ilr_url
+from .common import QA, ilr_for, ilr_url
 from .findings import warn_findings
 from .pages import ilr_detail_page
 
 
 @require_POST
 def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, QA)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk, QA)
     errors = [f for f in check_learner(learner_values(ilr)) if f.is_error]
     if errors:
         messages.error(request, "The ILR cannot be QA verified while it has errors:")
@@ -52,9 +48,7 @@ def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, QA)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk, QA)
     if not ilr.is_qa_verified:
         messages.info(request, "The ILR is not QA verified.")
         return redirect(ilr_url(learner))
