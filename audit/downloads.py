@@ -10,7 +10,7 @@ from .services import log_access
 
 
 def serve_download(
-    record: models.Model, file: FieldFile, *, name: str, content_type: str, actor
+    record: models.Model, file: FieldFile, name: str, content_type: str, actor
 ) -> FileResponse:
     """``record``'s ``file`` as an attachment called ``name``; the download is logged against
     ``record`` as ``actor``'s access, once the file is known to be there."""

@@ -51,9 +51,5 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     learner = get_learner_for(request, pk)
     document = get_object_or_404(learner.documents.all(), pk=document_pk)
     return serve_download(
-        document,
-        document.file,
-        name=document.original_name,
-        content_type=document.content_type,
-        actor=request.user,
+        document, document.file, document.original_name, document.content_type, request.user
     )

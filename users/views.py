@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -11,7 +13,7 @@ from aptem.versioning import (
     Saved,
     VersionForm,
     conflict_status,
-    save_unless_stale,
+    update_unless_stale,
 )
 
 from . import hooks, invitations, services
@@ -50,9 +52,7 @@ def user_create(request: HttpRequest, user_type: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_edit(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_edit)
     form_class = FORMS_BY_TYPE[user.user_type]
     form = form_class(request.POST or None, instance=user, viewer=request.user)
     conflict = None
@@ -76,9 +76,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_cancel(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_cancel)
     if not user.can_be_cancelled:
         messages.error(
             request,
@@ -96,15 +94,12 @@ def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{user.full_name}'s subscription was cancelled.")
             return redirect(user)
         form, conflict = saved.form, saved.conflict
-    context = {"form": form, "subject": user, "conflict": conflict}
-    return render(request, "users/user_cancel.html", context, status=conflict_status(conflict))
+    return _action_page(request, "users/user_cancel.html", user, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
 def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_cancel(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_cancel)
     if not user.can_be_reinstated:
         messages.error(
             request, f"{user.full_name} is not cancelled, so there is nothing to reinstate."
@@ -123,15 +118,12 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(user)
         form, conflict, user = saved.form, saved.conflict, saved.conflict.record
-    context = {"subject": user, "form": form, "conflict": conflict}
-    return render(request, "users/user_reinstate.html", context, status=conflict_status(conflict))
+    return _action_page(request, "users/user_reinstate.html", user, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
 def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_edit(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_edit)
     form = ExtendForm(request.POST or None, user=user)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -154,8 +146,7 @@ def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(user)
         form, conflict = saved.form, saved.conflict
-    context = {"form": form, "subject": user, "conflict": conflict}
-    return render(request, "users/user_extend.html", context, status=conflict_status(conflict))
+    return _action_page(request, "users/user_extend.html", user, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -188,23 +179,28 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "users/user_archive.html", context, status=status)
 
 
+def _user_for(request: HttpRequest, pk: int, allowed) -> User:
+    """The user with ``pk`` (404 outside the viewer's groups), when ``allowed(viewer, user)``
+    lets the viewer act on them (403 otherwise)."""
+    user = get_user_for(request, pk)
+    if not allowed(request.user, user):
+        raise PermissionDenied
+    return user
+
+
+def _action_page(request: HttpRequest, template: str, user: User, form, conflict) -> HttpResponse:
+    """The page of an action on ``user``, again with the conflict when a save was stale."""
+    context = {"form": form, "subject": user, "conflict": conflict}
+    return render(request, template, context, status=conflict_status(conflict))
+
+
 def _save_user(
     request: HttpRequest, form, user: User, action, fields: dict | None = None, **form_kwargs
 ) -> Saved:
     """``action`` (a users.services function) on ``user`` by the viewer with ``fields``, based
-    on the version ``form`` was opened on: every user edit and action refuses a stale save the
-    same way (aptem.versioning.save_unless_stale; ``form_kwargs`` rebuild the refused form)."""
-    return save_unless_stale(
-        form,
-        lambda: action(
-            user=user,
-            actor=request.user,
-            based_on_version=form.based_on_version(),
-            **(fields or {}),
-        ),
-        "user",
-        **form_kwargs,
-    )
+    on the version ``form`` was opened on (``form_kwargs`` rebuild a refused form)."""
+    update = partial(action, user=user, **(fields or {}))
+    return update_unless_stale(request, form, update, "user", **form_kwargs)
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -214,9 +210,7 @@ def _site_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_edit(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_edit)
     problem = invitations.send_problem(user)
     if problem:
         messages.error(request, f"No invitation was sent. {problem}")
@@ -237,8 +231,7 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(user)
         form, conflict, user = saved.form, saved.conflict, saved.conflict.record
-    context = {"subject": user, "form": form, "conflict": conflict}
-    return render(request, "users/invitation_send.html", context, status=conflict_status(conflict))
+    return _action_page(request, "users/invitation_send.html", user, form, conflict)
 
 
 @login_not_required

@@ -19,9 +19,10 @@ from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
     VersionForm,
-    act_unless_stale,
+    act_on_posted_version,
     conflict_status,
     save_unless_stale,
+    update_unless_stale,
 )
 from audit.downloads import serve_download
 from users.access import get_learner_for
@@ -182,14 +183,8 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
     form = VersionForm(request.POST or None, version=component.version)
     if request.method == "POST":
         try:
-            saved = save_unless_stale(
-                form,
-                lambda: services.component_remove(
-                    component=component,
-                    based_on_version=form.based_on_version(),
-                    actor=request.user,
-                ),
-                "component",
+            saved = update_unless_stale(
+                request, form, partial(services.component_remove, component=component), "component"
             )
         except services.ComponentInUse as exc:
             error = str(exc)
@@ -279,14 +274,14 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     form = EvidenceDecisionForm(request.POST or None, version=item.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.evidence_decide(
+            partial(
+                services.evidence_decide,
                 item=item,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
-                based_on_version=form.based_on_version(),
-                actor=request.user,
             ),
             "evidence",
         )
@@ -305,13 +300,7 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
 def plan_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     learner = get_learner_for(request, pk)
     item = get_object_or_404(learner.evidence_items.exclude(file=""), pk=evidence_pk)
-    return serve_download(
-        item,
-        item.file,
-        name=item.original_name,
-        content_type=item.content_type,
-        actor=request.user,
-    )
+    return serve_download(item, item.file, item.original_name, item.content_type, request.user)
 
 
 # --- Off-the-job hours ----------------------------------------------------------------------
@@ -369,14 +358,10 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     form = OtjEntryForm(request.POST or None, instance=entry, enrolment=entry.enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.otj_update(
-                entry=entry,
-                data=form.cleaned_data,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
+            partial(services.otj_update, entry=entry, data=form.cleaned_data),
             "entry",
             enrolment=entry.enrolment,
         )
@@ -395,15 +380,8 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     require_permission(request, VERIFY)
     entry = get_object_or_404(learner.otj_entries.all(), pk=entry_pk)
-    saved = act_unless_stale(
-        request,
-        lambda: services.otj_verify(
-            entry=entry,
-            based_on_version=VersionForm(request.POST).based_on_version(),
-            actor=request.user,
-        ),
-        f"entry of {entry.date:%d/%m/%Y}",
-    )
+    verify = partial(services.otj_verify, entry=entry)
+    saved = act_on_posted_version(request, verify, f"entry of {entry.date:%d/%m/%Y}")
     if not saved.ok:
         return _otj_list_page(request, learner, conflict=saved.conflict)
     messages.success(request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified.")
@@ -426,14 +404,8 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
     form = IlrFillForm(request.POST or None, version=plan.ilr.version)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = save_unless_stale(
-                form,
-                lambda: services.ilr_fill_otj(
-                    enrolment=enrolment,
-                    based_on_version=form.based_on_version(),
-                    actor=request.user,
-                ),
-                "ILR",
+            saved = update_unless_stale(
+                request, form, partial(services.ilr_fill_otj, enrolment=enrolment), "ILR"
             )
         except services.IlrFillRefused as exc:
             context["refused"] = str(exc)
@@ -520,14 +492,14 @@ def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
     problem = learn_ref_problem(ilr) if ilr.pk is None else None
     conflict = None
     if request.method == "POST" and form.is_valid() and not problem:
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.wizard_save_personal(
+            partial(
+                services.wizard_save_personal,
                 learner=learner,
                 ilr=form.instance,
                 data=form.cleaned_data,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
             ),
             "ILR",
         )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from aptem.versioning import VersionForm, conflict_status, save_unless_stale
+from aptem.versioning import VersionForm, conflict_status, update_unless_stale
 from users.models import User
 
 from .. import services
@@ -102,15 +104,8 @@ def ilr_aim_remove(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
     form = VersionForm(request.POST or None, version=ilr.version)
     conflict = None
     if request.method == "POST":
-        saved = save_unless_stale(
-            form,
-            lambda: services.ilr_aim_remove(
-                ilr=ilr,
-                delivery=delivery,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
-            "ILR",
+        saved = update_unless_stale(
+            request, form, partial(services.ilr_aim_remove, ilr=ilr, delivery=delivery), "ILR"
         )
         if saved.ok:
             messages.success(request, f"Aim {delivery.aim_seq_number} was removed.")

@@ -3,12 +3,14 @@ monitoring."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from aptem.versioning import conflict_status, save_unless_stale
+from aptem.versioning import conflict_status, update_unless_stale
 
 from .. import services
 from ..forms import (
@@ -117,16 +119,8 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
     )
     conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.ilr_save(
-                ilr=ilr,
-                form=None,
-                formsets=[formset],
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
-            "ILR",
+        saved = update_unless_stale(
+            request, form, partial(services.ilr_save, ilr=ilr, form=None, formsets=[formset]), "ILR"
         )
         if saved.ok:
             messages.success(request, "The employment status monitoring was saved.")

@@ -3,12 +3,13 @@ and saving only when the change adds no error."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import NamedTuple
 
 from django.contrib import messages
 from django.http import HttpRequest
 
-from aptem.versioning import EditConflict, save_unless_stale
+from aptem.versioning import EditConflict, update_unless_stale
 
 from .. import services
 from ..data import learner_values
@@ -101,15 +102,10 @@ def save_with_rules(request, *, ilr, form, formsets, values, aim, rebuild) -> Ru
         refused, rebuilt[:] = rebuild(data)
         return refused
 
-    saved = save_unless_stale(
+    saved = update_unless_stale(
+        request,
         form,
-        lambda: services.ilr_save(
-            ilr=ilr,
-            form=form,
-            formsets=formsets,
-            based_on_version=form.based_on_version(),
-            actor=request.user,
-        ),
+        partial(services.ilr_save, ilr=ilr, form=form, formsets=formsets),
         "ILR",
         rebuild=form_only,
     )
