@@ -86,21 +86,32 @@ def task_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def task_done(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
-    learner = _editable_learner_for(request, pk)
-    task = get_object_or_404(learner.tasks, pk=task_pk)
-    if services.task_mark_done(task=task, actor=request.user):
-        messages.success(request, f"The task “{task.title}” was marked done.")
-    else:
-        messages.info(request, f"The task “{task.title}” was already done.")
-    return redirect("activity:tasks", pk=learner.pk)
+    return _task_action(
+        request, pk, task_pk, services.task_mark_done, "was marked done", "was already done"
+    )
 
 
 @require_POST
 def task_action_plan(request: HttpRequest, pk: int, task_pk: int) -> HttpResponse:
+    return _task_action(
+        request,
+        pk,
+        task_pk,
+        services.task_add_to_action_plan,
+        "was added to the action plan",
+        "was already in the action plan",
+    )
+
+
+def _task_action(
+    request: HttpRequest, pk: int, task_pk: int, action, done: str, already: str
+) -> HttpResponse:
+    """A one-click action on a task from its list: ``action`` says whether it changed anything,
+    and the message says ``done`` or, when the task already was so, ``already``."""
     learner = _editable_learner_for(request, pk)
     task = get_object_or_404(learner.tasks, pk=task_pk)
-    if services.task_add_to_action_plan(task=task, actor=request.user):
-        messages.success(request, f"The task “{task.title}” was added to the action plan.")
+    if action(task=task, actor=request.user):
+        messages.success(request, f"The task “{task.title}” {done}.")
     else:
-        messages.info(request, f"The task “{task.title}” was already in the action plan.")
+        messages.info(request, f"The task “{task.title}” {already}.")
     return redirect("activity:tasks", pk=learner.pk)

@@ -1,5 +1,6 @@
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet, Window
+from django.http import HttpRequest
 
 # Far beyond any real list, and small enough that an offset computed from it fits every
 # database's integers (SQLite and PostgreSQL both stop at 2**63 - 1).
@@ -34,3 +35,11 @@ def paginate(queryset: QuerySet, number, per_page: int, *, count_with_rows: bool
             paginator.count = rows[0].match_count  # Paginator.count is a cached property.
             return Page(rows, wanted, paginator)
     return paginator.get_page(page_number(number))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The request's query string without ``page``: what components/_pagination.html keeps in
+    each page link (``query``), so moving between pages keeps the filters."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

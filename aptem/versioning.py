@@ -15,6 +15,10 @@ again with the conflict. A view whose refused form is built from the conflict's 
 whose service refuses in other ways too, catches ``EditConflict`` itself and calls
 ``refuse_stale`` or ``refuse_stale_action`` directly.
 
+Most service calls take the record and data plus the form's version and the viewer as actor:
+``update_unless_stale`` and ``act_on_posted_version`` pass those two the one way, given the
+service function with the rest already bound (``functools.partial``).
+
 This module sits below ``audit`` and ``users`` and imports neither.
 """
 
@@ -288,3 +292,34 @@ def act_unless_stale(request, save: Callable[[], Any], what: str) -> Saved[None]
         refuse_stale_action(request, what)
         return Saved(None, exc, None)
     return Saved(None, None, result)
+
+
+def update_unless_stale(
+    request, form: F, update: Callable[..., Any], what: str, **form_kwargs
+) -> Saved[F]:
+    """``save_unless_stale`` for the usual service call: ``update`` is the service function
+    with its record and data already given (``functools.partial``); this passes what every such
+    call passes the same way, the version ``form`` was opened on and the viewer as actor::
+
+        saved = update_unless_stale(
+            request, form, partial(services.thing_update, thing=thing, data=...), "thing"
+        )
+    """
+    return save_unless_stale(
+        form,
+        lambda: update(based_on_version=form.based_on_version(), actor=request.user),
+        what,
+        **form_kwargs,
+    )
+
+
+def act_on_posted_version(request, update: Callable[..., Any], what: str) -> Saved[None]:
+    """``act_unless_stale`` for the usual service call: ``update`` is the service function with
+    its record already given; this passes the version the page posted and the viewer as actor."""
+    return act_unless_stale(
+        request,
+        lambda: update(
+            based_on_version=VersionForm(request.POST).based_on_version(), actor=request.user
+        ),
+        what,
+    )

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -7,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
-from aptem.versioning import conflict_status, save_unless_stale
+from aptem.versioning import conflict_status, update_unless_stale
 from users.access import get_learner_for, may_edit
 from users.models import User
 
@@ -48,14 +50,10 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     form = NoteForm(request.POST or None, instance=note)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.note_update(
-                note=note,
-                text=form.cleaned_data["text"],
-                actor=request.user,
-                based_on_version=form.based_on_version(),
-            ),
+            partial(services.note_update, note=note, text=form.cleaned_data["text"]),
             "note",
         )
         if saved.ok:

@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aptem import uploads
-from audit.services import log_access
+from audit.downloads import serve_download
 from users.access import get_learner_for, may_edit
 
 from . import services
@@ -51,11 +50,6 @@ def mandate_upload(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     learner = get_learner_for(request, pk)
     document = get_object_or_404(learner.documents.all(), pk=document_pk)
-    return uploads.serve(
-        document.file,
-        name=document.original_name,
-        content_type=document.content_type,
-        log=lambda: log_access(
-            document, kind="download", detail=document.original_name, actor=request.user
-        ),
+    return serve_download(
+        document, document.file, document.original_name, document.content_type, request.user
     )

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -5,7 +7,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.permissions import require_permission
-from aptem.versioning import EditConflict, conflict_status, refuse_stale, save_unless_stale
+from aptem.versioning import (
+    EditConflict,
+    conflict_status,
+    refuse_stale,
+    save_unless_stale,
+    update_unless_stale,
+)
 from users.access import get_learner_for, require_portal_access
 
 from . import services
@@ -44,16 +52,8 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, instance=programme)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.programme_update(
-                programme=programme,
-                data=form.changed_values(),
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
-            "programme",
-        )
+        update = partial(services.programme_update, programme=programme, data=form.changed_values())
+        saved = update_unless_stale(request, form, update, "programme")
         if saved.ok:
             messages.success(request, f"Your changes to {programme.name} were saved.")
             return redirect("programmes:list")

@@ -11,6 +11,7 @@ from audit.models import AuditEntry
 from audit.trail import present
 
 from .admin_scope import ScopedAdmin, about_visible_users, hides_sensitive
+from .forms import PERSONAL
 from .models import Group, Organisation, User
 
 # Only a superuser hands out the admin's own powers.
@@ -58,20 +59,8 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
                 ]
             },
         ),
-        (
-            "Personal",
-            {
-                "fields": [
-                    "title",
-                    "first_name",
-                    "middle_name",
-                    "last_name",
-                    "preferred_name",
-                    "date_of_birth",
-                    "sex",
-                ]
-            },
-        ),
+        # The same personal fields, in the same order, as the portal's user forms.
+        ("Personal", {"fields": list(PERSONAL)}),
         (
             "Contact",
             {

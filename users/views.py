@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import SetPasswordForm
@@ -8,11 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.versioning import (
     CONFLICT_STATUS,
-    EditConflict,
+    Saved,
     VersionForm,
     conflict_status,
-    refuse_stale,
-    save_unless_stale,
+    update_unless_stale,
 )
 
 from . import hooks, invitations, services
@@ -58,20 +59,13 @@ def user_create(request: HttpRequest, user_type: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_edit(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_edit)
     form_class = FORMS_BY_TYPE[user.user_type]
     form = form_class(request.POST or None, instance=user, viewer=request.user)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.user_update(
-                user=user, form=form, actor=request.user, based_on_version=form.based_on_version()
-            ),
-            "user",
-            viewer=request.user,
+        saved = _save_user(
+            request, form, user, services.user_update, {"form": form}, viewer=request.user
         )
         if saved.ok:
             messages.success(request, f"Your changes to {user.full_name} were saved.")
@@ -106,9 +100,7 @@ def employer_people(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_cancel(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_cancel)
     if not user.can_be_cancelled:
         messages.error(
             request,
@@ -119,29 +111,19 @@ def user_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = CancelForm(request.POST or None, version=user.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.user_cancel(
-                user=user,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
-            ),
-            "user",
+        saved = _save_user(
+            request, form, user, services.user_cancel, {"reason": form.cleaned_data["reason"]}
         )
         if saved.ok:
             messages.success(request, f"{user.full_name}'s subscription was cancelled.")
             return redirect(user)
         form, conflict = saved.form, saved.conflict
-    context = {"form": form, "subject": user, "conflict": conflict}
-    return render(request, "users/user_cancel.html", context, status=conflict_status(conflict))
+    return _action_page(request, "users/user_cancel.html", user, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
 def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_cancel(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_cancel)
     if not user.can_be_reinstated:
         messages.error(
             request, f"{user.full_name} is not cancelled, so there is nothing to reinstate."
@@ -150,16 +132,8 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReinstateForm(request.POST or None, version=user.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.user_reinstate(
-                user=user,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
-            ),
-            "user",
-        )
+        reason = {"reason": form.cleaned_data["reason"]}
+        saved = _save_user(request, form, user, services.user_reinstate, reason)
         if saved.ok:
             user = saved.result
             messages.success(
@@ -169,38 +143,35 @@ def user_reinstate(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(user)
         form, conflict, user = saved.form, saved.conflict, saved.conflict.record
-    context = {"subject": user, "form": form, "conflict": conflict}
-    return render(request, "users/user_reinstate.html", context, status=conflict_status(conflict))
+    return _action_page(request, "users/user_reinstate.html", user, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
 def user_extend(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_edit(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_edit)
     form = ExtendForm(request.POST or None, user=user)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.user_extend(
-                user=user,
-                actor=request.user,
-                end=form.cleaned_data["subscription_end"],
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
-            )
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "user", user=exc.record)
-        else:
+        fields = {
+            "end": form.cleaned_data["subscription_end"],
+            "reason": form.cleaned_data["reason"],
+        }
+        # The refused form checks the new end date against the end date as it is now.
+        saved = _save_user(
+            request,
+            form,
+            user,
+            services.user_extend,
+            fields,
+            rebuild=lambda data: ExtendForm(data, user=User.objects.get(pk=user.pk)),
+        )
+        if saved.ok:
             messages.success(
-                request,
-                f"{user.full_name}'s subscription now ends on "
-                f"{form.cleaned_data['subscription_end']:%d/%m/%Y}.",
+                request, f"{user.full_name}'s subscription now ends on {fields['end']:%d/%m/%Y}."
             )
             return redirect(user)
-    context = {"form": form, "subject": user, "conflict": conflict}
-    return render(request, "users/user_extend.html", context, status=conflict_status(conflict))
+        form, conflict = saved.form, saved.conflict
+    return _action_page(request, "users/user_extend.html", user, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -216,25 +187,45 @@ def user_archive(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST" and not refusal and form.is_valid():
         try:
-            services.user_archive(
-                user=user,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
+            saved = _save_user(
+                request, form, user, services.user_archive, {"reason": form.cleaned_data["reason"]}
             )
         except services.ArchiveRefused as refused:  # exported since the check above
             refusal = str(refused)
-        except EditConflict as exc:
-            conflict = exc
-            form = refuse_stale(form, exc, "user")
         else:
-            messages.success(
-                request, f"{user.full_name} was archived. Only Supervisors can see them now."
-            )
-            return redirect(user)
+            if saved.ok:
+                messages.success(
+                    request, f"{user.full_name} was archived. Only Supervisors can see them now."
+                )
+                return redirect(user)
+            form, conflict = saved.form, saved.conflict
     context = {"form": form, "subject": user, "refusal": refusal, "conflict": conflict}
     status = CONFLICT_STATUS if refusal or conflict else 200
     return render(request, "users/user_archive.html", context, status=status)
+
+
+def _user_for(request: HttpRequest, pk: int, allowed) -> User:
+    """The user with ``pk`` (404 outside the viewer's groups), when ``allowed(viewer, user)``
+    lets the viewer act on them (403 otherwise)."""
+    user = get_user_for(request, pk)
+    if not allowed(request.user, user):
+        raise PermissionDenied
+    return user
+
+
+def _action_page(request: HttpRequest, template: str, user: User, form, conflict) -> HttpResponse:
+    """The page of an action on ``user``, again with the conflict when a save was stale."""
+    context = {"form": form, "subject": user, "conflict": conflict}
+    return render(request, template, context, status=conflict_status(conflict))
+
+
+def _save_user(
+    request: HttpRequest, form, user: User, action, fields: dict | None = None, **form_kwargs
+) -> Saved:
+    """``action`` (a users.services function) on ``user`` by the viewer with ``fields``, based
+    on the version ``form`` was opened on (``form_kwargs`` rebuild a refused form)."""
+    update = partial(action, user=user, **(fields or {}))
+    return update_unless_stale(request, form, update, "user", **form_kwargs)
 
 
 def _site_url(request: HttpRequest) -> str:
@@ -244,9 +235,7 @@ def _site_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
-    user = get_user_for(request, pk)
-    if not may_edit(request.user, user):
-        raise PermissionDenied
+    user = _user_for(request, pk, may_edit)
     problem = invitations.send_problem(user)
     if problem:
         messages.error(request, f"No invitation was sent. {problem}")
@@ -255,15 +244,8 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     if request.method == "POST":
         resend = user.subscription_status == User.Status.INVITED
-        saved = save_unless_stale(
-            form,
-            lambda: services.invitation_send(
-                user=user,
-                actor=request.user,
-                site_url=_site_url(request),
-                based_on_version=form.based_on_version(),
-            ),
-            "user",
+        saved = _save_user(
+            request, form, user, services.invitation_send, {"site_url": _site_url(request)}
         )
         if saved.ok:
             user = saved.result
@@ -274,8 +256,7 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(user)
         form, conflict, user = saved.form, saved.conflict, saved.conflict.record
-    context = {"subject": user, "form": form, "conflict": conflict}
-    return render(request, "users/invitation_send.html", context, status=conflict_status(conflict))
+    return _action_page(request, "users/invitation_send.html", user, form, conflict)
 
 
 @login_not_required

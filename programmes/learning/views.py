@@ -3,6 +3,9 @@
 Anyone who can reach the learner may look; changing needs a named permission (403 without).
 """
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,18 +16,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aptem import uploads
 from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
-    EditConflict,
     VersionForm,
-    act_unless_stale,
+    act_on_posted_version,
     conflict_status,
-    refuse_stale,
     save_unless_stale,
+    update_unless_stale,
 )
-from audit.services import log_access
+from audit.downloads import serve_download
 from users.access import get_learner_for
 from users.models import User
 
@@ -76,6 +77,16 @@ def _read_only(request: HttpRequest, learner: User, enrolment: Enrolment) -> Htt
     return render(request, "programmes/learning/plan_read_only.html", context, status=status)
 
 
+def _editable_plan(request: HttpRequest, pk: int) -> tuple[User, Enrolment, HttpResponse | None]:
+    """The learner and current enrolment of a plan page that changes the plan (404 outside the
+    viewer's groups or without one, 403 without the permission), and the read-only page to show
+    instead while the plan cannot change (None when it can)."""
+    learner = get_learner_for(request, pk)
+    require_permission(request, EDIT_PLAN)
+    enrolment = _enrolment_or_404(learner)
+    return learner, enrolment, _read_only(request, learner, enrolment)
+
+
 def _plan_url(learner: User, tab: str) -> str:
     return f"{reverse('learning:plan_overview', args=[learner.pk])}?tab={tab}"
 
@@ -118,10 +129,8 @@ def plan_overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None = None):
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     component = (
         get_object_or_404(LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk)
@@ -131,12 +140,13 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     form = ComponentForm(request.POST or None, instance=component, enrolment=enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in ComponentForm.Meta.fields}
-        saved = save_unless_stale(
+        save = _create_or_update(
             form,
-            lambda: _save_component(request, learner, enrolment, component, form, data),
-            "component",
-            enrolment=enrolment,
+            partial(services.component_create, learner=learner, enrolment=enrolment),
+            partial(services.component_update, component=component),
+        )
+        saved = save_unless_stale(
+            form, lambda: save(actor=request.user), "component", enrolment=enrolment
         )
         if saved.ok:
             verb = "changed" if component_pk else "added"
@@ -155,25 +165,19 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     return render(request, "programmes/learning/plan_component_form.html", context, status=status)
 
 
-def _save_component(request, learner, enrolment, component, form, data) -> LearnerComponent:
-    if component.pk is None:
-        return services.component_create(
-            learner=learner, enrolment=enrolment, data=data, actor=request.user
-        )
-    return services.component_update(
-        component=component,
-        data=data,
-        based_on_version=form.based_on_version(),
-        actor=request.user,
-    )
+def _create_or_update(form, create: Callable, update: Callable) -> Callable:
+    """The service call that saves a plan record's form: ``create`` for a new record, else
+    ``update`` based on the version the form was opened on; the form's model fields as data."""
+    data = {name: form.cleaned_data[name] for name in form._meta.fields}
+    if form.instance.pk is None:
+        return partial(create, data=data)
+    return partial(update, data=data, based_on_version=form.based_on_version())
 
 
 @require_http_methods(["GET", "POST"])
 def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     component = get_object_or_404(
         LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk
@@ -182,19 +186,18 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
     form = VersionForm(request.POST or None, version=component.version)
     if request.method == "POST":
         try:
-            services.component_remove(
-                component=component, based_on_version=form.based_on_version(), actor=request.user
+            saved = update_unless_stale(
+                request, form, partial(services.component_remove, component=component), "component"
             )
         except services.ComponentInUse as exc:
             error = str(exc)
-        except EditConflict as exc:
-            conflict, component = exc, exc.record
-            form = refuse_stale(form, exc, "component")
         else:
-            messages.success(
-                request, f"The component {component.code} was removed for {learner.full_name}."
-            )
-            return redirect(_plan_url(learner, "course"))
+            if saved.ok:
+                messages.success(
+                    request, f"The component {component.code} was removed for {learner.full_name}."
+                )
+                return redirect(_plan_url(learner, "course"))
+            form, conflict, component = saved.form, saved.conflict, saved.conflict.record
     context = {
         "subject": learner,
         "component": component,
@@ -208,10 +211,8 @@ def plan_component_remove(request: HttpRequest, pk: int, component_pk: int) -> H
 
 @require_http_methods(["GET", "POST"])
 def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int | None = None):
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     certification = (
         get_object_or_404(enrolment.certifications.all(), pk=certification_pk)
@@ -221,12 +222,13 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     form = CertificationForm(request.POST or None, instance=certification, enrolment=enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in CertificationForm.Meta.fields}
-        saved = save_unless_stale(
+        save = _create_or_update(
             form,
-            lambda: _save_certification(request, learner, enrolment, certification, form, data),
-            "certification",
-            enrolment=enrolment,
+            partial(services.certification_create, learner=learner, enrolment=enrolment),
+            partial(services.certification_update, certification=certification),
+        )
+        saved = save_unless_stale(
+            form, lambda: save(actor=request.user), "certification", enrolment=enrolment
         )
         if saved.ok:
             messages.success(request, f"{saved.result.title} was saved for {learner.full_name}.")
@@ -244,25 +246,10 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     )
 
 
-def _save_certification(request, learner, enrolment, certification, form, data) -> Certification:
-    if certification.pk is None:
-        return services.certification_create(
-            learner=learner, enrolment=enrolment, data=data, actor=request.user
-        )
-    return services.certification_update(
-        certification=certification,
-        data=data,
-        based_on_version=form.based_on_version(),
-        actor=request.user,
-    )
-
-
 @require_http_methods(["GET", "POST"])
 def plan_evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     item = EvidenceItem(learner=learner)
     form = EvidenceForm(
@@ -290,14 +277,14 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     form = EvidenceDecisionForm(request.POST or None, version=item.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.evidence_decide(
+            partial(
+                services.evidence_decide,
                 item=item,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
-                based_on_version=form.based_on_version(),
-                actor=request.user,
             ),
             "evidence",
         )
@@ -316,14 +303,7 @@ def plan_evidence_decide(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
 def plan_evidence_download(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     learner = get_learner_for(request, pk)
     item = get_object_or_404(learner.evidence_items.exclude(file=""), pk=evidence_pk)
-    return uploads.serve(
-        item.file,
-        name=item.original_name,
-        content_type=item.content_type,
-        log=lambda: log_access(
-            item, kind="download", detail=item.original_name, actor=request.user
-        ),
-    )
+    return serve_download(item, item.file, item.original_name, item.content_type, request.user)
 
 
 # --- Off-the-job hours ----------------------------------------------------------------------
@@ -358,10 +338,8 @@ def _otj_list_page(request: HttpRequest, learner: User, conflict=None) -> HttpRe
 
 @require_http_methods(["GET", "POST"])
 def otj_add(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, EDIT_PLAN)
-    enrolment = _enrolment_or_404(learner)
-    if locked := _read_only(request, learner, enrolment):
+    learner, enrolment, locked = _editable_plan(request, pk)
+    if locked:
         return locked
     form = OtjEntryForm(request.POST or None, enrolment=enrolment)
     if request.method == "POST" and form.is_valid():
@@ -383,14 +361,10 @@ def otj_edit(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     form = OtjEntryForm(request.POST or None, instance=entry, enrolment=entry.enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.otj_update(
-                entry=entry,
-                data=form.cleaned_data,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
+            partial(services.otj_update, entry=entry, data=form.cleaned_data),
             "entry",
             enrolment=entry.enrolment,
         )
@@ -409,15 +383,8 @@ def otj_verify(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     require_permission(request, VERIFY)
     entry = get_object_or_404(learner.otj_entries.all(), pk=entry_pk)
-    saved = act_unless_stale(
-        request,
-        lambda: services.otj_verify(
-            entry=entry,
-            based_on_version=VersionForm(request.POST).based_on_version(),
-            actor=request.user,
-        ),
-        f"entry of {entry.date:%d/%m/%Y}",
-    )
+    verify = partial(services.otj_verify, entry=entry)
+    saved = act_on_posted_version(request, verify, f"entry of {entry.date:%d/%m/%Y}")
     if not saved.ok:
         return _otj_list_page(request, learner, conflict=saved.conflict)
     messages.success(request, f"The entry of {entry.date:%d/%m/%Y} ({entry.hours} h) is verified.")
@@ -440,24 +407,20 @@ def otj_fill_ilr(request: HttpRequest, pk: int) -> HttpResponse:
     form = IlrFillForm(request.POST or None, version=plan.ilr.version)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ilr_fill_otj(
-                enrolment=enrolment,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
+            saved = update_unless_stale(
+                request, form, partial(services.ilr_fill_otj, enrolment=enrolment), "ILR"
             )
-        except EditConflict as exc:
-            context["conflict"] = exc
-            plan = services.ilr_fill_plan(enrolment=enrolment, viewer=request.user)
-            form = refuse_stale(form, exc, "ILR")
         except services.IlrFillRefused as exc:
             context["refused"] = str(exc)
             return render(request, "programmes/learning/otj_fill_ilr.html", context, status=409)
-        else:
+        if saved.ok:
             messages.success(
                 request,
                 f"The ILR's PHours is now {plan.planned} and OTJActHours {plan.actual}.",
             )
             return redirect("learning:otj_list", pk=learner.pk)
+        form, context["conflict"] = saved.form, saved.conflict
+        plan = services.ilr_fill_plan(enrolment=enrolment, viewer=request.user)
     context.update({"plan": plan, "form": form})
     status = conflict_status(context.get("conflict"))
     return render(request, "programmes/learning/otj_fill_ilr.html", context, status=status)
@@ -607,14 +570,14 @@ def _wizard_personal(request: HttpRequest, learner: User) -> HttpResponse:
     problem = learn_ref_problem(ilr) if ilr.pk is None else None
     conflict = None
     if request.method == "POST" and form.is_valid() and not problem:
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.wizard_save_personal(
+            partial(
+                services.wizard_save_personal,
                 learner=learner,
                 ilr=form.instance,
                 data=form.cleaned_data,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
             ),
             "ILR",
         )

@@ -17,6 +17,16 @@ DATE = DateInput()
 EARLIEST = datetime.date(2000, 1, 1)
 
 
+def _past_date(day: datetime.date, what: str) -> datetime.date:
+    """``day`` when it is today or earlier but not before ``EARLIEST``; ``what`` names it in
+    the error."""
+    if day > timezone.localdate():
+        raise forms.ValidationError(f"{what} cannot be in the future.")
+    if day < EARLIEST:
+        raise forms.ValidationError(f"Enter a date from {EARLIEST:%d/%m/%Y} onwards.")
+    return day
+
+
 def _not_future(form: forms.Form, name: str, what: str) -> None:
     value = form.cleaned_data.get(name)
     if value and value > timezone.localdate():
@@ -166,12 +176,7 @@ class CourseStartForm(forms.Form):
         self.fields["started_on"].initial = timezone.localdate()
 
     def clean_started_on(self) -> datetime.date:
-        started = self.cleaned_data["started_on"]
-        if started > timezone.localdate():
-            raise forms.ValidationError("The start date cannot be in the future.")
-        if started < EARLIEST:
-            raise forms.ValidationError(f"Enter a date from {EARLIEST:%d/%m/%Y} onwards.")
-        return started
+        return _past_date(self.cleaned_data["started_on"], "The start date")
 
 
 class CourseProgressForm(VersionedForm):
@@ -289,12 +294,7 @@ class FunctionalSkillForm(VersionedForm):
         return score
 
     def clean_assessed_on(self) -> datetime.date:
-        assessed = self.cleaned_data["assessed_on"]
-        if assessed > timezone.localdate():
-            raise forms.ValidationError("The date cannot be in the future.")
-        if assessed < EARLIEST:
-            raise forms.ValidationError(f"Enter a date from {EARLIEST:%d/%m/%Y} onwards.")
-        return assessed
+        return _past_date(self.cleaned_data["assessed_on"], "The date")
 
     def clean_evidence_upload(self):
         upload = self.cleaned_data.get("evidence_upload")

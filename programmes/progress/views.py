@@ -2,6 +2,8 @@
 the access helper (404 outside the viewer's groups), the permission (403), the form, the
 audited service, then back to the profile with a message."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
@@ -9,11 +11,15 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aptem import uploads
+from aptem.pagination import query_without_page
 from aptem.permissions import require_permission
-from aptem.versioning import VersionForm, conflict_status, save_unless_stale
+from aptem.versioning import (
+    VersionForm,
+    conflict_status,
+    update_unless_stale,
+)
+from audit.downloads import serve_download
 from audit.models import AuditEntry
-from audit.services import log_access
 from audit.trail import present
 from users.access import get_learner_for
 from users.models import User
@@ -56,6 +62,12 @@ def _history(record, viewer: User) -> list:
     return present(list(entries), viewer)
 
 
+def _data(form) -> dict:
+    """The record's fields from a valid form: not the version it was opened on, nor an
+    uploaded file (the services store that themselves)."""
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "evidence_upload")}
+
+
 # Milestones
 
 
@@ -65,13 +77,11 @@ def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
     milestones = learner.milestones.select_related("enrolment__programme")
     milestone_filter = MilestoneFilter(request.GET, queryset=milestones)
     page = Paginator(milestone_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "subject": learner,
         "filter": milestone_filter,
         "page": page,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
     }
     return render(request, "programmes/progress/milestone_list.html", context)
@@ -83,8 +93,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
     require_permission(request, EDIT_MILESTONES)
     form = MilestoneForm(_posted(request)[0], learner=learner)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        milestone = services.milestone_create(learner=learner, data=data, actor=request.user)
+        milestone = services.milestone_create(learner=learner, data=_data(form), actor=request.user)
         messages.success(request, f"The milestone “{milestone.description}” was added.")
         return _profile(learner, "milestones")
     return render(
@@ -117,18 +126,8 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
     form = MilestoneForm(_posted(request)[0], instance=milestone, learner=learner)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        saved = save_unless_stale(
-            form,
-            lambda: services.milestone_update(
-                milestone=milestone,
-                data=data,
-                actor=request.user,
-                based_on_version=form.based_on_version(),
-            ),
-            "milestone",
-            learner=learner,
-        )
+        update = partial(services.milestone_update, milestone=milestone, data=_data(form))
+        saved = update_unless_stale(request, form, update, "milestone", learner=learner)
         if saved.ok:
             messages.success(request, f"Your changes to {milestone.description} were saved.")
             return _profile(learner, "milestones")
@@ -156,12 +155,8 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
     conflict = None
     if request.method == "POST":
         description = milestone.description
-        saved = save_unless_stale(
-            form,
-            lambda: services.milestone_delete(
-                milestone=milestone, based_on_version=form.based_on_version(), actor=request.user
-            ),
-            "milestone",
+        saved = update_unless_stale(
+            request, form, partial(services.milestone_delete, milestone=milestone), "milestone"
         )
         if saved.ok:
             messages.success(request, f"The milestone “{description}” was deleted.")
@@ -225,17 +220,8 @@ def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
     form = CourseProgressForm(_posted(request)[0], instance=record)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        saved = save_unless_stale(
-            form,
-            lambda: services.course_update(
-                record=record,
-                data=data,
-                actor=request.user,
-                based_on_version=form.based_on_version(),
-            ),
-            "course progress",
-        )
+        update = partial(services.course_update, record=record, data=_data(form))
+        saved = update_unless_stale(request, form, update, "course progress")
         if saved.ok:
             messages.success(request, f"{record.course.name}: progress saved.")
             return _profile(learner, "courses")
@@ -278,7 +264,7 @@ def functional_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         assessment = services.functional_skill_create(
             learner=learner,
-            data=_assessment_data(form),
+            data=_data(form),
             actor=request.user,
             upload=form.cleaned_data.get("evidence_upload"),
             checked=form.checked,
@@ -289,10 +275,6 @@ def functional_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "programmes/progress/functional_skill_form.html", context)
 
 
-def _assessment_data(form: FunctionalSkillForm) -> dict:
-    return {k: v for k, v in form.cleaned_data.items() if k not in ("version", "evidence_upload")}
-
-
 @require_http_methods(["GET", "POST"])
 def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
@@ -301,18 +283,14 @@ def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> 
     form = FunctionalSkillForm(*_posted(request), instance=assessment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.functional_skill_update(
-                assessment=assessment,
-                data=_assessment_data(form),
-                actor=request.user,
-                based_on_version=form.based_on_version(),
-                upload=form.cleaned_data.get("evidence_upload"),
-                checked=form.checked,
-            ),
-            "assessment",
+        update = partial(
+            services.functional_skill_update,
+            assessment=assessment,
+            data=_data(form),
+            upload=form.cleaned_data.get("evidence_upload"),
+            checked=form.checked,
         )
+        saved = update_unless_stale(request, form, update, "assessment")
         if saved.ok:
             messages.success(request, "Your changes to the assessment were saved.")
             return _profile(learner, "functional-skills")
@@ -333,11 +311,10 @@ def functional_skill_evidence(request: HttpRequest, pk: int, assessment_pk: int)
     assessment = get_object_or_404(learner.functional_skills.all(), pk=assessment_pk)
     if not assessment.evidence_file:
         raise Http404("This assessment has no evidence document.")
-    return uploads.serve(
+    return serve_download(
+        assessment,
         assessment.evidence_file,
-        name=assessment.evidence_name,
-        content_type=assessment.evidence_content_type,
-        log=lambda: log_access(
-            assessment, kind="download", detail=assessment.evidence_name, actor=request.user
-        ),
+        assessment.evidence_name,
+        assessment.evidence_content_type,
+        request.user,
     )

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from aptem.permissions import require_permission
-from aptem.versioning import VersionForm, conflict_status, save_unless_stale
-from users.access import get_learner_for
+from aptem.versioning import VersionForm, conflict_status, update_unless_stale
 from users.models import User
 
 from .. import services
 from ..data import record_values, tree_values
 from ..forms import AIM_FORMSETS, DeliveryForm
 from ..models import IlrLearner, LearningDelivery
-from .common import MANAGE, current_ilr, ilr_url, refuse_locked
-from .findings import conflict_forms, save_with_rules
+from .common import current_ilr, ilr_for, ilr_url, one_of, refuse_locked
+from .findings import save_with_rules
 
 
 def _aim_forms(data, ilr: IlrLearner, delivery: LearningDelivery, locked: bool):
@@ -52,17 +52,19 @@ def _aim_page(request: HttpRequest, learner: User, ilr: IlrLearner, delivery: Le
         values = services.proposed_values(
             ilr, aim=position, aim_values=_aim_values(form.instance, formsets)
         )
-        saved, exc = save_with_rules(
-            request, ilr=ilr, form=form, formsets=formsets, values=values, aim=position
+        saved = save_with_rules(
+            request,
+            ilr=ilr,
+            form=form,
+            formsets=formsets,
+            values=values,
+            aim=position,
+            rebuild=lambda data: _aim_forms(data, current_ilr(learner), delivery, locked),
         )
-        if saved:
+        if saved.ok:
             messages.success(request, f"Aim {form.instance.aim_seq_number} was saved.")
             return redirect(ilr_url(learner, "admin"))
-        if exc is not None:
-            conflict = exc
-            form, formsets = conflict_forms(
-                form, exc, lambda data: _aim_forms(data, current_ilr(learner), delivery, locked)
-            )
+        form, formsets, conflict = saved.form, saved.formsets, saved.conflict
     context = {
         "subject": learner,
         "ilr": ilr,
@@ -80,9 +82,7 @@ def _aim_page(request: HttpRequest, learner: User, ilr: IlrLearner, delivery: Le
 
 @require_http_methods(["GET", "POST"])
 def ilr_aim_add(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, MANAGE)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk)
     numbers = [d.aim_seq_number for d in ilr.deliveries.all()]
     delivery = LearningDelivery(ilr=ilr, aim_seq_number=max(numbers, default=0) + 1)
     return _aim_page(request, learner, ilr, delivery)
@@ -90,35 +90,22 @@ def ilr_aim_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ilr_aim_edit(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, MANAGE)
-    ilr = current_ilr(learner)
-    delivery = next((d for d in ilr.deliveries.all() if d.pk == aim_pk), None)
-    if delivery is None:
-        raise Http404("No such aim on this ILR.")
+    learner, ilr = ilr_for(request, pk)
+    delivery = one_of(ilr.deliveries.all(), aim_pk, "No such aim on this ILR.")
     return _aim_page(request, learner, ilr, delivery)
 
 
 @require_http_methods(["GET", "POST"])
 def ilr_aim_remove(request: HttpRequest, pk: int, aim_pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, MANAGE)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk)
     delivery = get_object_or_404(ilr.deliveries, pk=aim_pk)
     if services.is_locked_for(ilr, request.user):
         return refuse_locked(request, ilr, learner)
     form = VersionForm(request.POST or None, version=ilr.version)
     conflict = None
     if request.method == "POST":
-        saved = save_unless_stale(
-            form,
-            lambda: services.ilr_aim_remove(
-                ilr=ilr,
-                delivery=delivery,
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
-            "ILR",
+        saved = update_unless_stale(
+            request, form, partial(services.ilr_aim_remove, ilr=ilr, delivery=delivery), "ILR"
         )
         if saved.ok:
             messages.success(request, f"Aim {delivery.aim_seq_number} was removed.")

@@ -8,7 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from aptem.permissions import require_permission
 from audit.services import log_access
+from users.access import get_learner_for
 from users.models import User
 
 from .. import services
@@ -30,6 +32,22 @@ def current_ilr(learner: User) -> IlrLearner:
     if ilr is None:
         raise Http404("This learner has no ILR for this collection year.")
     return ilr
+
+
+def ilr_for(request: HttpRequest, pk: int, permission: str = MANAGE) -> tuple[User, IlrLearner]:
+    """The learner (404 outside the viewer's groups) and their current ILR (404 without one)
+    of a page that needs ``permission`` (403 without)."""
+    learner = get_learner_for(request, pk)
+    require_permission(request, permission)
+    return learner, current_ilr(learner)
+
+
+def one_of(records, pk: int, missing: str):
+    """The record of ``records`` (already fetched with the ILR) with ``pk``, else 404."""
+    found = next((record for record in records if record.pk == pk), None)
+    if found is None:
+        raise Http404(missing)
+    return found
 
 
 def refuse_locked(request: HttpRequest, ilr: IlrLearner, learner: User) -> HttpResponse:

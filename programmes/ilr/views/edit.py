@@ -3,14 +3,14 @@ monitoring."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from aptem.permissions import require_permission
-from aptem.versioning import conflict_status, save_unless_stale
-from users.access import get_learner_for
+from aptem.versioning import conflict_status, update_unless_stale
 
 from .. import services
 from ..forms import (
@@ -23,15 +23,16 @@ from ..forms import (
 )
 from ..models import IlrLearner
 from .common import (
-    MANAGE,
     SENSITIVE,
     SENSITIVE_FORMSETS,
     current_ilr,
+    ilr_for,
     ilr_url,
     log_sensitive_access,
+    one_of,
     refuse_locked,
 )
-from .findings import conflict_forms, save_with_rules
+from .findings import save_with_rules
 
 TABS = {
     "user": (IlrUserForm, USER_FORMSETS, "Edit ILR: User tab"),
@@ -58,9 +59,7 @@ def _tab_forms(tab: str, data, ilr: IlrLearner, locked: bool, sensitive: bool):
 def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
     if tab not in TABS:
         raise Http404("No such tab.")
-    learner = get_learner_for(request, pk)
-    require_permission(request, MANAGE)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk)
     locked = services.is_locked_for(ilr, request.user)
     if request.method == "POST" and locked:
         return refuse_locked(request, ilr, learner)
@@ -72,19 +71,19 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and all(fs.is_valid() for fs in formsets):
         children = {fs.element: services.formset_values(fs) for fs in formsets if fs.element}
         values = services.proposed_values(ilr, children=children)
-        saved, exc = save_with_rules(
-            request, ilr=ilr, form=form, formsets=formsets, values=values, aim=None
+        saved = save_with_rules(
+            request,
+            ilr=ilr,
+            form=form,
+            formsets=formsets,
+            values=values,
+            aim=None,
+            rebuild=lambda data: _tab_forms(tab, data, current_ilr(learner), locked, sensitive),
         )
-        if saved:
+        if saved.ok:
             messages.success(request, f"Your changes to {learner.full_name}'s ILR were saved.")
             return redirect(ilr_url(learner, tab))
-        if exc is not None:
-            conflict = exc
-            form, formsets = conflict_forms(
-                form,
-                exc,
-                lambda data: _tab_forms(tab, data, current_ilr(learner), locked, sensitive),
-            )
+        form, formsets, conflict = saved.form, saved.formsets, saved.conflict
     context = {
         "subject": learner,
         "ilr": ilr,
@@ -105,12 +104,10 @@ def ilr_edit(request: HttpRequest, pk: int, tab: str) -> HttpResponse:
 def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> HttpResponse:
     """The monitoring (ESMType/ESMCode) of one employment status: no DfE rule in
     ``rules.py`` reads it, so it saves once the fields themselves are valid."""
-    learner = get_learner_for(request, pk)
-    require_permission(request, MANAGE)
-    ilr = current_ilr(learner)
-    status = next((s for s in ilr.employment_statuses.all() if s.pk == status_pk), None)
-    if status is None:
-        raise Http404("No such employment status on this ILR.")
+    learner, ilr = ilr_for(request, pk)
+    status = one_of(
+        ilr.employment_statuses.all(), status_pk, "No such employment status on this ILR."
+    )
     locked = services.is_locked_for(ilr, request.user)
     if request.method == "POST" and locked:
         return refuse_locked(request, ilr, learner)
@@ -122,16 +119,8 @@ def ilr_employment_monitoring(request: HttpRequest, pk: int, status_pk: int) -> 
     )
     conflict = None
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved = save_unless_stale(
-            form,
-            lambda: services.ilr_save(
-                ilr=ilr,
-                form=None,
-                formsets=[formset],
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
-            "ILR",
+        saved = update_unless_stale(
+            request, form, partial(services.ilr_save, ilr=ilr, form=None, formsets=[formset]), "ILR"
         )
         if saved.ok:
             messages.success(request, "The employment status monitoring was saved.")

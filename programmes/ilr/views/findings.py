@@ -3,10 +3,13 @@ and saving only when the change adds no error."""
 
 from __future__ import annotations
 
+from functools import partial
+from typing import NamedTuple
+
 from django.contrib import messages
 from django.http import HttpRequest
 
-from aptem.versioning import EditConflict, refuse_stale
+from aptem.versioning import EditConflict, update_unless_stale
 
 from .. import services
 from ..data import learner_values
@@ -74,33 +77,39 @@ def _in_scope_warnings(findings, new_keys, aim, form, formsets) -> list[Finding]
     ]
 
 
-def save_with_rules(request, *, ilr, form, formsets, values, aim) -> tuple[bool, list | None]:
-    """Check the rules on ``values`` and save; (saved, conflict changes or None)."""
+class RuleSave(NamedTuple):
+    """What ``save_with_rules`` gives back: whether it saved, the form and formsets to show
+    (rebuilt and refused when the save was stale) and the ``EditConflict`` (or None)."""
+
+    ok: bool
+    form: object
+    formsets: list
+    conflict: EditConflict | None
+
+
+def save_with_rules(request, *, ilr, form, formsets, values, aim, rebuild) -> RuleSave:
+    """Check the rules on ``values`` and save unless that adds an error or the ILR changed
+    since the form was opened; ``rebuild(data)`` builds the form and formsets again on the
+    ILR as it is now (aptem.versioning.save_unless_stale)."""
     before = check_learner(learner_values(services.ilr_for_year(ilr.learner)))
     after = check_learner(values)
     new_keys = {_key(f) for f in services.new_findings(before, after)}
     if place_findings(after, form, formsets, aim=aim, new_keys=new_keys):
-        return False, None
-    try:
-        services.ilr_save(
-            ilr=ilr,
-            form=form,
-            formsets=formsets,
-            based_on_version=form.based_on_version(),
-            actor=request.user,
-        )
-    except EditConflict as exc:
-        return False, exc
-    warn_findings(request, _in_scope_warnings(after, new_keys, aim, form, formsets))
-    return True, None
-
-
-def conflict_forms(form, exc: EditConflict, rebuild):
-    """The ILR form and its formsets again after a stale save (``rebuild(data)`` builds both)."""
-    formsets = []
+        return RuleSave(False, form, formsets, None)
+    rebuilt = []
 
     def form_only(data):
-        rebuilt, formsets[:] = rebuild(data)
-        return rebuilt
+        refused, rebuilt[:] = rebuild(data)
+        return refused
 
-    return refuse_stale(form, exc, "ILR", rebuild=form_only), formsets
+    saved = update_unless_stale(
+        request,
+        form,
+        partial(services.ilr_save, ilr=ilr, form=form, formsets=formsets),
+        "ILR",
+        rebuild=form_only,
+    )
+    if not saved.ok:
+        return RuleSave(False, saved.form, rebuilt, saved.conflict)
+    warn_findings(request, _in_scope_warnings(after, new_keys, aim, form, formsets))
+    return RuleSave(True, form, formsets, None)

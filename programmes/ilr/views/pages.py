@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.permissions import require_permission
-from aptem.versioning import EditConflict, conflict_status, refuse_stale_action
+from aptem.versioning import act_unless_stale, conflict_status
 from users.access import get_learner_for
 from users.models import User
 
@@ -20,7 +19,14 @@ from ..display import admin_tab, user_tab
 from ..forms import EpisodeStatusForm, IlrCreateForm
 from ..models import IlrLearner
 from ..rules import Finding, check_learner
-from .common import MANAGE, QA, SENSITIVE, current_ilr, ilr_url, log_sensitive_access
+from .common import (
+    MANAGE,
+    QA,
+    SENSITIVE,
+    ilr_for,
+    ilr_url,
+    log_sensitive_access,
+)
 from .findings import place_findings, warn_findings
 
 
@@ -142,9 +148,7 @@ def _unique_ref(form, ilr: IlrLearner) -> bool:
 
 @require_POST
 def ilr_status(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, MANAGE)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk)
     if ilr.is_qa_verified:
         messages.error(
             request, "A QA-verified ILR changes status only by removing the QA verification."
@@ -154,17 +158,19 @@ def ilr_status(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose an episode status from the list.")
         return redirect(ilr_url(learner))
-    try:
-        with transaction.atomic():
-            ilr = services.ilr_set_status(
-                ilr=ilr,
-                status=form.cleaned_data["episode_status"],
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            )
-    except EditConflict as exc:
-        refuse_stale_action(request, "ILR")
-        return ilr_detail_page(request, learner, conflict=exc)
-    else:
-        messages.success(request, f"The episode status is now {ilr.get_episode_status_display()}.")
+    saved = act_unless_stale(
+        request,
+        lambda: services.ilr_set_status(
+            ilr=ilr,
+            status=form.cleaned_data["episode_status"],
+            based_on_version=form.based_on_version(),
+            actor=request.user,
+        ),
+        "ILR",
+    )
+    if not saved.ok:
+        return ilr_detail_page(request, learner, conflict=saved.conflict)
+    messages.success(
+        request, f"The episode status is now {saved.result.get_episode_status_display()}."
+    )
     return redirect(ilr_url(learner))

@@ -2,48 +2,37 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aptem.permissions import require_permission
 from aptem.versioning import (
-    VersionForm,
-    act_unless_stale,
+    act_on_posted_version,
     conflict_status,
-    save_unless_stale,
+    update_unless_stale,
 )
-from users.access import get_learner_for
 
 from .. import services
 from ..data import learner_values
 from ..forms import UnverifyForm
 from ..rules import check_learner
-from .common import QA, current_ilr, ilr_url
+from .common import QA, ilr_for, ilr_url
 from .findings import warn_findings
 from .pages import ilr_detail_page
 
 
 @require_POST
 def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, QA)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk, QA)
     errors = [f for f in check_learner(learner_values(ilr)) if f.is_error]
     if errors:
         messages.error(request, "The ILR cannot be QA verified while it has errors:")
         warn_findings(request, errors)
         return redirect(ilr_url(learner))
-    saved = act_unless_stale(
-        request,
-        lambda: services.ilr_qa_verify(
-            ilr=ilr,
-            based_on_version=VersionForm(request.POST).based_on_version(),
-            actor=request.user,
-        ),
-        "ILR",
-    )
+    saved = act_on_posted_version(request, partial(services.ilr_qa_verify, ilr=ilr), "ILR")
     if not saved.ok:
         return ilr_detail_page(request, learner, conflict=saved.conflict)
     messages.success(request, "The ILR is QA verified and now locked for editing.")
@@ -52,23 +41,17 @@ def ilr_qa_verify(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def ilr_unverify(request: HttpRequest, pk: int) -> HttpResponse:
-    learner = get_learner_for(request, pk)
-    require_permission(request, QA)
-    ilr = current_ilr(learner)
+    learner, ilr = ilr_for(request, pk, QA)
     if not ilr.is_qa_verified:
         messages.info(request, "The ILR is not QA verified.")
         return redirect(ilr_url(learner))
     form = UnverifyForm(request.POST or None, version=ilr.version)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        saved = save_unless_stale(
+        saved = update_unless_stale(
+            request,
             form,
-            lambda: services.ilr_unverify(
-                ilr=ilr,
-                reason=form.cleaned_data["reason"],
-                based_on_version=form.based_on_version(),
-                actor=request.user,
-            ),
+            partial(services.ilr_unverify, ilr=ilr, reason=form.cleaned_data["reason"]),
             "ILR",
         )
         if saved.ok:
