@@ -132,10 +132,6 @@ class ContactForm(forms.Form):
         """Each kind's radio button with a sentence saying who it is for."""
         return [(radio, KIND_HELP[radio.data["value"]]) for radio in self["kind"]]
 
-    @property
-    def chosen_kind_label(self) -> str:
-        return LearnerContact.Kind(self.chosen_kind).label if self.chosen_kind else ""
-
     def clean(self) -> dict:
         data = super().clean()
         kind = data.get("kind")
