@@ -20,39 +20,59 @@ class NoteForm(VersionedForm):
         return text
 
 
-# The fields each kind of contact uses; everything else must be left empty.
+# The fields each kind of contact has; the form offers, validates and saves only these.
 ADMIN_FIELDS = ("admin", "role")
 PERSON_FIELDS = ("first_name", "last_name", "email", "phone", "extension", "organisation")
 PERSON_FIELDS += ("job_title",)
 AD_HOC_FIELDS = ("relationship", "notes")
 KIND_FIELDS = {
-    LearnerContact.Kind.ADMIN: set(ADMIN_FIELDS),
-    LearnerContact.Kind.CRM: {"crm_contact", *PERSON_FIELDS},
-    LearnerContact.Kind.AD_HOC: {*PERSON_FIELDS, *AD_HOC_FIELDS},
+    LearnerContact.Kind.ADMIN: ADMIN_FIELDS,
+    LearnerContact.Kind.CRM: ("crm_contact", *PERSON_FIELDS),
+    LearnerContact.Kind.AD_HOC: (*PERSON_FIELDS, *AD_HOC_FIELDS),
 }
-KIND_PLURALS = {
-    LearnerContact.Kind.ADMIN: "administrators",
-    LearnerContact.Kind.CRM: "CRM contacts",
-    LearnerContact.Kind.AD_HOC: "ad hoc contacts",
+KIND_HELP = {
+    LearnerContact.Kind.ADMIN: "A member of staff with a portal login, as tutor, assessor or IQA.",
+    LearnerContact.Kind.CRM: (
+        "Someone at an organisation (an employer's HR contact, say), kept for reuse with other "
+        "learners. Cannot sign in."
+    ),
+    LearnerContact.Kind.AD_HOC: (
+        "Someone for this learner only: a parent or a social worker, say. Cannot sign in."
+    ),
 }
+# A new contact needs a name; an ad hoc one also says how they relate to the learner.
+PERSON_REQUIRED = {
+    "first_name": "Enter the contact's first name.",
+    "last_name": "Enter the contact's surname.",
+    "relationship": "Say how they relate to the learner.",
+}
+# The case owner is a field of the learner (Edit details) and is listed automatically.
+LINKABLE_ROLES = [r for r in LearnerContact.Role.choices if r[0] != LearnerContact.Role.CASE_OWNER]
 
 
 class ContactForm(forms.Form):
     """Add an administrator, a CRM contact (existing or new) or an ad hoc contact.
 
-    One plain form so it works without JavaScript: the kind says which group of fields counts,
-    and filling in a field that does not belong to that kind is an error rather than silently
-    dropped, so nothing typed is lost unnoticed.
+    The kind is chosen first and the form then has only that kind's fields: anything else sent
+    is ignored, never saved, so a field typed before changing one's mind cannot slip in. Without
+    a valid kind the form has the kind alone, and refuses to save.
     """
 
     kind = forms.ChoiceField(
-        label="Kind of contact", choices=LearnerContact.Kind.choices, widget=forms.RadioSelect
+        label="Kind of contact",
+        choices=LearnerContact.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the kind of contact."},
     )
     admin = forms.ModelChoiceField(
-        label="Administrator", queryset=User.objects.none(), required=False
+        label="Administrator",
+        queryset=User.objects.none(),
+        error_messages={"required": "Choose the administrator."},
     )
     role = forms.ChoiceField(
-        choices=[("", "---------"), *LearnerContact.Role.choices], required=False
+        choices=[("", "---------"), *LINKABLE_ROLES],
+        help_text="The case owner is not added here: it is set in the learner's details.",
+        error_messages={"required": "Choose their role for this learner."},
     )
     crm_contact = forms.ModelChoiceField(
         label="Existing CRM contact",
@@ -77,33 +97,45 @@ class ContactForm(forms.Form):
     def __init__(self, *args, learner: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.learner = learner
-        # Administrators are listed only to Supervisors elsewhere, but linking a tutor or assessor
-        # needs to name them: every active administrator is offered (names only).
-        self.fields["admin"].queryset = User.objects.administrators().order_by(
-            "last_name", "first_name"
-        )
-        self.fields["admin"].label_from_instance = lambda u: u.full_name
-        contacts = (
-            CrmContact.objects.filter(is_ad_hoc=False)
-            .select_related("organisation")
-            .order_by("organisation__name", "last_name", "first_name")
-        )
-        self.fields["crm_contact"].queryset = contacts
-        self.fields["crm_contact"].choices = _grouped_by_organisation(contacts)
+        self.chosen_kind = self._chosen_kind()
+        kept = KIND_FIELDS.get(self.chosen_kind, ())
+        for name in list(self.fields):
+            if name != "kind" and name not in kept:
+                del self.fields[name]
+        if self.chosen_kind == LearnerContact.Kind.ADMIN:
+            # Administrators are listed only to Supervisors elsewhere, but linking a tutor or
+            # assessor needs to name them: every active administrator is offered (names only).
+            self.fields["admin"].queryset = User.objects.administrators().order_by(
+                "last_name", "first_name"
+            )
+            self.fields["admin"].label_from_instance = lambda u: u.full_name
+        elif self.chosen_kind == LearnerContact.Kind.CRM:
+            contacts = (
+                CrmContact.objects.filter(is_ad_hoc=False)
+                .select_related("organisation")
+                .order_by("organisation__name", "last_name", "first_name")
+            )
+            self.fields["crm_contact"].queryset = contacts
+            self.fields["crm_contact"].choices = _grouped_by_organisation(contacts)
+        elif self.chosen_kind == LearnerContact.Kind.AD_HOC:
+            # Always needed for an ad hoc contact, so marked required (*) on the form.
+            for name, message in PERSON_REQUIRED.items():
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
+
+    def _chosen_kind(self) -> str | None:
+        """The kind sent with the form (or asked for in the address), if it is a real one."""
+        raw = self.data.get(self.add_prefix("kind")) if self.is_bound else self.initial.get("kind")
+        return raw if raw in LearnerContact.Kind.values else None
+
+    def kind_options(self) -> list:
+        """Each kind's radio button with a sentence saying who it is for."""
+        return [(radio, KIND_HELP[radio.data["value"]]) for radio in self["kind"]]
 
     def clean(self) -> dict:
         data = super().clean()
         kind = data.get("kind")
-        if not kind:
-            return data
-        label = KIND_PLURALS[kind]
-        allowed = KIND_FIELDS[kind]
-        for name in self.fields:
-            if name != "kind" and name not in allowed and data.get(name) not in (None, ""):
-                self.add_error(name, f"Leave this empty: it is not used for {label}.")
         if kind == LearnerContact.Kind.ADMIN:
-            self._require("admin", "Choose the administrator.")
-            self._require("role", "Choose their role for this learner.")
             if data.get("admin") and data.get("role") and self._admin_already_linked(data):
                 self.add_error(
                     "role",
@@ -120,16 +152,12 @@ class ContactForm(forms.Form):
                 kind=LearnerContact.Kind.CRM, crm_contact=data["crm_contact"]
             ).exists():
                 self.add_error("crm_contact", "This contact is already linked to this learner.")
-        else:
-            self._require("first_name", "Enter the contact's first name.")
-            self._require("last_name", "Enter the contact's surname.")
-            if kind == LearnerContact.Kind.CRM:
-                self._require(
-                    "organisation",
-                    "Choose the contact's organisation (or pick an existing contact).",
-                )
-            else:
-                self._require("relationship", "Say how they relate to the learner.")
+        elif kind == LearnerContact.Kind.CRM:
+            self._require("first_name", PERSON_REQUIRED["first_name"])
+            self._require("last_name", PERSON_REQUIRED["last_name"])
+            self._require(
+                "organisation", "Choose the contact's organisation (or pick an existing contact)."
+            )
         return data
 
     def _require(self, name: str, message: str) -> None:

@@ -1,5 +1,8 @@
 """The Notes and Contacts sections of a learner's profile; each runs a fixed number of queries."""
 
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from aptem.sections import Section
@@ -20,13 +23,55 @@ def _notes(request: HttpRequest, subject: User) -> dict:
     }
 
 
-def _contacts(request: HttpRequest, subject: User) -> dict:
-    contacts = list(
-        subject.learner_contacts.select_related("admin", "crm_contact__organisation").order_by(
-            "kind", "created_at", "pk"
-        )
+# People linked to the learner by fields of the learner's own record, in the order listed.
+LINKED_BY_FIELD = (
+    ("case_owner_id", "Case owner", "Administrator"),
+    ("manager_id", "Employer manager", "Employer"),
+    ("mentor_id", "Mentor", "Employer"),
+)
+
+
+@dataclass(frozen=True)
+class LinkedPerson:
+    """Someone the learner's details name (case owner, manager, mentor): shown read-only among
+    the contacts, changed only by editing the learner."""
+
+    person: User
+    role: str
+    kind: str
+    may_open: bool
+
+
+def _linked_people(subject: User, visible) -> list[LinkedPerson]:
+    """One query for all of them, whether the viewer may open each one's profile included."""
+    ids = [getattr(subject, field) for field, _, _ in LINKED_BY_FIELD]
+    people = (
+        User.objects.filter(pk__in=[pk for pk in ids if pk])
+        .select_related("organisation")
+        .annotate(may_open=Exists(visible.filter(pk=OuterRef("pk"))))
+        .in_bulk()
     )
-    return {"contacts": contacts, "may_edit_contacts": may_edit(request.user, subject)}
+    return [
+        LinkedPerson(people[pk], role, kind, people[pk].may_open)
+        for pk, (_, role, kind) in zip(ids, LINKED_BY_FIELD, strict=True)
+        if pk in people
+    ]
+
+
+def _contacts(request: HttpRequest, subject: User) -> dict:
+    viewer = request.user
+    # Administrators' profiles are open to Supervisors only: link a name only when it opens.
+    visible = User.objects.visible_to(viewer)
+    contacts = list(
+        subject.learner_contacts.select_related("admin", "crm_contact__organisation")
+        .annotate(admin_may_open=Exists(visible.filter(pk=OuterRef("admin_id"))))
+        .order_by("kind", "created_at", "pk")
+    )
+    return {
+        "linked": _linked_people(subject, visible),
+        "contacts": contacts,
+        "may_edit_contacts": may_edit(viewer, subject),
+    }
 
 
 NOTES = Section(

@@ -88,7 +88,10 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     if not may_edit(request.user, learner):
         raise PermissionDenied
-    form = ContactForm(request.POST or None, learner=learner)
+    # The kind comes first: ?kind= (from the kind buttons, with or without htmx) picks the fields.
+    form = ContactForm(
+        request.POST or None, initial={"kind": request.GET.get("kind")}, learner=learner
+    )
     if request.method == "POST" and form.is_valid():
         try:
             link = services.contact_add(learner=learner, form=form, actor=request.user)
@@ -98,7 +101,10 @@ def contact_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{link.name} was added to {learner.full_name}'s contacts.")
             return redirect(f"{learner.get_absolute_url()}#contacts")
-    return render(request, "crm/contact_form.html", {"form": form, "subject": learner})
+    template = "crm/contact_form.html"
+    if request.htmx and request.method == "GET":
+        template += "#fields"
+    return render(request, template, {"form": form, "subject": learner})
 
 
 @require_http_methods(["GET", "POST"])

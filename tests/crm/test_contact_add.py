@@ -107,23 +107,24 @@ def test_creates_an_ad_hoc_contact(as_user, tutor, learner):
     assert (link.kind, link.relationship, link.notes) == ("AD_HOC", "Mother", "Call after 5pm.")
     assert link.crm_contact.is_ad_hoc
     # Ad hoc contacts are not offered for reuse on other learners.
-    form = as_user(tutor).get(url(learner)).context["form"]
+    form = as_user(tutor).get(url(learner), {"kind": "CRM"}).context["form"]
     assert link.crm_contact not in form.fields["crm_contact"].queryset
 
 
 BAD_INPUT = [
-    ({"kind": ""}, "kind", "This field is required."),
+    ({"kind": ""}, "kind", "Choose the kind of contact."),
+    ({"kind": "FRIEND", "first_name": "Mary"}, "kind", "Select a valid choice."),
     ({"kind": "ADMIN", "role": "TUTOR"}, "admin", "Choose the administrator."),
     ({"kind": "ADMIN", "admin": "@tutor"}, "role", "Choose their role for this learner."),
     (
-        {"kind": "ADMIN", "admin": "@tutor", "role": "TUTOR", "relationship": "Friend"},
-        "relationship",
-        "Leave this empty: it is not used for administrators.",
+        {"kind": "ADMIN", "admin": "@tutor", "role": "CASE_OWNER"},
+        "role",
+        "Select a valid choice.",
     ),
     (
-        {"kind": "CRM", "first_name": "Harriet", "last_name": "Hughes", "role": "TUTOR"},
-        "role",
-        "Leave this empty: it is not used for CRM contacts.",
+        {"kind": "CRM", "organisation": "@org", "last_name": "Hughes"},
+        "first_name",
+        "Enter the contact's first name.",
     ),
     (
         {"kind": "CRM", "first_name": "Harriet", "last_name": "Hughes"},
@@ -167,7 +168,8 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("data", "field", "message"), BAD_INPUT)
 def test_bad_input_is_refused_and_nothing_saved(as_user, tutor, learner, data, field, message):
-    data = {k: (tutor.pk if v == "@tutor" else v) for k, v in data.items()}
+    stand_ins = {"@tutor": lambda: tutor.pk, "@org": lambda: OrganisationFactory().pk}
+    data = {k: (stand_ins[v]() if v in stand_ins else v) for k, v in data.items()}
     response = as_user(tutor).post(url(learner), data)
     assert response.status_code == 200
     form = response.context["form"]
@@ -225,7 +227,7 @@ def test_existing_contacts_are_grouped_by_organisation(as_user, tutor, learner):
     contact = CrmContactFactory(
         first_name="Harriet", last_name="Hughes", organisation=OrganisationFactory(name="Acme Ltd")
     )
-    body = as_user(tutor).get(url(learner)).content.decode()
+    body = as_user(tutor).get(url(learner), {"kind": "CRM"}).content.decode()
     assert '<optgroup label="Acme Ltd">' in body
     assert f'<option value="{contact.pk}">Harriet Hughes, HR manager</option>' in body
 

@@ -3,7 +3,8 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import EnrolmentFactory
+from tests.factories import AdminFactory, EnrolmentFactory, OrganisationFactory, UserFactory
+from users.models import User
 
 from .factories import AdminLinkFactory, CrmLinkFactory, NoteFactory
 
@@ -15,9 +16,15 @@ def _profile_queries(client, learner) -> int:
 
 
 def test_profile_runs_a_fixed_number_of_queries_with_notes_and_contacts(
-    as_user, tutor, colleague, learner
+    as_user, tutor, colleague, learner, tree
 ):
     client = as_user(tutor)
+    # Case owner, manager and mentor are listed among the contacts: one query for them all.
+    acme = OrganisationFactory()
+    employer = {"user_type": User.Type.EMPLOYER, "organisation": acme, "groups": [tree["north"]]}
+    learner.case_owner, learner.organisation = colleague, acme
+    learner.manager, learner.mentor = UserFactory(**employer), UserFactory(**employer)
+    learner.save()
     EnrolmentFactory(learner=learner)
     NoteFactory(learner=learner, created_by=tutor)
     AdminLinkFactory(learner=learner, admin=colleague)
@@ -26,6 +33,9 @@ def test_profile_runs_a_fixed_number_of_queries_with_notes_and_contacts(
     NoteFactory.create_batch(3, learner=learner)
     for role in ("ASSESSOR", "IQA", "OTHER"):
         AdminLinkFactory(learner=learner, role=role)
+    # Several stored administrators, each checked for whether the viewer may open them.
+    for admin in AdminFactory.create_batch(3, groups=[tree["north"]]):
+        AdminLinkFactory(learner=learner, admin=admin, role="TUTOR")
     CrmLinkFactory.create_batch(4, learner=learner)
     assert _profile_queries(client, learner) == small
     assert small <= 30
