@@ -86,5 +86,6 @@ CONTACTS = Section(
     title="Contacts",
     template="crm/sections/_contacts.html",
     summary=_contacts,
-    count=lambda c: str(len(c["contacts"])),
+    # Everyone the section lists: the people linked through the learner's details too.
+    count=lambda c: str(len(c["linked"]) + len(c["contacts"])),
 )

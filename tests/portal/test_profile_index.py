@@ -29,7 +29,9 @@ def test_the_index_links_to_each_visible_section_with_its_count(as_user, tutor, 
     # Achieved (or verified) of all the milestones.
     assert links["milestones"] == "Milestones (2/3)"
     assert links["programmes"] == "Programme (1)"
-    assert links["contacts"] == "Contacts (0)"
+    # The people linked through the learner's details are listed, so counted, too.
+    linked = sum(1 for pk in (learner.case_owner_id, learner.manager_id, learner.mentor_id) if pk)
+    assert links["contacts"] == f"Contacts ({linked})"
     # A section without items to count has no count.
     assert links["subscription"] == "Subscription details"
     keys = [item["section"].key for item in response.context["sections"]]
@@ -40,6 +42,16 @@ def test_every_index_link_has_its_target_on_the_page(as_user, supervisor, learne
     body = as_user(supervisor).get(f"/users/{learner.pk}/").content.decode()
     for anchor, _ in _links(body):
         assert f'id="{anchor}"' in body, anchor
+
+
+def test_the_contacts_count_includes_the_people_linked_through_the_details(
+    as_user, supervisor, tutor, learner
+):
+    learner.case_owner = tutor
+    learner.manager = learner.mentor = None
+    learner.save()
+    links = dict(_links(as_user(supervisor).get(f"/users/{learner.pk}/").content.decode()))
+    assert links["contacts"] == "Contacts (1)"
 
 
 def test_the_index_lists_only_the_sections_of_an_administrators_profile(as_user, supervisor, tutor):
