@@ -69,8 +69,10 @@ class ExportForm(forms.Form):
     groups = forms.ModelMultipleChoiceField(
         queryset=Group.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-        help_text="Only learners in these groups or their sub-groups. None chosen: every group.",
+        # Drawn as the shared tree of checkboxes (components/_tree_picker.html), as on the
+        # Users page: no Ctrl-click list.
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only learners in these groups or their sub-groups. None ticked: every group.",
     )
     include_unverified = forms.BooleanField(
         label="Include ILRs not QA verified",
@@ -80,8 +82,7 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["groups"].queryset = Group.objects.visible_to(viewer)
-        self.fields["groups"].label_from_instance = lambda g: g.indented_name
+        self.fields["groups"].queryset = Group.objects.visible_to(viewer).order_by("path")
 
     def clean(self) -> dict:
         data = super().clean()

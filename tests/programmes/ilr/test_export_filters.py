@@ -141,3 +141,13 @@ def test_the_filters_are_stored_and_shown_on_the_finished_export(as_user, ilr_ma
     assert "01/09/2025" in body
     assert "Leeds" in body
     assert "left out (QA-verified ILRs only)" in body
+
+
+def test_the_groups_filter_is_a_tree_of_checkboxes_not_a_ctrl_click_list(
+    as_user, ilr_manager, tree
+):
+    body = as_user(ilr_manager).get("/programmes/ilrs/").content.decode()
+    form = body.split('action="/programmes/ilrs/export/"')[1].split("</form>")[0]
+    assert "<select" not in form.split('name="year"')[1]  # only the year is a list
+    assert f'type="checkbox" name="groups" value="{tree["cohort"].pk}"' in form
+    assert 'class="tree-picker-list"' in form
