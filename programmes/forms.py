@@ -51,24 +51,38 @@ class ProgrammeForm(VersionedForm):
         return data
 
 
+# The fields a component row edits. BaseInlineFormSet adds the programme to the form's own
+# Meta.fields list, so the changes are read through this one.
+COMPONENT_FIELDS = ("kind", "code", "title", "order")
+
+
 class ProgrammeComponentForm(forms.ModelForm):
     """One row of the programme form's Components part."""
 
+    # Not the model field's 0 to 32767: a new order starts at 1 (clean_order).
+    order = forms.IntegerField(
+        max_value=32767,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 1}),
+        error_messages={
+            "required": "Enter the order, 1 or more.",
+            "invalid": "Enter the order as a whole number, 1 or more.",
+            "max_value": "The order must be at most 32767.",
+        },
+    )
+
     class Meta:
         model = ProgrammeComponent
-        fields = ["kind", "code", "title", "order"]
+        fields = list(COMPONENT_FIELDS)
         error_messages = {
             "kind": {"required": "Choose knowledge, skill or behaviour."},
             "code": {"required": "Enter a code, such as K1."},
             "title": {"required": "Enter the component's title."},
-            "order": {"required": "Enter the order, 1 or more."},
         }
         labels = {"kind": "Type"}
         widgets = {
             "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
             "code": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-            "order": forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 1}),
         }
 
     def clean_code(self) -> str:
@@ -90,10 +104,15 @@ class ProgrammeComponentForm(forms.ModelForm):
 
     def full_clean(self) -> None:
         super().full_clean()
+        self.mark_invalid()
+
+    def mark_invalid(self) -> None:
+        """Bootstrap's red border on each field with an error (the formset adds some later)."""
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class BaseComponentFormSet(forms.BaseInlineFormSet):
@@ -142,15 +161,17 @@ class BaseComponentFormSet(forms.BaseInlineFormSet):
             .exclude(pk__in=in_rows)
             .values_list("code", flat=True)
         )
+        wanted = {f.instance.pk: f.cleaned_data["code"] for f in rows if f.instance.pk}
+        held = {f.instance.pk: f.initial.get("code") for f in rows if f.instance.pk}
         seen: set[str] = set()
-        for form in rows:
+        # Rows keeping their code first, so a clash is reported on the row that takes the code.
+        for form in sorted(rows, key=lambda f: f.initial.get("code") != f.cleaned_data["code"]):
             code = form.cleaned_data["code"]
             if code in seen or code in others:
                 form.add_error("code", f"Another component of this programme already uses {code}.")
+                form.mark_invalid()
             seen.add(code)
-        changing = {f.instance.pk: f.cleaned_data["code"] for f in rows if f.instance.pk}
-        held = {f.instance.pk: f.initial.get("code") for f in rows if f.instance.pk}
-        if not any(self.errors) and code_change_order(held, changing) is None:
+        if not any(self.errors) and code_change_order(held, wanted) is None:
             raise forms.ValidationError(
                 "Two components cannot swap codes in one save: give one a new code first, "
                 "save, then change the other."
@@ -158,7 +179,7 @@ class BaseComponentFormSet(forms.BaseInlineFormSet):
 
     def changes(self) -> ComponentChanges:
         """The valid formset's changes, for services.programme_update."""
-        fields = ProgrammeComponentForm.Meta.fields
+        fields = COMPONENT_FIELDS
         return ComponentChanges(
             added=[
                 {name: f.cleaned_data[name] for name in fields}
