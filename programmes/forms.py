@@ -142,18 +142,18 @@ class BaseComponentFormSet(forms.BaseInlineFormSet):
         )
 
     def kept_forms(self) -> list:
+        """The rows that are or will be components: not removed, not the untouched blank row.
+        Their code is known when it is valid, even while another of their fields is not."""
         return [
             f
             for f in self.forms
-            if f.has_changed() or f.instance.pk
-            if not self._should_delete_form(f) and not f.errors
+            if (f.has_changed() or f.instance.pk) and not self._should_delete_form(f)
         ]
 
     def clean(self) -> None:
         # Not BaseModelFormSet.clean: its unique check is case-sensitive and reports a clash
-        # away from the rows; this one puts the message beside the code.
-        if any(self.errors):
-            return
+        # away from the rows; this one puts the message beside the code, alongside the rows'
+        # other messages.
         rows = [f for f in self.kept_forms() if f.cleaned_data.get("code")]
         in_rows = {f.instance.pk for f in self.forms if f.instance.pk}
         others = set(

@@ -343,3 +343,16 @@ def test_the_list_shows_each_programmes_component_count(as_user, supervisor, pro
     assert "<td>2</td>" in row
     empty = re.search(r"<tr>\s*<td>Empty one</td>.*?</tr>", body, re.DOTALL).group(0)
     assert "None yet" in empty
+
+
+def test_every_wrong_row_is_reported_at_once(as_user, supervisor, programme):
+    data = post_data(programme, [{"title": ""}], new={"kind": "K", "code": "S1", "title": ""})
+    response = as_user(supervisor).post(edit_url(programme), data)
+    assert response.status_code == 200
+    formset = response.context["components"]
+    assert formset.forms[0].errors["title"] == ["Enter the component's title."]
+    assert formset.forms[2].errors["title"] == ["Enter the component's title."]
+    assert formset.forms[2].errors["code"] == [
+        "Another component of this programme already uses S1."
+    ]
+    assert codes(programme) == [("K1", "Data", 1), ("S1", "SQL", 2)]
