@@ -168,7 +168,7 @@ class BaseComponentFormSet(forms.BaseInlineFormSet):
         for form in sorted(rows, key=lambda f: f.initial.get("code") != f.cleaned_data["code"]):
             code = form.cleaned_data["code"]
             if code in seen or code in others:
-                form.add_error("code", f"Another component of this programme already uses {code}.")
+                form.add_error("code", f"{code} is already used in this programme.")
                 form.mark_invalid()
             seen.add(code)
         if not any(self.errors) and code_change_order(held, wanted) is None:

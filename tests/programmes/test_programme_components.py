@@ -200,8 +200,13 @@ def test_changing_components_leaves_enrolled_learners_copies_alone(as_user, supe
 @pytest.mark.parametrize(
     ("rows", "new", "field", "message"),
     [
-        ([], {"kind": "K", "code": "k1", "title": "Again"}, "components-2-code", "already uses K1"),
-        ([{"code": "S1"}], None, "components-0-code", "already uses S1"),
+        (
+            [],
+            {"kind": "K", "code": "k1", "title": "Again"},
+            "components-2-code",
+            "K1 is already used in this programme.",
+        ),
+        ([{"code": "S1"}], None, "components-0-code", "S1 is already used in this programme."),
         ([{"title": ""}], None, "components-0-title", "Enter the component"),
         ([], {"kind": "K", "code": "K9", "title": ""}, "components-2-title", "Enter the component"),
         ([{"order": "0"}], None, "components-0-order", "The order must be 1 or more."),
@@ -352,7 +357,5 @@ def test_every_wrong_row_is_reported_at_once(as_user, supervisor, programme):
     formset = response.context["components"]
     assert formset.forms[0].errors["title"] == ["Enter the component's title."]
     assert formset.forms[2].errors["title"] == ["Enter the component's title."]
-    assert formset.forms[2].errors["code"] == [
-        "Another component of this programme already uses S1."
-    ]
+    assert formset.forms[2].errors["code"] == ["S1 is already used in this programme."]
     assert codes(programme) == [("K1", "Data", 1), ("S1", "SQL", 2)]
