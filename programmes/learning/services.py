@@ -88,6 +88,8 @@ class ComponentCodesClash(Exception):
     """The changes would leave two components holding one code at some moment."""
 
 
+@transaction.atomic
+@signed_by_actor
 def programme_components_save(*, programme, changes: ComponentChanges, actor: User) -> None:
     """Apply ``changes`` to the programme's components. Call inside the transaction that bumped
     ``programme``'s version (programmes.services.programme_update): each entry records it.
