@@ -1,10 +1,13 @@
 from django import forms
+from django.db.models import Count
 
 from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
 from users.models import User
 
-from .models import STOP_DATE, Enrolment, Programme
+from .learning.models import code_change_order
+from .learning.services import ComponentChanges
+from .models import STOP_DATE, Enrolment, Programme, ProgrammeComponent
 
 
 class ProgrammeForm(VersionedForm):
@@ -46,6 +49,160 @@ class ProgrammeForm(VersionedForm):
             if not data.get("standard_code") and "standard_code" not in self.errors:
                 self.add_error("standard_code", "An apprenticeship needs its standard code.")
         return data
+
+
+# The fields a component row edits. BaseInlineFormSet adds the programme to the form's own
+# Meta.fields list, so the changes are read through this one.
+COMPONENT_FIELDS = ("kind", "code", "title", "order")
+
+
+class ProgrammeComponentForm(forms.ModelForm):
+    """One row of the programme form's Components part."""
+
+    # Not the model field's 0 to 32767: a new order starts at 1 (clean_order).
+    order = forms.IntegerField(
+        max_value=32767,
+        widget=forms.NumberInput(attrs={"class": "form-control form-control-sm", "min": 1}),
+        error_messages={
+            "required": "Enter the order, 1 or more.",
+            "invalid": "Enter the order as a whole number, 1 or more.",
+            "max_value": "The order must be at most 32767.",
+        },
+    )
+
+    class Meta:
+        model = ProgrammeComponent
+        fields = list(COMPONENT_FIELDS)
+        error_messages = {
+            "kind": {"required": "Choose knowledge, skill or behaviour."},
+            "code": {"required": "Enter a code, such as K1."},
+            "title": {"required": "Enter the component's title."},
+        }
+        labels = {"kind": "Type"}
+        widgets = {
+            "kind": forms.Select(attrs={"class": "form-select form-select-sm"}),
+            "code": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+            "title": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        }
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+    def clean_order(self) -> int:
+        order = self.cleaned_data["order"]
+        # Components made in the Django admin may have order 0 (its default): left as they are,
+        # they do not stop the programme being saved.
+        if order is not None and order < 1 and order != self.instance.order:
+            raise forms.ValidationError("The order must be 1 or more.")
+        return order
+
+    def validate_unique(self) -> None:
+        # The formset checks codes across all rows at once: a code given up by one row (or
+        # by a removed one) in the same save is free for another, which a row-by-row database
+        # check would refuse.
+        pass
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        self.mark_invalid()
+
+    def mark_invalid(self) -> None:
+        """Bootstrap's red border on each field with an error (the formset adds some later)."""
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                if "is-invalid" not in widget.attrs.get("class", ""):
+                    widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class BaseComponentFormSet(forms.BaseInlineFormSet):
+    def __init__(self, *args, **kwargs):
+        # How many learners' copies each component has, shown beside it (one query).
+        kwargs.setdefault(
+            "queryset", ProgrammeComponent.objects.annotate(copy_count=Count("copies"))
+        )
+        super().__init__(*args, **kwargs)
+        # The blank row comes numbered after the last component, so adding one at the end
+        # needs only its code and title.
+        self._next_order = max((c.order for c in self.get_queryset()), default=0) + 1
+
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        if index is not None and index >= self.initial_form_count():
+            kwargs["initial"] = {"order": self._next_order}
+        return kwargs
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        form.fields["DELETE"].label = "Remove"
+        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+        form.fields["id"].error_messages["invalid_choice"] = (
+            "Someone else removed this component after you opened the form: tick Remove to "
+            "drop the row, or add it again in the blank row."
+        )
+
+    def kept_forms(self) -> list:
+        """The rows that are or will be components: not removed, not the untouched blank row.
+        Their code is known when it is valid, even while another of their fields is not."""
+        return [
+            f
+            for f in self.forms
+            if (f.has_changed() or f.instance.pk) and not self._should_delete_form(f)
+        ]
+
+    def clean(self) -> None:
+        # Not BaseModelFormSet.clean: its unique check is case-sensitive and reports a clash
+        # away from the rows; this one puts the message beside the code, alongside the rows'
+        # other messages.
+        rows = [f for f in self.kept_forms() if f.cleaned_data.get("code")]
+        in_rows = {f.instance.pk for f in self.forms if f.instance.pk}
+        others = set(
+            ProgrammeComponent.objects.filter(programme=self.instance)
+            .exclude(pk__in=in_rows)
+            .values_list("code", flat=True)
+        )
+        wanted = {f.instance.pk: f.cleaned_data["code"] for f in rows if f.instance.pk}
+        held = {f.instance.pk: f.initial.get("code") for f in rows if f.instance.pk}
+        seen: set[str] = set()
+        # Rows keeping their code first, so a clash is reported on the row that takes the code.
+        for form in sorted(rows, key=lambda f: f.initial.get("code") != f.cleaned_data["code"]):
+            code = form.cleaned_data["code"]
+            if code in seen or code in others:
+                form.add_error("code", f"{code} is already used in this programme.")
+                form.mark_invalid()
+            seen.add(code)
+        if not any(self.errors) and code_change_order(held, wanted) is None:
+            raise forms.ValidationError(
+                "Two components cannot swap codes in one save: give one a new code first, "
+                "save, then change the other."
+            )
+
+    def changes(self) -> ComponentChanges:
+        """The valid formset's changes, for services.programme_update."""
+        fields = COMPONENT_FIELDS
+        return ComponentChanges(
+            added=[
+                {name: f.cleaned_data[name] for name in fields}
+                for f in self.kept_forms()
+                if not f.instance.pk and f.has_changed()
+            ],
+            changed=[
+                (f.instance, {name: f.cleaned_data[name] for name in fields})
+                for f in self.kept_forms()
+                if f.instance.pk and f.has_changed()
+            ],
+            removed=[f.instance for f in self.deleted_forms if f.instance.pk],
+        )
+
+
+ComponentFormSet = forms.inlineformset_factory(
+    Programme,
+    ProgrammeComponent,
+    form=ProgrammeComponentForm,
+    formset=BaseComponentFormSet,
+    extra=1,
+    can_delete=True,
+)
 
 
 class ProgrammeSelect(forms.Select):

@@ -2,12 +2,14 @@ import datetime
 import math
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from aptem.models import LearnerOwned, learner_field
 from aptem.validators import date_range, sensible_date
-from aptem.versioning import Versioned
+from aptem.versioning import RECENT_ENTRIES, Versioned
+from audit.models import AuditEntry
 
 # Statutory annual leave (5.6 weeks a year) is not counted towards off-the-job training.
 STATUTORY_LEAVE_WEEKS_PER_YEAR = Decimal("5.6")
@@ -98,6 +100,19 @@ class Programme(Versioned):
 
     def __str__(self) -> str:
         return self.name
+
+    def changes_since(self, version: int) -> list:
+        """Who changed what in this programme after ``version`` was saved, its components
+        included: every save of the programme form bumps the version, components and all, and
+        each component's entry records the programme version it made."""
+        components = AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(ProgrammeComponent),
+            additional_data__programme=self.pk,
+            additional_data__programme_version__gt=version,
+        ).select_related("actor", "content_type")
+        latest = components.order_by("-timestamp", "-pk")[:RECENT_ENTRIES]
+        own = super().changes_since(version)
+        return sorted([*own, *latest], key=lambda e: (e.timestamp, e.pk))
 
 
 # The stop date becomes the ILR's LearnActEndDate, which cannot be in the future.

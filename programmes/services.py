@@ -11,7 +11,7 @@ from users.models import User
 
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery
-from .learning.services import components_copy
+from .learning.services import ComponentChanges, components_copy, programme_components_save
 from .models import Enrolment, Programme
 
 
@@ -59,10 +59,24 @@ def enrolment_create(*, learner: User, programme: Programme, data: dict, actor: 
 
 @transaction.atomic
 @signed_by_actor
-def programme_update(*, programme: Programme, data: dict, based_on_version: int, actor: User):
-    """Save the programme form's values unless someone saved the programme after
-    ``based_on_version``."""
-    return versioned_update(programme, data, based_on_version)
+def programme_update(
+    *,
+    programme: Programme,
+    data: dict,
+    based_on_version: int,
+    actor: User,
+    components: ComponentChanges | None = None,
+) -> Programme:
+    """Save the programme form's values and its components' changes, all or nothing, unless
+    someone saved the programme after ``based_on_version``. A change to the components alone
+    is a new version of the programme too, so a form opened before it is refused."""
+    current = versioned_update(programme, data, based_on_version)
+    if components:
+        if current.version == based_on_version:
+            current.version += 1
+            current.save(update_fields=["version"])
+        programme_components_save(programme=current, changes=components, actor=actor)
+    return current
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.contrib import messages
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +18,14 @@ from aptem.versioning import (
 from users.access import get_learner_for, require_portal_access
 
 from . import services
-from .forms import EnrolmentDetailsForm, EnrolmentForm, ProgrammeForm, StatusForm, StopForm
+from .forms import (
+    ComponentFormSet,
+    EnrolmentDetailsForm,
+    EnrolmentForm,
+    ProgrammeForm,
+    StatusForm,
+    StopForm,
+)
 from .models import Enrolment, Programme
 
 MANAGE = "programmes.manage_programmes"
@@ -28,7 +36,7 @@ EDIT_DETAILS = "programmes.edit_programme_details"
 def programme_list(request: HttpRequest) -> HttpResponse:
     require_portal_access(request)
     require_permission(request, MANAGE)
-    programmes = Programme.objects.order_by("name")
+    programmes = Programme.objects.annotate(component_count=Count("components")).order_by("name")
     return render(request, "programmes/programme_list.html", {"programmes": programmes})
 
 
@@ -50,15 +58,24 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
     require_permission(request, MANAGE)
     programme = get_object_or_404(Programme, pk=programme_pk)
     form = ProgrammeForm(request.POST or None, instance=programme)
+    components = ComponentFormSet(request.POST or None, instance=programme, prefix="components")
     conflict = None
-    if request.method == "POST" and form.is_valid():
-        update = partial(services.programme_update, programme=programme, data=form.changed_values())
+    # Both validated, so every wrong field is shown at once.
+    if request.method == "POST" and all([form.is_valid(), components.is_valid()]):
+        update = partial(
+            services.programme_update,
+            programme=programme,
+            data=form.changed_values(),
+            components=components.changes(),
+        )
         saved = update_unless_stale(request, form, update, "programme")
         if saved.ok:
             messages.success(request, f"Your changes to {programme.name} were saved.")
             return redirect("programmes:list")
         form, conflict = saved.form, saved.conflict
-    context = {"form": form, "programme": programme, "conflict": conflict}
+        # What was typed into the rows, shown against the components as they are now.
+        components = ComponentFormSet(request.POST, instance=conflict.record, prefix="components")
+    context = {"form": form, "components": components, "programme": programme, "conflict": conflict}
     return render(
         request, "programmes/programme_form.html", context, status=conflict_status(conflict)
     )

@@ -58,6 +58,30 @@ class ProgrammeComponent(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.title}"
 
+    def get_additional_data(self) -> dict:
+        # Components are edited with their programme and each save bumps the programme's
+        # version: auditlog keeps both with the entry, so a stale programme form can list what
+        # changed in its components since (Programme.changes_since).
+        return {"programme": self.programme_id, "programme_version": self.programme.version}
+
+
+def code_change_order(held: dict[int, str], wanted: dict[int, str]) -> list[int] | None:
+    """The order in which to give components (pk -> code now held) their ``wanted`` codes
+    without two holding one code at any moment (the database refuses that), or None when the
+    changes go round in a circle (K1 and K2 swapping codes) and no order works."""
+    held = dict(held)
+    pending = [pk for pk, code in wanted.items() if held.get(pk) != code]
+    order = []
+    while pending:
+        free = [pk for pk in pending if wanted[pk] not in {c for p, c in held.items() if p != pk}]
+        if not free:
+            return None
+        for pk in free:
+            held[pk] = wanted[pk]
+        order += free
+        pending = [pk for pk in pending if pk not in free]
+    return order
+
 
 class LearnerComponent(VersionedLearnerOwned):
     """One learner's copy of a programme component, or one added for this learner only."""

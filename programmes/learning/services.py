@@ -34,6 +34,7 @@ from .models import (
     OtjEntry,
     ProgrammeComponent,
     WizardProgress,
+    code_change_order,
 )
 
 # --- Learning plan components -------------------------------------------------------------
@@ -68,6 +69,55 @@ def _components_copy(*, enrolment: Enrolment, actor: User | None) -> int:
         )
         copied += 1
     return copied
+
+
+@dataclass
+class ComponentChanges:
+    """What the programme form's Components part changes: new rows' values, existing
+    components with their new values, and components to remove."""
+
+    added: list[dict]
+    changed: list[tuple[ProgrammeComponent, dict]]
+    removed: list[ProgrammeComponent]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+class ComponentCodesClash(Exception):
+    """The changes would leave two components holding one code at some moment."""
+
+
+@transaction.atomic
+@signed_by_actor
+def programme_components_save(*, programme, changes: ComponentChanges, actor: User) -> None:
+    """Apply ``changes`` to the programme's components. Call inside the transaction that bumped
+    ``programme``'s version (programmes.services.programme_update): each entry records it.
+
+    Learners' own copies (LearnerComponent) are never changed here. A removed component's
+    copies keep their values and evidence; only their link back to it is cleared, saved one by
+    one so each learner's audit trail shows it (the foreign key's SET_NULL would do it with an
+    unaudited UPDATE)."""
+    for component in changes.removed:
+        for copy in LearnerComponent.objects.filter(source=component):
+            copy.source = None
+            copy.save(update_fields=["source"])
+        component.delete()
+    # Codes are unique within a programme: a component takes a code another one gives up in the
+    # same save only after that one has moved on.
+    held = dict(ProgrammeComponent.objects.filter(programme=programme).values_list("pk", "code"))
+    by_pk = {component.pk: (component, values) for component, values in changes.changed}
+    order = code_change_order(held, {pk: values["code"] for pk, (_, values) in by_pk.items()})
+    if order is None:
+        raise ComponentCodesClash("Two components swap codes.")
+    for pk in [*order, *(pk for pk in by_pk if pk not in order)]:
+        component, values = by_pk[pk]
+        for name, value in values.items():
+            setattr(component, name, value)
+        component.programme = programme
+        component.save()
+    for values in changes.added:
+        ProgrammeComponent.objects.create(programme=programme, **values)
 
 
 def _component_values(data: dict) -> dict:

@@ -238,8 +238,15 @@ FORMS = [
             "kind": "DELIVERY",
             "is_active": "on",
             "version": "1",
+            # A component added in the same save (its Components part): audited too.
+            "components-TOTAL_FORMS": "1",
+            "components-INITIAL_FORMS": "0",
+            "components-0-kind": "K",
+            "components-0-code": "K1",
+            "components-0-title": "Data structures",
+            "components-0-order": "1",
         },
-        "name",
+        "title",
     ),
     Form(
         "programmes:enrol",

@@ -21,6 +21,11 @@ GOOD = {
 }
 
 
+# The edit page's Components part with no rows (tests/programmes/test_programme_components.py
+# covers the rows).
+NO_COMPONENTS = {"components-TOTAL_FORMS": "0", "components-INITIAL_FORMS": "0"}
+
+
 def edit_url(programme):
     return f"/programmes/{programme.pk}/edit/"
 
@@ -55,7 +60,9 @@ def test_creates_a_programme_and_audits_it(as_user, supervisor):
 
 def test_edits_a_programme_and_audits_the_change(as_user, supervisor):
     programme = ProgrammeFactory(name="Old name", code="DA4")
-    response = as_user(supervisor).post(edit_url(programme), {**GOOD, "version": "1"})
+    response = as_user(supervisor).post(
+        edit_url(programme), {**GOOD, **NO_COMPONENTS, "version": "1"}
+    )
     assert response.status_code == 302
     programme.refresh_from_db()
     assert programme.name == "Data Analyst"
@@ -95,7 +102,10 @@ def test_an_onboarding_programme_cannot_be_an_apprenticeship(as_user, supervisor
 def test_a_programme_keeps_its_own_code_when_edited(as_user, supervisor):
     programme = ProgrammeFactory(code="DA4")
     assert (
-        as_user(supervisor).post(edit_url(programme), {**GOOD, "version": "1"}).status_code == 302
+        as_user(supervisor)
+        .post(edit_url(programme), {**GOOD, **NO_COMPONENTS, "version": "1"})
+        .status_code
+        == 302
     )
 
 
@@ -109,9 +119,13 @@ def test_a_stale_edit_is_refused_with_who_changed_what_and_keeps_the_typed_value
 ):
     programme = ProgrammeFactory(name="Old name", code="DA4")
     client = as_user(supervisor)
-    client.post(edit_url(programme), {**GOOD, "name": "First change", "version": "1"})
+    client.post(
+        edit_url(programme), {**GOOD, **NO_COMPONENTS, "name": "First change", "version": "1"}
+    )
 
-    response = client.post(edit_url(programme), {**GOOD, "name": "Second change", "version": "1"})
+    response = client.post(
+        edit_url(programme), {**GOOD, **NO_COMPONENTS, "name": "Second change", "version": "1"}
+    )
 
     assert response.status_code == 409
     body = response.content.decode()
@@ -126,9 +140,13 @@ def test_a_stale_edit_is_refused_with_who_changed_what_and_keeps_the_typed_value
 def test_saving_again_after_a_conflict_keeps_the_typed_values(as_user, supervisor):
     programme = ProgrammeFactory(name="Old name", code="DA4")
     client = as_user(supervisor)
-    client.post(edit_url(programme), {**GOOD, "name": "First change", "version": "1"})
+    client.post(
+        edit_url(programme), {**GOOD, **NO_COMPONENTS, "name": "First change", "version": "1"}
+    )
 
-    response = client.post(edit_url(programme), {**GOOD, "name": "Second change", "version": "2"})
+    response = client.post(
+        edit_url(programme), {**GOOD, **NO_COMPONENTS, "name": "Second change", "version": "2"}
+    )
 
     assert response.status_code == 302
     programme.refresh_from_db()

@@ -49,7 +49,8 @@ def test_the_profile_and_the_plan_say_progress_cannot_be_measured(
 def test_someone_who_may_manage_programmes_gets_a_link(as_user, supervisor, learner, enrolment):
     for content in pages(as_user(supervisor), learner):
         assert NO_COMPONENTS in content
-        assert f'href="/programmes/{enrolment.programme_id}/edit/">Manage programmes</a>' in content
+        link = f'href="/programmes/{enrolment.programme_id}/edit/#components">Manage programmes</a>'
+        assert link in content
 
 
 def test_with_components_progress_is_shown_as_before(as_user, colleague, learner, enrolment):
