@@ -76,15 +76,22 @@ def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     milestones = learner.milestones.select_related("enrolment__programme")
     milestone_filter = MilestoneFilter(request.GET, queryset=milestones)
-    page = Paginator(milestone_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "subject": learner,
         "filter": milestone_filter,
-        "page": page,
         "query": query_without_page(request),
         "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
     }
-    return render(request, "programmes/progress/milestone_list.html", context)
+    return _list_page(request, learner, milestone_filter.qs, "milestone_list.html", context)
+
+
+def _list_page(
+    request: HttpRequest, learner: User, rows, template: str, context: dict
+) -> HttpResponse:
+    """A page of ``rows`` on one of the learner's list pages (``template`` in this app's
+    templates), with the rest of its ``context``."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"subject": learner, "page": page, **context}
+    return render(request, f"programmes/progress/{template}", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -178,14 +185,8 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
 def course_list(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     courses = learner.learner_courses.select_related("course")
-    page = Paginator(courses, PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "subject": learner,
-        "page": page,
-        "query": "",
-        "may_record_courses": request.user.has_perm(RECORD_COURSES),
-    }
-    return render(request, "programmes/progress/course_list.html", context)
+    context = {"query": "", "may_record_courses": request.user.has_perm(RECORD_COURSES)}
+    return _list_page(request, learner, courses, "course_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
