@@ -115,6 +115,23 @@ def versioned_update(record: Versioned, data: dict, based_on_version: int) -> Ve
     return current
 
 
+def save_as_new_version(
+    record: Versioned, values: dict, *, reason: str | None = None, only_values: bool = False
+) -> Versioned:
+    """Set ``values`` (field name -> value) on ``record``, a row this transaction has locked
+    (``lock_unless_stale``), and save it as its next version even when no value changed: an
+    action such as a status change is a version in its own right, where ``versioned_update``
+    skips an edit that changes nothing. ``reason`` goes into the audit entry; ``only_values``
+    writes just those fields and the version (no other column, not even an ``auto_now``)."""
+    for name, value in values.items():
+        setattr(record, name, value)
+    record.version += 1
+    if reason is not None:
+        record.audit_reason = reason
+    record.save(update_fields=[*values, "version"] if only_values else None)
+    return record
+
+
 class VersionField(forms.IntegerField):
     """The hidden version a form was opened on. Missing, garbled or negative reads as 0,
     "opened on no version", which every saved record refuses as stale: never a form error on

@@ -27,24 +27,23 @@ class AuditFilterForm(forms.Form):
         return cleaned
 
 
+def _day_filter(label: str, method: str, help_text: str) -> django_filters.DateFilter:
+    """One end of the date range: a date picker that refuses dates no trail can hold."""
+    return django_filters.DateFilter(
+        label=label,
+        method=method,
+        widget=DateInput(),
+        help_text=help_text,
+        validators=[sensible_date],
+    )
+
+
 class AuditFilter(django_filters.FilterSet):
     """Filters for one user's trail. Actor and section choices are the ones present in the trail
     (one query each), so the page's query count does not depend on its data."""
 
-    date_from = django_filters.DateFilter(
-        label="From",
-        method="filter_from",
-        widget=DateInput(),
-        help_text="dd/mm/yyyy",
-        validators=[sensible_date],
-    )
-    date_to = django_filters.DateFilter(
-        label="To",
-        method="filter_to",
-        widget=DateInput(),
-        help_text="dd/mm/yyyy, inclusive",
-        validators=[sensible_date],
-    )
+    date_from = _day_filter("From", "filter_from", "dd/mm/yyyy")
+    date_to = _day_filter("To", "filter_to", "dd/mm/yyyy, inclusive")
     actor = django_filters.ChoiceFilter(label="Who", method="filter_actor", empty_label="Anyone")
     # The profile's section names ("Programme", "Notes"): one may span several kinds of record.
     section = django_filters.ChoiceFilter(

@@ -18,6 +18,4 @@ class MandateUploadForm(forms.Form):
         self.checked: CheckedFile | None = None
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        self.checked = MANDATE.check(upload)
-        return upload
+        return MANDATE.clean_field(self, "file")

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from aptem.csv_export import csv_response
+from aptem.pagination import query_without_page
 from audit.filters import AuditFilter
 from audit.services import log_access
 from audit.trail import grouped, present, trail_for
@@ -52,15 +53,13 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
         rows = present(list(page.object_list), request.user)
     # The entries one save wrote are shown together (a save that spans two pages shows its
     # part on each).
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "subject": subject,
         "filter": trail_filter,
         "page": page,
         "rows": rows,
         "groups": grouped(rows),
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "may_export": request.user.has_perm("users.export_data"),
     }
     return render(request, "portal/audit_trail.html", context)

@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from aptem.csv_export import csv_date, csv_response
-from aptem.pagination import paginate
+from aptem.pagination import paginate, query_without_page
 from audit.services import log_access
 from programmes.models import Enrolment
 from users import invitations
@@ -86,15 +86,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
             per_page,
             count_with_rows=bool(user_filter.form.cleaned_data.get("name")),
         )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "filter": user_filter,
         "page": page,
         "sort": sort,
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "active_filters": user_filter.active_filters(),
         "create_types": [
             (slug, User.Type(t).label)

@@ -5,7 +5,7 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from aptem.versioning import lock_unless_stale, versioned_update
+from aptem.versioning import lock_unless_stale, save_as_new_version, versioned_update
 from audit.context import signed_by_actor
 from users.models import User
 
@@ -97,10 +97,7 @@ def enrolment_change_status(
     current = lock_unless_stale(enrolment, based_on_version)
     if not current.may_change_to(status):
         raise ValueError(f"{current.status} → {status} is not an allowed change.")
-    current.status = status
-    current.version += 1
-    current.save()
-    return current
+    return save_as_new_version(current, {"status": status})
 
 
 @transaction.atomic

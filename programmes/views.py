@@ -105,8 +105,13 @@ def enrolment_add(request: HttpRequest, pk: int) -> HttpResponse:
             f"{learner.full_name} was enrolled on {enrolment.programme.name}. Minimum "
             f"off-the-job hours: {enrolment.minimum_otj_hours}.",
         )
-        return redirect(f"{learner.get_absolute_url()}#programmes")
+        return _to_programmes(learner)
     return render(request, "programmes/enrolment_form.html", {"form": form, "subject": learner})
+
+
+def _to_programmes(learner) -> HttpResponse:
+    """Back to the learner's Programme section."""
+    return redirect(f"{learner.get_absolute_url()}#programmes")
 
 
 def _enrolment_for(request: HttpRequest, pk: int, enrolment_pk: int):
@@ -135,12 +140,9 @@ def enrolment_edit(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpResp
         )
         if saved.ok:
             messages.success(request, f"Your changes to {enrolment.programme.name} were saved.")
-            return redirect(f"{learner.get_absolute_url()}#programmes")
+            return _to_programmes(learner)
         form, conflict = saved.form, saved.conflict
-    context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
-    return render(
-        request, "programmes/enrolment_edit.html", context, status=conflict_status(conflict)
-    )
+    return _enrolment_page(request, "enrolment_edit.html", learner, enrolment, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,11 +164,8 @@ def enrolment_status(request: HttpRequest, pk: int, enrolment_pk: int) -> HttpRe
         else:
             label = Enrolment.Status(form.cleaned_data["status"]).label
             messages.success(request, f"{enrolment.programme.name} is now {label}.")
-            return redirect(f"{learner.get_absolute_url()}#programmes")
-    context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
-    return render(
-        request, "programmes/enrolment_status.html", context, status=conflict_status(conflict)
-    )
+            return _to_programmes(learner)
+    return _enrolment_page(request, "enrolment_status.html", learner, enrolment, form, conflict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -206,19 +205,29 @@ def _stop_or_progress(
         actor=request.user,
     )
     messages.success(request, f"{enrolment.programme.name} was stopped.")
-    return redirect(f"{learner.get_absolute_url()}#programmes")
+    return _to_programmes(learner)
 
 
 def _stop_page(request, learner, enrolment: Enrolment, form, conflict=None) -> HttpResponse:
     open_aims = services.open_ilr_aims(enrolment)
-    context = {
-        "form": form,
-        "subject": learner,
-        "enrolment": enrolment,
-        "open_aims": open_aims,
-        "verified_ilr": any(aim.ilr.is_qa_verified for aim in open_aims),
-        "conflict": conflict,
-    }
+    return _enrolment_page(
+        request,
+        "enrolment_stop.html",
+        learner,
+        enrolment,
+        form,
+        conflict,
+        open_aims=open_aims,
+        verified_ilr=any(aim.ilr.is_qa_verified for aim in open_aims),
+    )
+
+
+def _enrolment_page(
+    request: HttpRequest, template: str, learner, enrolment: Enrolment, form, conflict, **extra
+) -> HttpResponse:
+    """A page of one enrolment's form (in templates/programmes/), again with the conflict when
+    a save was stale."""
+    context = {"form": form, "subject": learner, "enrolment": enrolment, "conflict": conflict}
     return render(
-        request, "programmes/enrolment_stop.html", context, status=conflict_status(conflict)
+        request, f"programmes/{template}", context | extra, status=conflict_status(conflict)
     )

@@ -89,6 +89,23 @@ def test_an_empty_learner_list_says_so(as_user, tutor, learner, path, message):
     assert "Clear filters" not in body
 
 
+@pytest.mark.parametrize(
+    ("path", "hint"),
+    [
+        ("milestones/", "Use Add milestone"),
+        ("courses/", "Use Start course"),
+        ("functional-skills/", "Record an initial assessment with Add assessment."),
+        ("tasks/", "Use Add task"),
+    ],
+)
+def test_an_empty_list_names_its_add_action_only_to_a_viewer_who_may_take_it(
+    as_user, supervisor, colleague, learner, path, hint
+):
+    url = f"/users/{learner.pk}/{path}"
+    assert hint in _empty_state(as_user(supervisor).get(url).content.decode())
+    assert hint not in _empty_state(as_user(colleague).get(url).content.decode())
+
+
 def test_an_empty_off_the_job_ledger_says_so(as_user, tutor, learner):
     EnrolmentFactory(learner=learner)
     body = as_user(tutor).get(f"/users/{learner.pk}/otj/").content.decode()

@@ -495,43 +495,33 @@ FORMS_BY_TYPE: dict[str, type[UserForm]] = {
 }
 
 
-class CancelForm(VersionForm):
-    reason = forms.CharField(
-        label="Reason for cancelling",
+def _audit_reason(label: str) -> forms.CharField:
+    """The reason a status change asks for: one wording and limit for all of them."""
+    return forms.CharField(
+        label=label,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Recorded in the audit trail.",
     )
+
+
+class CancelForm(VersionForm):
+    reason = _audit_reason("Reason for cancelling")
 
 
 class ReinstateForm(VersionForm):
-    reason = forms.CharField(
-        label="Reason for reinstating",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded in the audit trail.",
-    )
+    reason = _audit_reason("Reason for reinstating")
 
 
 class ArchiveForm(VersionForm):
-    reason = forms.CharField(
-        label="Reason for archiving",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded in the audit trail.",
-    )
+    reason = _audit_reason("Reason for archiving")
 
 
 class ExtendForm(VersionForm):
     subscription_end = forms.DateField(
         label="New end date", widget=DateInput(), validators=[sensible_date]
     )
-    reason = forms.CharField(
-        label="Reason",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded in the audit trail.",
-    )
+    reason = _audit_reason("Reason")
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, version=user.version, **kwargs)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from aptem.versioning import lock_unless_stale
+from aptem.versioning import lock_unless_stale, save_as_new_version
 from audit.context import signed_by_actor
 
 from . import hooks, invitations
@@ -89,12 +89,11 @@ def user_cancel(*, user: User, actor: User, reason: str, based_on_version: int) 
         raise ValueError(
             f"A user whose status is {user.get_subscription_status_display()} cannot be cancelled."
         )
-    user.status_before_cancel = user.subscription_status
-    user.subscription_status = User.Status.CANCELLED
-    user.version += 1
-    user.audit_reason = reason
-    user.save(update_fields=["status_before_cancel", "subscription_status", "version"])
-    return user
+    values = {
+        "status_before_cancel": user.subscription_status,
+        "subscription_status": User.Status.CANCELLED,
+    }
+    return save_as_new_version(user, values, reason=reason, only_values=True)
 
 
 @transaction.atomic
@@ -103,12 +102,11 @@ def user_reinstate(*, user: User, actor: User, reason: str, based_on_version: in
     user = lock_unless_stale(user, based_on_version)
     if not user.can_be_reinstated:
         raise ValueError("Only cancelled users can be reinstated.")
-    user.subscription_status = user.status_before_cancel or User.Status.PROSPECT
-    user.status_before_cancel = ""
-    user.version += 1
-    user.audit_reason = reason
-    user.save(update_fields=["status_before_cancel", "subscription_status", "version"])
-    return user
+    values = {
+        "subscription_status": user.status_before_cancel or User.Status.PROSPECT,
+        "status_before_cancel": "",
+    }
+    return save_as_new_version(user, values, reason=reason, only_values=True)
 
 
 @transaction.atomic
@@ -116,19 +114,17 @@ def user_reinstate(*, user: User, actor: User, reason: str, based_on_version: in
 def user_extend(*, user: User, actor: User, end, reason: str, based_on_version: int) -> User:
     """Move the subscription end date; an expired user whose new end is ahead is active again."""
     user = lock_unless_stale(user, based_on_version)
-    user.subscription_end = end
-    if user.subscription_status == User.Status.EXPIRED and end >= timezone.localdate():
-        user.subscription_status = (
+    status = user.subscription_status
+    if status == User.Status.EXPIRED and end >= timezone.localdate():
+        status = (
             User.Status.FULL_USER
             if user.invitation_accepted_at or user.has_usable_password()
             else User.Status.INVITED
             if user.invitation_sent_at
             else User.Status.PROSPECT
         )
-    user.version += 1
-    user.audit_reason = reason
-    user.save(update_fields=["subscription_end", "subscription_status", "version"])
-    return user
+    values = {"subscription_end": end, "subscription_status": status}
+    return save_as_new_version(user, values, reason=reason, only_values=True)
 
 
 class ArchiveRefused(Exception):
@@ -142,11 +138,8 @@ def user_archive(*, user: User, actor: User, reason: str, based_on_version: int)
     refusal = hooks.archive_refusal(user)
     if refusal:
         raise ArchiveRefused(refusal)
-    user.subscription_status = User.Status.ARCHIVED
-    user.version += 1
-    user.audit_reason = reason
-    user.save(update_fields=["subscription_status", "version"])
-    return user
+    values = {"subscription_status": User.Status.ARCHIVED}
+    return save_as_new_version(user, values, reason=reason, only_values=True)
 
 
 def subscriptions_expire(*, today=None) -> int:
@@ -163,10 +156,12 @@ def subscriptions_expire(*, today=None) -> int:
     count = 0
     for user in due.iterator(chunk_size=500):
         with transaction.atomic():
-            user.subscription_status = User.Status.EXPIRED
-            user.version += 1
-            user.audit_reason = f"Subscription ended on {user.subscription_end:%d/%m/%Y}"
-            user.save(update_fields=["subscription_status", "version"])
+            save_as_new_version(
+                user,
+                {"subscription_status": User.Status.EXPIRED},
+                reason=f"Subscription ended on {user.subscription_end:%d/%m/%Y}",
+                only_values=True,
+            )
         count += 1
     return count
 
@@ -180,19 +175,12 @@ def invitation_send(*, user: User, actor: User, site_url: str, based_on_version:
     problem = invitations.send_problem(user)
     if problem:
         raise ValueError(problem)
-    user.subscription_status = User.Status.INVITED
-    user.invitation_sent_at = timezone.now()
-    user.invitation_accepted_at = None
-    user.version += 1
-    user.audit_reason = "Invitation sent"
-    user.save(
-        update_fields=[
-            "subscription_status",
-            "invitation_sent_at",
-            "invitation_accepted_at",
-            "version",
-        ]
-    )
+    values = {
+        "subscription_status": User.Status.INVITED,
+        "invitation_sent_at": timezone.now(),
+        "invitation_accepted_at": None,
+    }
+    save_as_new_version(user, values, reason="Invitation sent", only_values=True)
     _email_invitation_on_commit(user, site_url)
     return user
 
@@ -204,14 +192,12 @@ def invitation_accept(*, user: User, password: str) -> User:
     if user.subscription_status != User.Status.INVITED or user.invitation_accepted_at:
         raise ValueError("This invitation can no longer be accepted.")
     user.set_password(password)
-    user.subscription_status = User.Status.FULL_USER
-    user.invitation_accepted_at = timezone.now()
-    user.version += 1
-    user.audit_reason = "Invitation accepted"
-    user.save(
-        update_fields=["password", "subscription_status", "invitation_accepted_at", "version"]
-    )
-    return user
+    values = {
+        "password": user.password,  # the hash set_password made
+        "subscription_status": User.Status.FULL_USER,
+        "invitation_accepted_at": timezone.now(),
+    }
+    return save_as_new_version(user, values, reason="Invitation accepted", only_values=True)
 
 
 def _email_invitation_on_commit(user: User, site_url: str) -> None:

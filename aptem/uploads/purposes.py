@@ -44,6 +44,15 @@ class Purpose:
     def check(self, upload: UploadedFile) -> CheckedFile:
         return check_upload(upload, self.types, self.max_bytes)
 
+    def clean_field(self, form, name: str) -> UploadedFile | None:
+        """A form's ``clean_<name>`` for a file field of this purpose: the upload, checked (an
+        invalid file is the field's error) and kept on ``form.checked`` for the service that
+        stores it. Without an upload there is nothing to check."""
+        upload = form.cleaned_data.get(name)
+        if upload:
+            form.checked = self.check(upload)
+        return upload
+
 
 MANDATE = Purpose("mandate", "documents/mandate", DOCUMENT_TYPES)
 # Evidence is a learner's work or a certificate: the same document types as mandates.

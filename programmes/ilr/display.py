@@ -142,25 +142,27 @@ def user_tab(ilr: IlrLearner, sensitive: bool) -> list[Section]:
                 ],
             ),
         ),
-        Section(
+        _records_section(
             "Disabilities and health problems",
+            "Recorded difficulties and disabilities",
+            lldd,
+            sensitive,
+            "No difficulties or disabilities recorded.",
             rows(ilr, ["lldd_health_prob"], sensitive=sensitive),
-            tables=[("Recorded difficulties and disabilities", _t(lldd, sensitive))]
-            if lldd
-            else [],
-            empty="" if lldd else "No difficulties or disabilities recorded.",
         ),
-        Section(
+        _records_section(
             "Funding and monitoring",
-            tables=[("Learner funding and monitoring (LearnerFAM)", _t(fams, sensitive))]
-            if fams
-            else [],
-            empty="" if fams else "No learner funding and monitoring recorded.",
+            "Learner funding and monitoring (LearnerFAM)",
+            fams,
+            sensitive,
+            "No learner funding and monitoring recorded.",
         ),
-        Section(
+        _records_section(
             "Prior attainment",
-            tables=[("Prior attainment (PriorAttain)", _t(prior, sensitive))] if prior else [],
-            empty="" if prior else "No prior attainment recorded.",
+            "Prior attainment (PriorAttain)",
+            prior,
+            sensitive,
+            "No prior attainment recorded.",
         ),
         Section(
             "Employment status",
@@ -200,8 +202,21 @@ def user_tab(ilr: IlrLearner, sensitive: bool) -> list[Section]:
     return sections
 
 
-def _t(records, sensitive: bool) -> Table:
-    return table(records, type(records[0]), sensitive=sensitive)
+def _table_of(caption: str, records: list, sensitive: bool) -> list[tuple[str, Table]]:
+    """``records`` as one table under ``caption``, or no table when there are none."""
+    return [(caption, table(records, type(records[0]), sensitive=sensitive))] if records else []
+
+
+def _records_section(
+    title: str, caption: str, records: list, sensitive: bool, empty: str, shown_rows=None
+) -> Section:
+    """A section of ``records`` in one table (after any ``shown_rows``), or saying ``empty``."""
+    return Section(
+        title,
+        shown_rows or [],
+        tables=_table_of(caption, records, sensitive),
+        empty="" if records else empty,
+    )
 
 
 def admin_tab(ilr: IlrLearner) -> list[Section]:
@@ -219,7 +234,7 @@ def admin_tab(ilr: IlrLearner) -> list[Section]:
         he_section = Section(
             "Learner HE",
             rows(learner_he, ["ucasperid", "ttaccom"]),
-            tables=[("Financial support", _t(supports, True))] if supports else [],
+            tables=_table_of("Financial support", supports, True),
         )
     return [
         Section("Qualification details", rows(ilr, ["math_grade", "eng_grade"])),
@@ -228,15 +243,19 @@ def admin_tab(ilr: IlrLearner) -> list[Section]:
         Section(
             "Episode hours", rows(ilr, ["plan_learn_hours", "plan_eep_hours", "als_cost", "accom"])
         ),
-        Section(
+        _records_section(
             "Learner funding and monitoring",
-            tables=[("LearnerFAM", _t(fams, True))] if fams else [],
-            empty="" if fams else "No learner funding and monitoring recorded.",
+            "LearnerFAM",
+            fams,
+            True,
+            "No learner funding and monitoring recorded.",
         ),
-        Section(
+        _records_section(
             "Provider-specified monitoring",
-            tables=[("ProviderSpecLearnerMonitoring", _t(monitoring, True))] if monitoring else [],
-            empty="" if monitoring else "No provider-specified monitoring recorded.",
+            "ProviderSpecLearnerMonitoring",
+            monitoring,
+            True,
+            "No provider-specified monitoring recorded.",
         ),
         Section(
             "Aims, financial records and funding",
@@ -283,7 +302,7 @@ def _aim(aim) -> dict:
                 ", ".join(fam.learn_del_fam_code for fam in sof) or EMPTY,
             ),
         ],
-        "fams": _t(fams, True) if fams else None,
+        "fams": table(fams, type(fams[0]), sensitive=True) if fams else None,
         "finance": Table(
             [
                 Row("Record", "AFinType + AFinCode", ""),

@@ -414,13 +414,6 @@ class DestinationForm(ChildForm):
         fields = ["out_type", "out_code", "out_start_date", "out_end_date", "out_coll_date"]
 
 
-def _formset(parent, model, fk_name: str | None = None, fields=None, form=ChildForm):
-    fields = fields or [field for _, field in model.ILR_ELEMENTS]
-    return forms.inlineformset_factory(
-        parent, model, form=form, fields=fields, fk_name=fk_name, extra=1, can_delete=True
-    )
-
-
 class LockableFormSetMixin:
     def __init__(self, *args, locked: bool = False, lock_reason: str = "", **kwargs):
         self.locked = locked
@@ -436,55 +429,50 @@ class LockableFormSetMixin:
         return kwargs
 
 
-def _lockable(formset_class, title: str, element: str):
+def _ilr_formset(
+    parent, model, title: str, element: str | None = None, form=ChildForm, fields=None
+):
+    """The lockable inline formset of ``model``'s rows under ``parent``: its ILR element fields,
+    one blank row to add and a delete box on each. ``element`` (by default the model's name) is
+    the ILR element the rules report its findings against; "" for none."""
+    formset_class = forms.inlineformset_factory(
+        parent,
+        model,
+        form=form,
+        fields=fields or [field for _, field in model.ILR_ELEMENTS],
+        extra=1,
+        can_delete=True,
+    )
     return type(
         formset_class.__name__,
         (LockableFormSetMixin, formset_class),
-        {"title": title, "element": element},
+        {"title": title, "element": model.__name__ if element is None else element},
     )
 
 
 # (prefix, formset class) per tab, in the order the tab shows them.
-LLDDFormSet = _lockable(
-    _formset(IlrLearner, LLDDandHealthProblem),
-    "Disabilities and health problems",
-    "LLDDandHealthProblem",
+LLDDFormSet = _ilr_formset(IlrLearner, LLDDandHealthProblem, "Disabilities and health problems")
+PriorAttainFormSet = _ilr_formset(IlrLearner, PriorAttain, "Prior attainment")
+LearnerFAMFormSet = _ilr_formset(IlrLearner, LearnerFAM, "Learner funding and monitoring")
+EmploymentFormSet = _ilr_formset(IlrLearner, LearnerEmploymentStatus, "Employment status")
+ProviderMonitoringFormSet = _ilr_formset(
+    IlrLearner, ProviderSpecLearnerMonitoring, "Provider-specified learner monitoring"
 )
-PriorAttainFormSet = _lockable(_formset(IlrLearner, PriorAttain), "Prior attainment", "PriorAttain")
-LearnerFAMFormSet = _lockable(
-    _formset(IlrLearner, LearnerFAM), "Learner funding and monitoring", "LearnerFAM"
-)
-EmploymentFormSet = _lockable(
-    _formset(IlrLearner, LearnerEmploymentStatus), "Employment status", "LearnerEmploymentStatus"
-)
-ProviderMonitoringFormSet = _lockable(
-    _formset(IlrLearner, ProviderSpecLearnerMonitoring),
-    "Provider-specified learner monitoring",
-    "ProviderSpecLearnerMonitoring",
-)
-DestinationFormSet = _lockable(
-    _formset(
-        IlrLearner,
-        DestinationProgression,
-        fields=DestinationForm.Meta.fields,
-        form=DestinationForm,
-    ),
+DestinationFormSet = _ilr_formset(
+    IlrLearner,
+    DestinationProgression,
     "Destination and progression",
-    "",
+    element="",
+    form=DestinationForm,
+    fields=DestinationForm.Meta.fields,
 )
-DeliveryFAMFormSet = _lockable(
-    _formset(LearningDelivery, LearningDeliveryFAM),
-    "Learning delivery funding and monitoring",
-    "LearningDeliveryFAM",
+DeliveryFAMFormSet = _ilr_formset(
+    LearningDelivery, LearningDeliveryFAM, "Learning delivery funding and monitoring"
 )
-AppFinFormSet = _lockable(
-    _formset(LearningDelivery, AppFinRecord), "Financial records", "AppFinRecord"
-)
+AppFinFormSet = _ilr_formset(LearningDelivery, AppFinRecord, "Financial records")
 
-EmploymentMonitoringFormSet = _lockable(
-    _formset(LearnerEmploymentStatus, EmploymentStatusMonitoring),
-    "Employment status monitoring",
-    "EmploymentStatusMonitoring",
+EmploymentMonitoringFormSet = _ilr_formset(
+    LearnerEmploymentStatus, EmploymentStatusMonitoring, "Employment status monitoring"
 )
 
 USER_FORMSETS = {

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.forms import BaseFormSet, BaseModelForm
 from django.utils import timezone
 
-from aptem.versioning import lock_unless_stale
+from aptem.versioning import lock_unless_stale, save_as_new_version
 from audit.context import signed_by_actor
 from programmes.models import Enrolment
 from users.models import User
@@ -245,27 +245,24 @@ def ilr_aim_remove(
 
 @transaction.atomic
 def ilr_qa_verify(*, ilr: IlrLearner, based_on_version: int, actor: User) -> IlrLearner:
-    current = _lock_version(ilr, based_on_version)
-    current.episode_status = IlrLearner.EpisodeStatus.QA_VERIFIED
-    current.qa_verified_at = timezone.now()
-    current.qa_verified_by = actor
-    current.version += 1
-    current.save()
-    return current
+    values = {
+        "episode_status": IlrLearner.EpisodeStatus.QA_VERIFIED,
+        "qa_verified_at": timezone.now(),
+        "qa_verified_by": actor,
+    }
+    return save_as_new_version(_lock_version(ilr, based_on_version), values)
 
 
 @transaction.atomic
 @signed_by_actor
 def ilr_unverify(*, ilr: IlrLearner, reason: str, based_on_version: int, actor: User) -> IlrLearner:
-    current = _lock_version(ilr, based_on_version)
-    current.episode_status = IlrLearner.EpisodeStatus.DRAFT
-    current.qa_verified_at = None
-    current.qa_verified_by = None
-    current.version += 1
-    # Written into the audit entry's additional data by IlrLearner.get_additional_data.
-    current.audit_reason = reason
-    current.save()
-    return current
+    values = {
+        "episode_status": IlrLearner.EpisodeStatus.DRAFT,
+        "qa_verified_at": None,
+        "qa_verified_by": None,
+    }
+    # The reason is written into the audit entry by IlrLearner.get_additional_data.
+    return save_as_new_version(_lock_version(ilr, based_on_version), values, reason=reason)
 
 
 @transaction.atomic
@@ -274,10 +271,7 @@ def ilr_set_status(
     *, ilr: IlrLearner, status: str, based_on_version: int, actor: User
 ) -> IlrLearner:
     current = _lock_version(ilr, based_on_version)
-    current.episode_status = status
-    current.version += 1
-    current.save()
-    return current
+    return save_as_new_version(current, {"episode_status": status})
 
 
 def validation_messages(error: ValidationError) -> list[str]:

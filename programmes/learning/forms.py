@@ -120,10 +120,7 @@ class EvidenceForm(forms.ModelForm):
         self.checked: CheckedFile | None = None
 
     def clean_upload(self):
-        upload = self.cleaned_data.get("upload")
-        if upload:
-            self.checked = PLAN_EVIDENCE.check(upload)
-        return upload
+        return PLAN_EVIDENCE.clean_field(self, "upload")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
+    Saved,
     VersionForm,
     act_on_posted_version,
     conflict_status,
@@ -132,21 +133,19 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     learner, enrolment, locked = _editable_plan(request, pk)
     if locked:
         return locked
-    component = (
-        get_object_or_404(LearnerComponent.objects.filter(enrolment=enrolment), pk=component_pk)
-        if component_pk
-        else LearnerComponent(learner=learner, enrolment=enrolment)
+    component = _plan_record(
+        LearnerComponent.objects.filter(enrolment=enrolment), component_pk, learner, enrolment
     )
     form = ComponentForm(request.POST or None, instance=component, enrolment=enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        save = _create_or_update(
+        saved = _save_plan_record(
+            request,
             form,
             partial(services.component_create, learner=learner, enrolment=enrolment),
             partial(services.component_update, component=component),
-        )
-        saved = save_unless_stale(
-            form, lambda: save(actor=request.user), "component", enrolment=enrolment
+            "component",
+            enrolment,
         )
         if saved.ok:
             verb = "changed" if component_pk else "added"
@@ -165,13 +164,25 @@ def plan_component_edit(request: HttpRequest, pk: int, component_pk: int | None 
     return render(request, "programmes/learning/plan_component_form.html", context, status=status)
 
 
-def _create_or_update(form, create: Callable, update: Callable) -> Callable:
-    """The service call that saves a plan record's form: ``create`` for a new record, else
-    ``update`` based on the version the form was opened on; the form's model fields as data."""
+def _plan_record(queryset, record_pk: int | None, learner: User, enrolment: Enrolment):
+    """The plan record ``record_pk`` of ``queryset`` (404 if not there), or a new one of the
+    learner's current enrolment when there is no ``record_pk``."""
+    if record_pk:
+        return get_object_or_404(queryset, pk=record_pk)
+    return queryset.model(learner=learner, enrolment=enrolment)
+
+
+def _save_plan_record(
+    request: HttpRequest, form, create: Callable, update: Callable, what: str, enrolment: Enrolment
+) -> Saved:
+    """Save a plan record's form unless stale: ``create`` for a new record, else ``update``
+    based on the version the form was opened on; the form's model fields as data."""
     data = {name: form.cleaned_data[name] for name in form._meta.fields}
     if form.instance.pk is None:
-        return partial(create, data=data)
-    return partial(update, data=data, based_on_version=form.based_on_version())
+        save = partial(create, data=data)
+    else:
+        save = partial(update, data=data, based_on_version=form.based_on_version())
+    return save_unless_stale(form, lambda: save(actor=request.user), what, enrolment=enrolment)
 
 
 @require_http_methods(["GET", "POST"])
@@ -214,21 +225,19 @@ def plan_certification_edit(request: HttpRequest, pk: int, certification_pk: int
     learner, enrolment, locked = _editable_plan(request, pk)
     if locked:
         return locked
-    certification = (
-        get_object_or_404(enrolment.certifications.all(), pk=certification_pk)
-        if certification_pk
-        else Certification(learner=learner, enrolment=enrolment)
+    certification = _plan_record(
+        enrolment.certifications.all(), certification_pk, learner, enrolment
     )
     form = CertificationForm(request.POST or None, instance=certification, enrolment=enrolment)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        save = _create_or_update(
+        saved = _save_plan_record(
+            request,
             form,
             partial(services.certification_create, learner=learner, enrolment=enrolment),
             partial(services.certification_update, certification=certification),
-        )
-        saved = save_unless_stale(
-            form, lambda: save(actor=request.user), "certification", enrolment=enrolment
+            "certification",
+            enrolment,
         )
         if saved.ok:
             messages.success(request, f"{saved.result.title} was saved for {learner.full_name}.")

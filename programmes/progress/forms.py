@@ -297,10 +297,7 @@ class FunctionalSkillForm(VersionedForm):
         return _past_date(self.cleaned_data["assessed_on"], "The date")
 
     def clean_evidence_upload(self):
-        upload = self.cleaned_data.get("evidence_upload")
-        if upload:
-            self.checked = FUNCTIONAL_SKILL_EVIDENCE.check(upload)
-        return upload
+        return FUNCTIONAL_SKILL_EVIDENCE.clean_field(self, "evidence_upload")
 
     def clean(self) -> dict:
         data = super().clean()

@@ -76,15 +76,30 @@ def milestone_list(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     milestones = learner.milestones.select_related("enrolment__programme")
     milestone_filter = MilestoneFilter(request.GET, queryset=milestones)
-    page = Paginator(milestone_filter.qs, PER_PAGE).get_page(request.GET.get("page"))
     context = {
-        "subject": learner,
         "filter": milestone_filter,
-        "page": page,
         "query": query_without_page(request),
         "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
     }
-    return render(request, "programmes/progress/milestone_list.html", context)
+    return _list_page(request, learner, milestone_filter.qs, "milestone_list.html", context)
+
+
+def _list_page(
+    request: HttpRequest, learner: User, rows, template: str, context: dict
+) -> HttpResponse:
+    """A page of ``rows`` on one of the learner's list pages (``template`` in this app's
+    templates), with the rest of its ``context``."""
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return _page(request, template, learner, page=page, **context)
+
+
+def _page(request: HttpRequest, template: str, learner: User, **context) -> HttpResponse:
+    """``template`` (in this app's templates) about ``learner``; a page showing a refused
+    stale save (``conflict``) answers 409."""
+    status = conflict_status(context.get("conflict"))
+    return render(
+        request, f"programmes/progress/{template}", {"subject": learner, **context}, status=status
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -96,9 +111,7 @@ def milestone_add(request: HttpRequest, pk: int) -> HttpResponse:
         milestone = services.milestone_create(learner=learner, data=_data(form), actor=request.user)
         messages.success(request, f"The milestone “{milestone.description}” was added.")
         return _profile(learner, "milestones")
-    return render(
-        request, "programmes/progress/milestone_form.html", {"form": form, "subject": learner}
-    )
+    return _page(request, "milestone_form.html", learner, form=form)
 
 
 def _milestone_for(request: HttpRequest, pk: int, milestone_pk: int) -> tuple[User, Milestone]:
@@ -110,13 +123,14 @@ def _milestone_for(request: HttpRequest, pk: int, milestone_pk: int) -> tuple[Us
 @require_GET
 def milestone_detail(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResponse:
     learner, milestone = _milestone_for(request, pk, milestone_pk)
-    context = {
-        "subject": learner,
-        "milestone": milestone,
-        "history": _history(milestone, request.user),
-        "may_edit_milestones": request.user.has_perm(EDIT_MILESTONES),
-    }
-    return render(request, "programmes/progress/milestone_detail.html", context)
+    return _page(
+        request,
+        "milestone_detail.html",
+        learner,
+        milestone=milestone,
+        history=_history(milestone, request.user),
+        may_edit_milestones=request.user.has_perm(EDIT_MILESTONES),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,19 +146,9 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
             messages.success(request, f"Your changes to {milestone.description} were saved.")
             return _profile(learner, "milestones")
         form, conflict = saved.form, saved.conflict
-    context = {
-        "form": form,
-        "subject": learner,
-        "milestone": milestone,
-        "conflict": conflict,
-        "history": _history(milestone, request.user),
-    }
-    return render(
-        request,
-        "programmes/progress/milestone_form.html",
-        context,
-        status=conflict_status(conflict),
-    )
+    history = _history(milestone, request.user)
+    context = {"form": form, "milestone": milestone, "conflict": conflict, "history": history}
+    return _page(request, "milestone_form.html", learner, **context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -162,13 +166,8 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
             messages.success(request, f"The milestone “{description}” was deleted.")
             return _profile(learner, "milestones")
         form, conflict, milestone = saved.form, saved.conflict, saved.conflict.record
-    context = {"subject": learner, "milestone": milestone, "form": form, "conflict": conflict}
-    return render(
-        request,
-        "programmes/progress/milestone_delete.html",
-        context,
-        status=conflict_status(conflict),
-    )
+    context = {"milestone": milestone, "form": form, "conflict": conflict}
+    return _page(request, "milestone_delete.html", learner, **context)
 
 
 # Course progress
@@ -178,14 +177,8 @@ def milestone_delete(request: HttpRequest, pk: int, milestone_pk: int) -> HttpRe
 def course_list(request: HttpRequest, pk: int) -> HttpResponse:
     learner = get_learner_for(request, pk)
     courses = learner.learner_courses.select_related("course")
-    page = Paginator(courses, PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "subject": learner,
-        "page": page,
-        "query": "",
-        "may_record_courses": request.user.has_perm(RECORD_COURSES),
-    }
-    return render(request, "programmes/progress/course_list.html", context)
+    context = {"query": "", "may_record_courses": request.user.has_perm(RECORD_COURSES)}
+    return _list_page(request, learner, courses, "course_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -207,9 +200,7 @@ def course_start(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{learner.full_name} has started {course.name}.")
             return _profile(learner, "courses")
-    return render(
-        request, "programmes/progress/course_start.html", {"form": form, "subject": learner}
-    )
+    return _page(request, "course_start.html", learner, form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -226,15 +217,7 @@ def course_edit(request: HttpRequest, pk: int, course_pk: int) -> HttpResponse:
             messages.success(request, f"{record.course.name}: progress saved.")
             return _profile(learner, "courses")
         form, conflict = saved.form, saved.conflict
-    context = {
-        "form": form,
-        "subject": learner,
-        "record": record,
-        "conflict": conflict,
-    }
-    return render(
-        request, "programmes/progress/course_form.html", context, status=conflict_status(conflict)
-    )
+    return _page(request, "course_form.html", learner, form=form, record=record, conflict=conflict)
 
 
 # Functional skills
@@ -248,12 +231,11 @@ def functional_skill_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     subjects = subjects_with_assessments(assessments)
     context = {
-        "subject": learner,
         "subjects": subjects,
         "assessment_count": sum(group["count"] for group in subjects),
         "may_record_functional_skills": request.user.has_perm(RECORD_FUNCTIONAL_SKILLS),
     }
-    return render(request, "programmes/progress/functional_skill_list.html", context)
+    return _page(request, "functional_skill_list.html", learner, **context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,8 +253,7 @@ def functional_skill_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"{assessment} was recorded.")
         return _profile(learner, "functional-skills")
-    context = {"form": form, "subject": learner}
-    return render(request, "programmes/progress/functional_skill_form.html", context)
+    return _page(request, "functional_skill_form.html", learner, form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -295,14 +276,8 @@ def functional_skill_edit(request: HttpRequest, pk: int, assessment_pk: int) -> 
             messages.success(request, "Your changes to the assessment were saved.")
             return _profile(learner, "functional-skills")
         form, conflict = saved.form, saved.conflict
-    context = {
-        "form": form,
-        "subject": learner,
-        "assessment": assessment,
-        "conflict": conflict,
-    }
-    status = conflict_status(conflict)
-    return render(request, "programmes/progress/functional_skill_form.html", context, status=status)
+    context = {"form": form, "assessment": assessment, "conflict": conflict}
+    return _page(request, "functional_skill_form.html", learner, **context)
 
 
 @require_GET

@@ -188,3 +188,12 @@ def test_a_child_only_save_also_refuses_a_stale_form(
     assert as_user(supervisor).post(url(learner), theirs).status_code == 302
     response = as_user(ilr_manager).post(url(learner), mine)
     assert "Someone else saved this ILR" in response.content.decode()
+
+
+def test_a_bad_child_row_is_named_in_the_error_summary(as_user, ilr_manager, learner, ilr):
+    client = as_user(ilr_manager)
+    data = opened(client, learner, date_of_birth="not a date")
+    data.update({"prior-1-prior_level": "3"})  # no DateLevelApp
+    body = client.post(url(learner), data).content.decode()
+    assert 'id="error-summary"' in body
+    assert "<li>Prior attainment: check the entries below.</li>" in body
