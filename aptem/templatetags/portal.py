@@ -20,6 +20,12 @@ def field_label(form, name: str) -> str:
     return field.label if field else name
 
 
+@register.filter
+def have_errors(formsets) -> bool:
+    """Whether any of ``formsets`` (or none given) has an error in a row or across rows."""
+    return any(fs.non_form_errors() or fs.total_error_count() for fs in formsets or ())
+
+
 @register.simple_tag
 def elided_pages(page: Page):
     return page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)

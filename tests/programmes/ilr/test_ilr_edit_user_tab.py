@@ -197,3 +197,14 @@ def test_a_bad_child_row_is_named_in_the_error_summary(as_user, ilr_manager, lea
     body = client.post(url(learner), data).content.decode()
     assert 'id="error-summary"' in body
     assert "<li>Prior attainment: check the entries below.</li>" in body
+
+
+def test_a_bad_child_row_alone_still_shows_the_error_summary(as_user, ilr_manager, learner, ilr):
+    client = as_user(ilr_manager)
+    data = opened(client, learner)
+    data.update({"prior-1-prior_level": "3"})  # no DateLevelApp
+    response = client.post(url(learner), data)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="error-summary"' in body
+    assert "<li>Prior attainment: check the entries below.</li>" in body
