@@ -48,6 +48,15 @@ def test_an_anonymous_visitor_is_offered_signing_in(client, status, heading):
     assert "Sign out" not in body
 
 
+def test_a_learner_refused_a_page_is_not_told_to_ask_for_a_role(as_user, learner, tutor):
+    learner.subscription_status = learner.Status.FULL_USER
+    learner.save()
+    body = _body(as_user(learner), "/fail/403/", 403)
+    assert "This page is for your training provider's staff." in body
+    assert "Supervisor" not in body
+    assert "ask a Supervisor to give you the role" in _body(as_user(tutor), "/fail/403/", 403)
+
+
 def test_an_address_that_does_not_exist_is_a_404_in_the_layout(client):
     body = _body(client, "/no-such-page/", 404)
     assert '<h1 class="h2">Page not found</h1>' in body
