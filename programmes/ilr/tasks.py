@@ -59,12 +59,14 @@ def recover_if_stalled(export: IlrExport) -> bool:
     """
     if not export.stalled:
         return False
-    if export.status == IlrExport.Status.RUNNING and export.attempts < IlrExport.MAX_ATTEMPTS:
-        # Only the row still showing the attempt seen here goes back to waiting, so two pages
-        # looking at once queue it once.
-        if export_job.export_requeue(export):
-            logger.warning("ILR export %s lost its worker: queued again", export.pk)
-            export_ilr.enqueue(export.pk)
-            export.refresh_from_db()
-            return True
+    may_retry = (
+        export.status == IlrExport.Status.RUNNING and export.attempts < IlrExport.MAX_ATTEMPTS
+    )
+    # Only the row still showing the attempt seen here goes back to waiting, so two pages
+    # looking at once queue it once.
+    if may_retry and export_job.export_requeue(export):
+        logger.warning("ILR export %s lost its worker: queued again", export.pk)
+        export_ilr.enqueue(export.pk)
+        export.refresh_from_db()
+        return True
     return export.fail_if_stalled()

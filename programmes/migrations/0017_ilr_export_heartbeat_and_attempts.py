@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0016_wizard_assessments_to_functional_skills'),
+        ("programmes", "0016_wizard_assessments_to_functional_skills"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ilrexport',
-            name='attempts',
+            model_name="ilrexport",
+            name="attempts",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='ilrexport',
-            name='heartbeat_at',
+            model_name="ilrexport",
+            name="heartbeat_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
