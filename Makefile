@@ -19,11 +19,16 @@ install-dev: $(BIN)/python
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
-## Install, migrate, load demo data into an empty database, print the logins and serve.
+## Install, migrate, load demo data into an empty database, print the logins, then serve the
+## portal and run one task worker (ILR exports...) beside it. Ctrl+C stops both; so does the
+## server stopping on its own (the trap stops the worker and, with autoreload, its child).
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
-	@echo "Serving the portal on http://$(HOST_PORT)/ (Ctrl+C stops it)"
+	@echo "Serving the portal on http://$(HOST_PORT)/ with one task worker (Ctrl+C stops both)"
+	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	trap 'pkill -TERM -P $$worker 2>/dev/null; kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST_PORT)
 
 ## Install the dev dependencies and run every test (browser tests too, when Chromium is here),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_tasks",
+    "django_tasks_db",
     "aptem",
     "users",
     "audit",
@@ -264,9 +266,19 @@ if not DEBUG:
 # The provider's own details, used on documents and in ILR files.
 PROVIDER_NAME = env("PROVIDER_NAME", default="Demo Training Provider")
 PROVIDER_UKPRN = env("PROVIDER_UKPRN", default="99999999")
-# Batch ILR exports run in a thread started after the request commits; False runs them inside
-# the request (tests, or a deployment that cannot start threads).
-ILR_EXPORT_IN_BACKGROUND = env.bool("ILR_EXPORT_IN_BACKGROUND", default=True)
+
+# Background work (Django's task framework through the django-tasks backport): queued in the
+# database and run by `manage.py db_worker` (`make run` starts one). TASKS_IMMEDIATE runs every
+# task inside the code that queues it, with no worker (tests about something else).
+if env.bool("TASKS_IMMEDIATE", default=False):
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running ILR export whose worker has not recorded progress for this long is declared failed
+# (its worker stopped); a worker records progress at least every few seconds.
+ILR_EXPORT_HEARTBEAT_TIMEOUT = datetime.timedelta(
+    minutes=env.int("ILR_EXPORT_HEARTBEAT_MINUTES", default=5)
+)
 
 LOGGING = {
     "version": 1,

@@ -25,9 +25,10 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def _ilr_exports_inline(settings):
-    # A thread would outlive the test's transaction: run batch ILR exports in the request.
-    settings.ILR_EXPORT_IN_BACKGROUND = False
+def _tasks_immediate(settings):
+    # Tests about something else run each task where it is queued; the task tests switch back
+    # to the database backend and run a worker (tests/programmes/ilr/test_export_tasks.py).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 @pytest.fixture(scope="session")

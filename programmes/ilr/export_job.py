@@ -9,14 +9,13 @@ import hashlib
 import logging
 import os
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -275,19 +274,12 @@ def next_serial(fmt: IlrFormat = CURRENT) -> int:
     return last + 1
 
 
-def export_start(
-    *,
-    viewer: User,
-    year: str,
-    filters: ExportFilters | None = None,
-    remote_addr: str | None = None,
-) -> IlrExport:
-    """Record a batch export and run it: in a thread started once the request's transaction
-    commits, or right here when settings.ILR_EXPORT_IN_BACKGROUND is False."""
+def export_create(*, viewer: User, year: str, filters: ExportFilters | None = None) -> IlrExport:
+    """Record a batch export waiting for a worker (``tasks.export_start`` queues its task)."""
     filters = filters or ExportFilters()
     fmt = FORMATS[year]
     info = file_info(fmt, serial=next_serial(fmt))
-    export = IlrExport.objects.create(
+    return IlrExport.objects.create(
         collection_year=year,
         serial_no=info.serial,
         file_name=info.name,
@@ -295,41 +287,74 @@ def export_start(
         total=ilrs_to_export(viewer, year, filters).count(),
         filters=filters.as_json(),
     )
-    if not getattr(settings, "ILR_EXPORT_IN_BACKGROUND", True):
-        return export_run(export.pk, viewer=viewer, info=info, remote_addr=remote_addr)
-    transaction.on_commit(
-        lambda: threading.Thread(
-            target=_run_in_thread,
-            args=(export.pk, viewer.pk, info, remote_addr),
-            daemon=True,
-            name=f"ilr-export-{export.pk}",
-        ).start()
+
+
+class Superseded(Exception):
+    """A later attempt took over the job (this run's worker was declared lost): stop writing."""
+
+
+def _save(export: IlrExport, **values) -> None:
+    """Write ``values`` and a heartbeat on the job row, only while this run owns the job."""
+    values["heartbeat_at"] = timezone.now()
+    # A job row, not audited learner data: the filter makes the write conditional on the attempt.
+    if not IlrExport.objects.filter(pk=export.pk, attempts=export.attempts).update(**values):
+        raise Superseded(f"ILR export {export.pk} attempt {export.attempts} was taken over")
+    for name, value in values.items():
+        setattr(export, name, value)
+
+
+def export_claim(export_pk: int) -> IlrExport | None:
+    """Take a waiting job for this run, or None when it is finished, running elsewhere or gone.
+
+    Only a PENDING job is taken, in one conditional UPDATE, so a task queued twice (or run again
+    after it finished) does nothing the second time.
+    """
+    claimed = IlrExport.objects.filter(pk=export_pk, status=IlrExport.Status.PENDING).update(
+        status=IlrExport.Status.RUNNING,
+        attempts=models.F("attempts") + 1,
+        heartbeat_at=timezone.now(),
     )
-    return export
+    return IlrExport.objects.select_related("created_by").get(pk=export_pk) if claimed else None
 
 
-def _run_in_thread(export_pk: int, viewer_pk: int, info: FileInfo, remote_addr) -> None:
-    from auditlog.context import set_actor
+def export_requeue(export: IlrExport) -> bool:
+    """Put a running job whose worker went quiet back to waiting, unless another look at it
+    (or its worker, with a fresh heartbeat) changed it since ``export`` was read."""
+    return bool(
+        IlrExport.objects.filter(
+            pk=export.pk,
+            status=IlrExport.Status.RUNNING,
+            attempts=export.attempts,
+            heartbeat_at=export.heartbeat_at,
+        ).update(status=IlrExport.Status.PENDING, heartbeat_at=timezone.now())
+    )
 
-    try:
-        viewer = User.objects.get(pk=viewer_pk)
-        with set_actor(viewer, remote_addr=remote_addr):
-            export_run(export_pk, viewer=viewer, info=info, remote_addr=remote_addr)
-    finally:
-        connection.close()
+
+def info_of(export: IlrExport) -> FileInfo:
+    """The header of the file the job was created for (its name holds the time and serial), so a
+    job run again writes the very file it first promised."""
+    prepared_at = datetime.datetime.strptime(
+        export.file_name.split("-", 3)[3][:15], "%Y%m%d-%H%M%S"
+    )
+    ukprn = export.file_name.split("-")[1]
+    return FileInfo(FORMATS[export.collection_year], ukprn, export.serial_no, prepared_at)
 
 
-def export_run(
-    export_pk: int, *, viewer: User, info: FileInfo, remote_addr: str | None = None
-) -> IlrExport:
+def export_run(export: IlrExport, *, remote_addr: str | None = None) -> IlrExport:
     """Check every learner in scope, write the file, validate it, store it and mark them.
 
-    Learners are loaded in chunks with all their ILR children (a fixed number of queries a
-    chunk) and written to a temporary file as they are checked, so memory stays flat.
+    ``export`` is a job claimed by ``export_claim``. Learners are loaded in chunks with all
+    their ILR children (a fixed number of queries a chunk) and written to a temporary file as
+    they are checked, so memory stays flat; each chunk records progress and a heartbeat.
     """
-    export = IlrExport.objects.get(pk=export_pk)
-    export.status = IlrExport.Status.RUNNING
-    export.save(update_fields=["status"])
+    viewer = export.created_by
+    if viewer is None:
+        return _finish(
+            export,
+            IlrExport.Status.FAILED,
+            error="The administrator who started this export no longer exists: start a new export.",
+        )
+    info = info_of(export)
     fd, temp_path = tempfile.mkstemp(suffix=".xml", prefix="ilr-export-")
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -339,8 +364,7 @@ def export_run(
                 .order_by("learn_ref_number", "pk")
                 .values_list("pk", flat=True)
             )
-            export.total = len(pks)
-            export.save(update_fields=["total"])
+            _save(export, total=len(pks), done=0)
             problems: list[dict] = []
             write_file(handle, info, _checked_values(export, pks, info, problems))
         if not pks:
@@ -353,10 +377,13 @@ def export_run(
         if errors:
             return _finish(export, IlrExport.Status.FAILED, error="\n".join(errors))
         _store(export, temp_path)
-        _mark_exported(pks, info.name, viewer, remote_addr)
+        _mark_exported(export, pks, info.name, viewer, remote_addr)
         return _finish(export, IlrExport.Status.READY)
+    except Superseded:
+        logger.warning("ILR export %s: a later attempt took over; this run stops", export.pk)
+        return export
     except Exception as error:  # the job must end in a state the page can show
-        logger.exception("ILR export %s failed", export_pk)
+        logger.exception("ILR export %s failed", export.pk)
         return _finish(export, IlrExport.Status.FAILED, error=f"{type(error).__name__}: {error}")
     finally:
         if os.path.exists(temp_path):
@@ -376,8 +403,7 @@ def _checked_values(
             problems += _problems(learner_of[pk], values, file_date)
             if not problems:  # once a learner fails no file is kept: stop writing
                 yield values
-        export.done = start + len(chunk)
-        export.save(update_fields=["done"])
+        _save(export, done=start + len(chunk))
 
 
 def _store(export: IlrExport, temp_path: str) -> None:
@@ -386,12 +412,13 @@ def _store(export: IlrExport, temp_path: str) -> None:
         for block in iter(lambda: source.read(1 << 20), b""):
             digest.update(block)
         source.seek(0)
-        export.file.name = default_storage.save(f"ilr-exports/{export.file_name}", File(source))
-    export.sha256 = digest.hexdigest()
-    export.save(update_fields=["file", "sha256"])
+        name = default_storage.save(f"ilr-exports/{export.file_name}", File(source))
+    _save(export, file=name, sha256=digest.hexdigest())
 
 
-def _mark_exported(pks: list[int], file_name: str, actor: User | None, remote_addr=None) -> None:
+def _mark_exported(
+    export: IlrExport, pks: list[int], file_name: str, actor: User | None, remote_addr=None
+) -> None:
     """Record on each ILR which file carried it, with one audit entry per learner.
 
     A per-object save took over two minutes for 10,000 learners, so each chunk goes through
@@ -403,12 +430,9 @@ def _mark_exported(pks: list[int], file_name: str, actor: User | None, remote_ad
     for start in range(0, len(pks), CHUNK):
         chunk = IlrLearner.objects.filter(pk__in=pks[start : start + CHUNK])
         bulk_log_changes(chunk, values, actor=actor, remote_addr=remote_addr, timestamp=now)
+        _save(export)  # a heartbeat: marking 100,000 learners takes a while
 
 
 def _finish(export: IlrExport, status: str, *, problems=None, error: str = "") -> IlrExport:
-    export.status = status
-    export.problems = problems or []
-    export.error = error
-    export.finished_at = timezone.now()
-    export.save(update_fields=["status", "problems", "error", "finished_at"])
+    _save(export, status=status, problems=problems or [], error=error, finished_at=timezone.now())
     return export

@@ -774,14 +774,18 @@ class IlrExport(models.Model):
     # What the administrator narrowed the export to (export_job.ExportFilters.as_json), kept so
     # the finished export says which learners it was meant to hold.
     filters = models.JSONField(default=dict, blank=True)
+    # The task worker's last sign of life (it is updated with the progress), and how many times
+    # a worker has taken the job: each run writes only while its attempt is the latest.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "ILR export"
 
-    # A job runs in a thread of the web process that started it (10,000 learners take well under
-    # a minute): one still unfinished after this long lost its process and never will finish.
-    STALLED_AFTER = datetime.timedelta(minutes=30)
+    # A task worker records a heartbeat with its progress every chunk of learners; a job in
+    # progress without one for settings.ILR_EXPORT_HEARTBEAT_TIMEOUT lost its worker.
+    MAX_ATTEMPTS = 2  # a job whose worker vanished is run once more before it is failed
 
     def __str__(self) -> str:
         return self.file_name
@@ -790,15 +794,31 @@ class IlrExport(models.Model):
     def in_progress(self) -> bool:
         return self.status in (self.Status.PENDING, self.Status.RUNNING)
 
-    def fail_if_stalled(self) -> bool:
-        """Mark a job whose process stopped as failed, so its page stops waiting for it."""
-        if not self.in_progress or timezone.now() - self.created_at < self.STALLED_AFTER:
-            return False
-        self.status = self.Status.FAILED
-        self.error = (
-            "The export stopped before it finished: the server process running it ended. "
-            "Start a new export."
+    @property
+    def stalled(self) -> bool:
+        """In progress, but no worker has recorded a heartbeat (or started it) for too long."""
+        last_sign = self.heartbeat_at or self.created_at
+        return (
+            self.in_progress and timezone.now() - last_sign >= settings.ILR_EXPORT_HEARTBEAT_TIMEOUT
         )
+
+    def fail_if_stalled(self) -> bool:
+        """Mark a job whose worker stopped (or that no worker took) as failed, with the reason,
+        so its page stops waiting for it."""
+        if not self.stalled:
+            return False
+        minutes = int(settings.ILR_EXPORT_HEARTBEAT_TIMEOUT.total_seconds() // 60)
+        if self.status == self.Status.PENDING:
+            self.error = (
+                f"No task worker started the export within {minutes} minutes: check that a "
+                "worker is running (manage.py db_worker), then start the export again."
+            )
+        else:
+            self.error = (
+                f"The worker stopped: it recorded no progress for {minutes} minutes"
+                f"{' on either attempt' if self.attempts > 1 else ''}. Start the export again."
+            )
+        self.status = self.Status.FAILED
         self.finished_at = timezone.now()
         self.save(update_fields=["status", "error", "finished_at"])
         return True

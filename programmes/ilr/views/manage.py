@@ -20,7 +20,7 @@ from programmes.models import Programme
 from users.access import get_learner_for, require_portal_access
 from users.models import Group
 
-from .. import export_job, importing, xml_file
+from .. import export_job, importing, tasks, xml_file
 from ..models import IlrExport, IlrLearner
 
 MANAGE_ILRS = "programmes.manage_ilrs"
@@ -152,7 +152,7 @@ def _manage_page(
     page = paginate(ilrs, request.GET.get("page"), PER_PAGE, count_with_rows=True)
     exports = list(_exports_for(request.user).filter(collection_year=fmt.year)[:10])
     for export in exports:
-        export.fail_if_stalled()
+        tasks.recover_if_stalled(export)
     context = {
         "fmt": fmt,
         "page": page,
@@ -172,7 +172,7 @@ def ilr_export_start(request: HttpRequest) -> HttpResponse:
         fmt = xml_file.FORMATS.get(request.POST.get("year") or "", xml_file.CURRENT)
         return _manage_page(request, fmt, form, status=400)
     try:
-        export = export_job.export_start(
+        export = tasks.export_start(
             viewer=request.user,
             year=form.cleaned_data["year"],
             filters=form.filters(),
@@ -189,7 +189,7 @@ def ilr_export_start(request: HttpRequest) -> HttpResponse:
 def ilr_export_detail(request: HttpRequest, export_pk: int) -> HttpResponse:
     _require_manage(request)
     export = get_object_or_404(_exports_for(request.user), pk=export_pk)
-    export.fail_if_stalled()
+    tasks.recover_if_stalled(export)
     template = "programmes/ilr/ilr_export_detail.html"
     if request.htmx:
         template += "#status"

@@ -247,7 +247,7 @@ def test_a_running_export_polls_and_htmx_gets_only_the_status(as_user, ilr_manag
     assert "<html" not in partial
 
 
-def test_an_export_whose_process_ended_is_shown_as_failed_and_stops_polling(
+def test_an_export_whose_worker_stopped_is_shown_as_failed_and_stops_polling(
     as_user, ilr_manager, exported_ilr
 ):
     started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
@@ -257,18 +257,21 @@ def test_an_export_whose_process_ended_is_shown_as_failed_and_stops_polling(
             file_name="ILR-99999999-2526-20260302-090000-01.xml",
             created_by=ilr_manager,
             status=IlrExport.Status.RUNNING,
+            heartbeat_at=started,
+            attempts=IlrExport.MAX_ATTEMPTS,  # already run again once
         )
     client = as_user(ilr_manager)
 
-    with time_machine.travel(started + datetime.timedelta(minutes=29), tick=False):
+    with time_machine.travel(started + datetime.timedelta(minutes=4), tick=False):
         assert 'hx-trigger="every 1s"' in client.get(_export_urls(export)[0]).content.decode()
-    with time_machine.travel(started + datetime.timedelta(minutes=31), tick=False):
+    with time_machine.travel(started + datetime.timedelta(minutes=6), tick=False):
         listing = client.get("/programmes/ilrs/").content.decode()
         page = client.get(_export_urls(export)[0]).content.decode()
 
     export.refresh_from_db()
     assert export.status == IlrExport.Status.FAILED
-    assert "Start a new export" in page
+    assert "The worker stopped" in page
+    assert "Start the export again" in page
     assert 'hx-trigger="every 1s"' not in page
     assert "Failed" in listing
 
@@ -284,21 +287,6 @@ def test_the_download_is_an_attachment_and_an_access_entry(as_user, ilr_manager,
     entry = AuditEntry.objects.filter(action=AuditEntry.Action.ACCESS).get()
     assert entry.actor == ilr_manager
     assert entry.changes_dict == {"download": ["", export.file_name]}
-
-
-def test_the_background_mode_starts_a_thread_after_commit(
-    as_user, ilr_manager, exported_ilr, settings, monkeypatch, django_capture_on_commit_callbacks
-):
-    settings.ILR_EXPORT_IN_BACKGROUND = True
-    started = []
-    monkeypatch.setattr(export_job.threading.Thread, "start", lambda self: started.append(self))
-    with django_capture_on_commit_callbacks(execute=True):
-        as_user(ilr_manager).post(EXPORT, {"year": "2526", "include_unverified": "on"})
-    assert IlrExport.objects.get().status == IlrExport.Status.PENDING
-    assert [t.name for t in started] == [f"ilr-export-{IlrExport.objects.get().pk}"]
-
-
-# --- One learner's file ----------------------------------------------------------------------
 
 
 def test_one_learners_file_downloads_named_and_valid(as_user, ilr_manager, exported_ilr, learner):
