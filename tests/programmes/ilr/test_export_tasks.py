@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.contrib.auth.models import Group as Role
 from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from programmes.ilr import export_job, tasks, xml_file
@@ -17,10 +18,15 @@ EXPORT = "/programmes/ilrs/export/"
 
 
 @pytest.fixture(autouse=True)
-def _database_tasks(settings, tmp_path):
-    """The production default: tasks wait in the database until a worker takes them."""
+def _database_tasks(settings, tmp_path, monkeypatch):
+    """The production default: tasks wait in the database until a worker takes them.
+
+    The worker closes connections it thinks stale between tasks; inside the test's transaction
+    every connection looks so (autocommit is off), and on PostgreSQL closing it would end the
+    test's transaction. The worker runs in this process here, so it keeps the connection."""
     settings.MEDIA_ROOT = tmp_path
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
 
 @pytest.fixture
