@@ -15,8 +15,12 @@ def url(user, query=""):
 
 
 def read(response) -> list[dict]:
+    """The data rows, once the trailer has been checked to count them."""
     text = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(text)))
+    body, trailer = text.removesuffix("\r\n").rsplit("\r\n", 1)
+    rows = list(csv.DictReader(io.StringIO(body)))
+    assert trailer == f"# {len(rows)} row{'' if len(rows) == 1 else 's'}"
+    return rows
 
 
 @pytest.fixture
@@ -115,3 +119,21 @@ def test_bad_filters_redirect_to_the_page_with_a_message(as_user, tutor, history
     body = client.get(response.url).content.decode()
     assert "Fix the filters before exporting." in body
     assert "Enter a valid date." in body
+
+
+def test_the_last_line_states_the_number_of_data_rows(as_user, supervisor, history):
+    response = as_user(supervisor).get(url(history))
+    *lines, last = b"".join(response.streaming_content).decode().splitlines()
+    data_rows = list(csv.reader(io.StringIO("\n".join(lines))))[1:]
+    assert len(data_rows) >= 3
+    assert last == f"# {len(data_rows)} rows"
+
+
+def test_the_trail_page_says_how_many_rows_the_export_holds(as_user, supervisor, history):
+    client = as_user(supervisor)
+    page = client.get(f"/audit/users/{history.pk}/?date_to=31/03/2026")
+    assert "Export CSV (1 row)" in page.content.decode()
+    everything = client.get(f"/audit/users/{history.pk}/")
+    count = everything.context["page"].paginator.count
+    assert f"Export CSV ({count} rows)" in everything.content.decode()
+    assert len(read(client.get(url(history)))) == count

@@ -1,14 +1,18 @@
 import csv
 import datetime
 import io
+from itertools import islice
 
 from tests.factories import UserFactory
 from users.models import User
 
 
 def read_csv(response) -> list[list[str]]:
+    """The header and data rows, once the trailer has been checked to count the data rows."""
     content = b"".join(response.streaming_content).decode()
-    return list(csv.reader(io.StringIO(content)))
+    *rows, trailer = csv.reader(io.StringIO(content))
+    assert trailer == [f"# {len(rows) - 1} row{'' if len(rows) == 2 else 's'}"]
+    return rows
 
 
 def test_anonymous_is_redirected_to_login(client, db):
@@ -70,3 +74,42 @@ def test_export_writes_stored_dates_at_the_ends_of_the_calendar_in_full(as_user,
     ends = {r[2]: r[11] for r in rows[1:]}
     assert ends["Early"] == "01/01/0001"
     assert ends["Late"] == "31/12/9999"
+
+
+def test_the_last_line_states_the_number_of_data_rows(as_user, tutor, tree):
+    for n in range(3):
+        UserFactory(last_name=f"Counted{n}", groups=[tree["cohort"]])
+    response = as_user(tutor).get("/users/export.csv", {"name": "counted"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert len(lines) == 1 + 3 + 1
+    assert lines[-1] == "# 3 rows"
+
+
+def test_an_export_cut_before_the_end_has_no_row_count(as_user, tutor, tree):
+    # What a browser holds when the worker is killed mid-stream: the first chunks only.
+    for n in range(3):
+        UserFactory(last_name=f"Counted{n}", groups=[tree["cohort"]])
+    response = as_user(tutor).get("/users/export.csv", {"name": "counted"})
+    stream = iter(response.streaming_content)
+    received = b"".join(islice(stream, 3)).decode()
+    assert received.startswith("ID,")
+    assert "#" not in received
+    # The same stream read to its end does say how many rows it held.
+    assert b"".join(stream).decode().endswith("\r\n# 3 rows\r\n")
+
+
+def test_the_users_page_says_how_many_rows_the_export_holds(as_user, tutor, tree):
+    for n in range(3):
+        UserFactory(last_name=f"Counted{n}", groups=[tree["cohort"]])
+    page = as_user(tutor).get("/users/", {"name": "counted", "per_page": 10}).content.decode()
+    assert "Export CSV (3 rows)" in page
+
+
+def test_the_count_on_the_page_counts_every_page_of_results(as_user, tutor, tree):
+    for n in range(12):
+        UserFactory(last_name=f"Counted{n}", groups=[tree["cohort"]])
+    client = as_user(tutor)
+    page = client.get("/users/", {"per_page": 10}).content.decode()
+    rows = read_csv(client.get("/users/export.csv"))
+    assert f"Export CSV ({len(rows) - 1} rows)" in page
+    assert len(rows) - 1 > 10
