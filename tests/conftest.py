@@ -30,6 +30,18 @@ def _ilr_exports_inline(settings):
     settings.ILR_EXPORT_IN_BACKGROUND = False
 
 
+@pytest.fixture(autouse=True)
+def _tasks_immediate(settings):
+    # Tests about something else run each task as it is enqueued; a test about the queue
+    # itself sets the database backend and runs a worker.
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default"],
+        }
+    }
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
     """Let the test suite's own flush empty the audit table on PostgreSQL.
