@@ -156,6 +156,7 @@ def _manage_page(
         "query": f"year={fmt.year}",
         "export_form": export_form,
         "exports": exports,
+        "imports": _imports_for(request.user).filter(collection_year=fmt.year)[:10],
     }
     return render(request, "programmes/ilr/ilr_manage.html", context, status=status)
 

@@ -257,3 +257,15 @@ def test_the_author_may_run_a_stopped_job_again(as_user, tutor, job):
 
 def test_running_again_is_a_post_only_action(as_user, tutor, job):
     assert as_user(tutor).get(_job_url(job, "again/")).status_code == 405
+
+
+def test_manage_ilrs_lists_the_viewers_own_imports_with_links_to_them(
+    as_user, tutor, outsider, supervisor, job
+):
+    page = as_user(tutor).get("/programmes/ilrs/").content.decode()
+    assert f'<a href="{_job_url(job)}">ILR.xml</a>' in page
+    assert "Stopped before the end" in page
+    assert _job_url(job) in as_user(supervisor).get("/programmes/ilrs/").content.decode()
+    other = as_user(_manage_ilrs(outsider)).get("/programmes/ilrs/").content.decode()
+    assert _job_url(job) not in other
+    assert "No imports yet." in other
