@@ -133,6 +133,11 @@ def run_import(import_pk: int) -> str:
 
 def _import_one(job: IlrImport, position: int, values: dict, importer) -> None:
     with transaction.atomic():
+        # A worker thought gone may still be running this job beside its replacement: the
+        # job's row lock makes them take turns, and a learner the other one handled is skipped.
+        IlrImport.objects.select_for_update().filter(pk=job.pk).exists()
+        if job.rows.filter(position=position).exists():
+            return
         row = importing.import_learner(values, importer)
         IlrImportRow.objects.create(
             job=job,
