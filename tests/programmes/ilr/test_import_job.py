@@ -2,6 +2,7 @@
 Run again to finish, a vanished worker's job queued again, and who may see the job."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group as Role
@@ -269,3 +270,20 @@ def test_manage_ilrs_lists_the_viewers_own_imports_with_links_to_them(
     other = as_user(_manage_ilrs(outsider)).get("/programmes/ilrs/").content.decode()
     assert _job_url(job) not in other
     assert "No imports yet." in other
+
+
+def test_the_recovery_command_queues_a_silent_job_again_without_anyone_on_its_page(
+    as_user, supervisor, tree
+):
+    from django.core.management import call_command
+
+    _post(as_user(supervisor), tree, file=_upload(_levy_only()))
+    job = IlrImport.objects.get()
+    IlrImportRow.objects.all().delete()
+    IlrLearner.objects.all().delete()
+    _vanished(job, attempts=1)
+
+    call_command("recover_ilr_imports", stdout=io.StringIO())
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.rows.count()) == (IlrImport.Status.DONE, 2, 1)
