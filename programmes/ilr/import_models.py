@@ -94,7 +94,8 @@ class IlrImportRow(models.Model):
     learn_ref_number = models.CharField(max_length=12, blank=True)
     name = models.CharField(max_length=120, blank=True)
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
-    learner = models.ForeignKey(
+    # Not "learner": the row reports on a learner, it is not a record of theirs (no audit trail).
+    saved_learner = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     committed = models.BooleanField(help_text="The learner's data was saved.")

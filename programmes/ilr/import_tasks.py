@@ -145,7 +145,7 @@ def _import_one(job: IlrImport, position: int, values: dict, importer) -> None:
             learn_ref_number=row.learn_ref_number[:12],
             name=row.name[:120],
             outcome=row.outcome,
-            learner_id=row.learner_pk,
+            saved_learner_id=row.learner_pk,
             committed=row.outcome != "rejected",
             errors=row.errors,
             warnings=row.warnings,

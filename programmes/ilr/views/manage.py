@@ -272,7 +272,7 @@ def ilr_import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
     template = "programmes/ilr/ilr_import_detail.html"
     if request.htmx:
         template += "#status"
-    rows = job.rows.select_related("learner")
+    rows = job.rows.all()
     return render(request, template, {"job": job, "rows": rows, "counts": job.counts()})
 
 

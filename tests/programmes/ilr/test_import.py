@@ -50,7 +50,7 @@ def _report(client, response):
     return {
         row.learn_ref_number: {
             "outcome": row.outcome,
-            "learner_pk": row.learner_id,
+            "learner_pk": row.saved_learner_id,
             "errors": row.errors,
             "warnings": row.warnings,
             "duplicates": row.duplicates,

@@ -76,7 +76,7 @@ def test_each_imported_learner_has_an_audit_entry_by_the_importer(as_user, super
     client = as_user(supervisor)
     _post(client, tree, file=_upload(distinct_sample()))
     for row in IlrImportRow.objects.all():
-        assert AuditEntry.objects.filter(learner_id=row.learner_id, actor=supervisor).exists()
+        assert AuditEntry.objects.filter(learner_id=row.saved_learner_id, actor=supervisor).exists()
 
 
 def test_a_job_in_progress_polls_with_htmx_and_shows_its_progress(as_user, supervisor, tree):
@@ -127,7 +127,7 @@ def test_running_a_stopped_job_again_finishes_the_rest_without_duplicates(
     client = as_user(supervisor)
     _post(client, tree, file=_upload(distinct_sample()))
     job = IlrImport.objects.get()
-    first_rows = {row.position: (row.pk, row.learner_id) for row in job.rows.all()}
+    first_rows = {row.position: (row.pk, row.saved_learner_id) for row in job.rows.all()}
     monkeypatch.undo()
 
     response = client.post(_job_url(job, "again/"))
@@ -137,10 +137,12 @@ def test_running_a_stopped_job_again_finishes_the_rest_without_duplicates(
     job.refresh_from_db()
     assert (job.status, job.done, job.error) == (IlrImport.Status.DONE, 19, "")
     assert list(job.rows.values_list("position", flat=True)) == list(range(1, 20))
-    assert {r.position: (r.pk, r.learner_id) for r in job.rows.all()[:5]} == first_rows
+    assert {r.position: (r.pk, r.saved_learner_id) for r in job.rows.all()[:5]} == first_rows
     assert IlrLearner.objects.count() == 19
     assert User.objects.filter(user_type=User.Type.LEARNER).count() == 19
     assert set(job.rows.values_list("outcome", flat=True)) == {"created"}
+    for row in job.rows.filter(position__gt=5):
+        assert AuditEntry.objects.filter(learner_id=row.saved_learner_id, actor=supervisor).exists()
 
 
 def test_a_finished_job_is_not_run_again(as_user, supervisor, tree):
