@@ -20,7 +20,7 @@ class IlrImport(models.Model):
         QUEUED = "QUEUED", "Queued"
         RUNNING = "RUNNING", "Running"
         DONE = "DONE", "Done"
-        FAILED = "FAILED", "Stopped before the end"
+        FAILED = "FAILED", "Failed"
 
     file_name = models.CharField(max_length=255, help_text="As the uploader named it.")
     # Stored under a random name in the private storage, like every upload (aptem/uploads).

@@ -267,7 +267,7 @@ def test_manage_ilrs_lists_the_viewers_own_imports_with_links_to_them(
 ):
     page = as_user(tutor).get("/programmes/ilrs/").content.decode()
     assert f'<a href="{_job_url(job)}">ILR.xml</a>' in page
-    assert "Stopped before the end" in page
+    assert "<td>Failed</td>" in page
     assert _job_url(job) in as_user(supervisor).get("/programmes/ilrs/").content.decode()
     other = as_user(_manage_ilrs(outsider)).get("/programmes/ilrs/").content.decode()
     assert _job_url(job) not in other
