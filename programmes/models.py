@@ -291,6 +291,7 @@ PLAN_READ_ONLY_STATUSES = frozenset(
 # Django registers an app's models from programmes.models; the ILR entities, the learning plan
 # (with the OTJ ledger and the onboarding wizard) and progress (milestones, courses, functional
 # skills) live in their areas' modules, so they are imported, and re-exported, by name here.
+from programmes.ilr.import_models import IlrImport, IlrImportRow  # noqa: E402
 from programmes.ilr.models import (  # noqa: E402
     ILR_MODELS,
     AppFinRecord,
@@ -348,6 +349,8 @@ __all__ = [
     "FunctionalSkillAssessment",
     "IlrChild",
     "IlrExport",
+    "IlrImport",
+    "IlrImportRow",
     "IlrLearner",
     "LLDDandHealthProblem",
     "LearnerComponent",

@@ -130,12 +130,13 @@ def test_the_programmes_page_without_programmes_says_so(as_user, supervisor):
     assert "No programmes yet." in _empty_state(body)
 
 
-def test_manage_ilrs_without_exports_or_ilrs_says_both(as_user, supervisor):
+def test_manage_ilrs_without_exports_imports_or_ilrs_says_all_three(as_user, supervisor):
     body = as_user(supervisor).get("/programmes/ilrs/").content.decode()
     states = [" ".join(re.sub(r"<[^>]+>", " ", s).split()) for s in EMPTY_STATE.findall(body)]
-    assert len(states) == 2
+    assert len(states) == 3
     assert "No exports yet." in states[0]
-    assert "No ILRs are in scope for 2025-26." in states[1]
+    assert "No imports yet." in states[1]
+    assert "No ILRs are in scope for 2025-26." in states[2]
 
 
 # --- So it cannot come back -------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -116,68 +117,89 @@ class Rejected(Exception):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class Importer:
+    """Who imports, into which group and programme: what every learner of one file shares."""
+
+    fmt: IlrFormat
+    group: Group
+    programme: Programme | None
+    actor: User
+
+    @cached_property
+    def visible(self) -> models.QuerySet[User]:
+        return User.objects.visible_to(self.actor)
+
+    @cached_property
+    def may_qa(self) -> bool:
+        return self.actor.has_perm("programmes.qa_verify_ilr")
+
+
 def import_file(
     *, upload, group: Group, programme: Programme | None, actor: User
 ) -> tuple[IlrFormat, list[ImportRow]]:
-    """Create or update a learner and their ILR for every Learner in the file.
-
-    Each learner is saved in its own savepoint: a rejected learner leaves nothing behind, and
-    the others are still imported.
-    """
+    """Create or update a learner and their ILR for every Learner in the file (in one go; the
+    Manage ILRs page runs ``import_tasks`` instead, learner by learner)."""
     fmt, learners = read_file(upload)
-    visible = User.objects.visible_to(actor)
-    may_qa = actor.has_perm("programmes.qa_verify_ilr")
-    rows = []
-    for values in learners:
-        ref = values.get("LearnRefNumber", "")
-        name = f"{values.get('GivenNames', '')} {values.get('FamilyName', '')}".strip()
-        row = ImportRow(ref, name, "rejected")
-        _unique_aim_seq_numbers(values, row)
-        try:
-            with transaction.atomic():
-                existing = (
-                    IlrLearner.objects.filter(collection_year=fmt.year, learn_ref_number=ref)
-                    .select_related("learner")
-                    .first()
-                )
-                if existing is None:
-                    match = _existing_learner(values, fmt, visible, row)
-                    if match is None:
-                        ilr = _create(values, fmt, group, programme, actor, row)
-                        row.outcome = "created"
-                    else:
-                        ilr = _attach(match, values, fmt, programme, actor)
-                        row.outcome = "matched"
-                else:
-                    if not visible.filter(pk=existing.learner_id).exists():
-                        raise Rejected(
-                            [
-                                f"LearnRefNumber {ref} belongs to a learner outside your groups; "
-                                "it was not changed."
-                            ]
-                        )
-                    if existing.is_qa_verified and not may_qa:
-                        raise Rejected(
-                            ["This ILR is QA verified: only someone with ILR QA may replace it."]
-                        )
-                    ilr = _update(existing, values)
-                    row.outcome = "updated"
-                row.learner_pk = ilr.learner_id
-        except Rejected as error:
-            row.errors = error.errors
-        except ValidationError as error:
-            row.errors = [f"{path}: {m}" for path, ms in error.message_dict.items() for m in ms]
-        if row.outcome == "rejected":  # warnings about what would have been saved are moot
-            row.warnings = []
-        if row.outcome != "rejected":
-            saved = with_ilr_children(IlrLearner.objects.filter(learner_id=row.learner_pk))
-            findings = rules.check_learner(
-                learner_values(saved.get(collection_year=fmt.year)),
-                file_date=timezone.localdate(),
+    importer = Importer(fmt, group, programme, actor)
+    return fmt, [import_learner(values, importer) for values in learners]
+
+
+def import_learner(values: dict, importer: Importer) -> ImportRow:
+    """Create or update one learner and their ILR from the file's values.
+
+    The learner is saved in its own savepoint: a rejected learner leaves nothing behind. Any
+    error other than a rejection is raised, for the caller to stop (and later resume) the job.
+    """
+    fmt, actor = importer.fmt, importer.actor
+    ref = values.get("LearnRefNumber", "")
+    name = f"{values.get('GivenNames', '')} {values.get('FamilyName', '')}".strip()
+    row = ImportRow(ref, name, "rejected")
+    _unique_aim_seq_numbers(values, row)
+    try:
+        with transaction.atomic():
+            existing = (
+                IlrLearner.objects.filter(collection_year=fmt.year, learn_ref_number=ref)
+                .select_related("learner")
+                .first()
             )
-            row.warnings += [f"{f.rule} ({f.field}): {f.message}" for f in findings]
-        rows.append(row)
-    return fmt, rows
+            if existing is None:
+                match = _existing_learner(values, fmt, importer.visible, row)
+                if match is None:
+                    ilr = _create(values, fmt, importer.group, importer.programme, actor, row)
+                    row.outcome = "created"
+                else:
+                    ilr = _attach(match, values, fmt, importer.programme, actor)
+                    row.outcome = "matched"
+            else:
+                if not importer.visible.filter(pk=existing.learner_id).exists():
+                    raise Rejected(
+                        [
+                            f"LearnRefNumber {ref} belongs to a learner outside your groups; "
+                            "it was not changed."
+                        ]
+                    )
+                if existing.is_qa_verified and not importer.may_qa:
+                    raise Rejected(
+                        ["This ILR is QA verified: only someone with ILR QA may replace it."]
+                    )
+                ilr = _update(existing, values)
+                row.outcome = "updated"
+            row.learner_pk = ilr.learner_id
+    except Rejected as error:
+        row.errors = error.errors
+    except ValidationError as error:
+        row.errors = [f"{path}: {m}" for path, ms in error.message_dict.items() for m in ms]
+    if row.outcome == "rejected":  # warnings about what would have been saved are moot
+        row.warnings = []
+    if row.outcome != "rejected":
+        saved = with_ilr_children(IlrLearner.objects.filter(learner_id=row.learner_pk))
+        findings = rules.check_learner(
+            learner_values(saved.get(collection_year=fmt.year)),
+            file_date=timezone.localdate(),
+        )
+        row.warnings += [f"{f.rule} ({f.field}): {f.message}" for f in findings]
+    return row
 
 
 def _unique_aim_seq_numbers(values: dict, row: ImportRow) -> None:

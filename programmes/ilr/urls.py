@@ -33,7 +33,8 @@ manage_patterns = [
     path("exports/<int:export_pk>/", manage.ilr_export_detail, name="export_detail"),
     path("exports/<int:export_pk>/download/", manage.ilr_export_download, name="export_download"),
     path("import/", manage.ilr_import, name="import"),
-    path("import/<str:key>/", manage.ilr_import_report, name="import_report"),
+    path("imports/<int:import_pk>/", manage.ilr_import_detail, name="import_detail"),
+    path("imports/<int:import_pk>/again/", manage.ilr_import_again, name="import_again"),
 ]
 
 urlpatterns = [

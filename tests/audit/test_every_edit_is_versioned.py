@@ -58,6 +58,8 @@ NOT_AN_EDIT = {
     "ilr:export_start": CREATES + " (an export job)",
     "ilr:import": "imports a file: matching existing learners is the duplicate guard's "
     "job (tests/programmes/ilr/test_import.py), there is no form opened on a version",
+    "ilr:import_again": "re-queues a stopped import job, which re-checks each learner as the "
+    "import does",
     "progress:milestone_add": CREATES,
     "progress:course_start": CREATES,
     "progress:functional_skill_add": CREATES,

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.pagination import paginate
@@ -20,13 +17,13 @@ from programmes.models import Programme
 from users.access import get_learner_for, require_portal_access
 from users.models import Group
 
-from .. import export_job, importing, tasks, xml_file
+from .. import export_job, import_tasks, importing, tasks, xml_file
+from ..import_models import IlrImport
 from ..models import IlrExport, IlrLearner
 
 MANAGE_ILRS = "programmes.manage_ilrs"
 PER_PAGE = 50
 IMPORT_MAX_BYTES = 50 * 1024 * 1024
-SESSION_REPORTS = "ilr_import_reports"
 
 
 def _require_manage(request: HttpRequest) -> None:
@@ -159,6 +156,7 @@ def _manage_page(
         "query": f"year={fmt.year}",
         "export_form": export_form,
         "exports": exports,
+        "imports": _imports_for(request.user).filter(collection_year=fmt.year)[:10],
     }
     return render(request, "programmes/ilr/ilr_manage.html", context, status=status)
 
@@ -239,42 +237,52 @@ def ilr_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            fmt, rows = importing.import_file(
+            job = import_tasks.import_start(
                 upload=form.cleaned_data["file"],
                 group=form.cleaned_data["group"],
                 programme=form.cleaned_data["programme"],
                 actor=request.user,
+                remote_addr=request.META.get("REMOTE_ADDR"),
             )
         except importing.ImportRefused as refused:
+            # Refused at upload, before any job exists: no learner is touched.
             context = {"form": form, "refused": refused.errors}
-            return render(request, "programmes/ilr/ilr_import.html", context)
-        # The report goes through the session so a reload cannot import the file twice.
-        key = uuid.uuid4().hex
-        reports = request.session.get(SESSION_REPORTS, {})
-        reports = dict(list(reports.items())[-4:])  # the latest few, to keep the session small
-        reports[key] = {
-            "file": form.cleaned_data["file"].name,
-            "year": fmt.year,
-            "rows": [row.as_dict() for row in rows],
-        }
-        request.session[SESSION_REPORTS] = reports
-        messages.success(request, _summary(rows))
-        return redirect(reverse("ilr:import_report", args=[key]))
+            return render(request, "programmes/ilr/ilr_import.html", context, status=400)
+        messages.success(request, f"The import of {job.file_name} has started.")
+        return redirect("ilr:import_detail", import_pk=job.pk)
     return render(request, "programmes/ilr/ilr_import.html", {"form": form})
 
 
-def _summary(rows) -> str:
-    counts = {outcome: sum(r.outcome == outcome for r in rows) for outcome in importing.OUTCOMES}
-    return (
-        f"Import finished: {counts['created']} created, {counts['matched']} matched to existing "
-        f"users, {counts['updated']} updated, {counts['rejected']} rejected."
-    )
+def _imports_for(viewer):
+    # A job's report names learners of every group its author sees: like exports, others'
+    # imports are listed only to viewers who see every group.
+    imports = IlrImport.objects.select_related("created_by", "group", "programme")
+    if viewer.has_perm("users.view_all_groups"):
+        return imports
+    return imports.filter(created_by=viewer)
 
 
 @require_GET
-def ilr_import_report(request: HttpRequest, key: str) -> HttpResponse:
+def ilr_import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
     _require_manage(request)
-    report = request.session.get(SESSION_REPORTS, {}).get(key)
-    if report is None:
-        raise Http404("This import report has expired.")
-    return render(request, "programmes/ilr/ilr_import_report.html", {"report": report})
+    job = get_object_or_404(_imports_for(request.user), pk=import_pk)
+    # The page's polling is what notices a worker that vanished: it queues the job again.
+    import_tasks.recover_stalled([job])
+    job.refresh_from_db()
+    template = "programmes/ilr/ilr_import_detail.html"
+    if request.htmx:
+        template += "#status"
+    rows = job.rows.all()
+    return render(request, template, {"job": job, "rows": rows, "counts": job.counts()})
+
+
+@require_POST
+def ilr_import_again(request: HttpRequest, import_pk: int) -> HttpResponse:
+    _require_manage(request)
+    job = get_object_or_404(_imports_for(request.user), pk=import_pk)
+    if job.status != IlrImport.Status.FAILED:
+        messages.error(request, "Only an import that stopped before the end can be run again.")
+        return redirect("ilr:import_detail", import_pk=job.pk)
+    import_tasks.import_again(job)
+    messages.success(request, f"The import of {job.file_name} is running again.")
+    return redirect("ilr:import_detail", import_pk=job.pk)

@@ -144,8 +144,9 @@ def test_the_list_runs_a_fixed_number_of_queries(
     client.post(EXPORT, {"year": "2526", "include_unverified": "on"})
     client.get(MANAGE)  # warm the session
     # Session, user, permissions (two), visible groups, the page of ILRs with its count in
-    # one query, recent exports, the export form's group choices: the same at both sizes.
-    with django_assert_num_queries(8):
+    # one query, recent exports, recent imports, the export form's group choices: the same at
+    # both sizes.
+    with django_assert_num_queries(9):
         response = client.get(MANAGE)
     assert len(response.context["page"].object_list) == size
 

@@ -11,6 +11,7 @@ from lxml import etree
 from audit.models import AuditEntry
 from programmes.ilr import importing, xml_file
 from programmes.ilr.data import learner_values, with_ilr_children
+from programmes.ilr.import_models import IlrImport
 from programmes.ilr.models import IlrExport, IlrLearner, LearningDelivery
 from tests.factories import ProgrammeFactory, UserFactory, make_ilr
 from tests.programmes.ilr.samples import SAMPLE_REPEATS
@@ -40,10 +41,22 @@ def _post(client, tree, programme=None, **kwargs):
 
 
 def _report(client, response):
+    """The import job's page (the upload redirects to it; the immediate backend has run the
+    task by then) read back as {LearnRefNumber: row}."""
     assert response.status_code == 302, getattr(response, "context", {}) and response.context
     report = client.get(response["Location"])
     assert report.status_code == 200
-    return {row["learn_ref_number"]: row for row in report.context["report"]["rows"]}
+    assert report.context["job"].status == IlrImport.Status.DONE, report.context["job"].error
+    return {
+        row.learn_ref_number: {
+            "outcome": row.outcome,
+            "learner_pk": row.saved_learner_id,
+            "errors": row.errors,
+            "warnings": row.warnings,
+            "duplicates": row.duplicates,
+        }
+        for row in report.context["rows"]
+    }
 
 
 def _sample_learners(content: bytes) -> dict[str, dict]:
@@ -147,12 +160,12 @@ def test_the_samples_repeated_people_are_reported_as_possible_duplicates_not_cre
         "reference": "ASLearner",
         "why": "the same NI number and the same ULN",
     }
-    page = client.get(f"/programmes/ilrs/import/{_last_report_key(client)}/").content.decode()
+    page = client.get(_last_report_url()).content.decode()
     assert f'Possible duplicate of <a href="/users/{aslearner.pk}/">Mark Jones</a>' in page
 
 
-def _last_report_key(client) -> str:
-    return list(client.session["ilr_import_reports"])[-1]
+def _last_report_url() -> str:
+    return f"/programmes/ilrs/imports/{IlrImport.objects.latest('pk').pk}/"
 
 
 def test_importing_the_sample_again_updates_every_learner(as_user, supervisor, tree):
@@ -228,7 +241,7 @@ def test_exporting_the_imported_learners_as_a_batch_gives_a_valid_file(
 
 def test_a_file_that_is_not_xml_is_refused_and_nothing_imported(as_user, supervisor, tree):
     response = _post(as_user(supervisor), tree, file=_upload(b"%PDF-1.4 not xml"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "not a readable XML file" in response.content.decode()
     assert not IlrLearner.objects.exists()
 
@@ -251,8 +264,10 @@ def test_a_schema_invalid_file_lists_the_schema_errors_and_imports_nothing(
     content = SAMPLE.read_bytes().replace(b"<ULN>1061484935</ULN>", b"<ULN>123</ULN>")
     response = _post(as_user(supervisor), tree, file=_upload(content))
     text = response.content.decode()
+    assert response.status_code == 400
     assert "Nothing was imported" in text
     assert "ULN" in text
+    assert not IlrImport.objects.exists()  # refused at upload: no job, no learner touched
     assert not IlrLearner.objects.exists()
     assert not User.objects.filter(user_type=User.Type.LEARNER).exists()
 
@@ -420,7 +435,7 @@ def test_a_duplicate_outside_the_importers_groups_is_not_named(as_user, tutor, t
     assert row["duplicates"] == [
         {"pk": None, "name": "", "reference": "", "why": "the same NI number"}
     ]
-    page = client.get(f"/programmes/ilrs/import/{_last_report_key(client)}/").content.decode()
+    page = client.get(_last_report_url()).content.decode()
     assert "Possible duplicate of a user outside your groups" in page
     assert "Hidden" not in page
 
