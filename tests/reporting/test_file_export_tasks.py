@@ -153,6 +153,7 @@ def test_an_error_while_writing_fails_the_job_with_the_reason_shown(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
+    real_store = tasks._store
     monkeypatch.setattr(tasks, "_store", broken)
     _run_worker()
 
@@ -160,7 +161,9 @@ def test_an_error_while_writing_fails_the_job_with_the_reason_shown(
     assert job.status == FileExport.Status.FAILED
     assert "OSError: disk full" in job.error
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"  # the job row holds the failure
-    monkeypatch.undo()
+    # Mended (not monkeypatch.undo(), which would also give the worker back its connection
+    # closing: see _database_tasks).
+    monkeypatch.setattr(tasks, "_store", real_store)
     page = client.get(f"/exports/{job.pk}/").text
     assert "disk full" in page
     assert "Start again" in page
