@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crm",
     "activity",
     "documents",
+    "reporting",
     "portal",
 ]
 
@@ -274,11 +275,24 @@ if env.bool("TASKS_IMMEDIATE", default=False):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# One policy for every background job (ILR export and import, file exports, emails): a running
+# job whose worker has recorded no heartbeat for TASKS_STALLED_AFTER lost its worker; it is
+# started again until it has been started TASKS_MAX_ATTEMPTS times, then failed with the reason.
+TASKS_STALLED_AFTER = datetime.timedelta(
+    minutes=env.int("TASKS_STALLED_AFTER_MINUTES", default=3)
+)
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=3)
 # A running ILR export whose worker has not recorded progress for this long is declared failed
 # (its worker stopped); a worker records progress at least every few seconds.
 ILR_EXPORT_HEARTBEAT_TIMEOUT = datetime.timedelta(
     minutes=env.int("ILR_EXPORT_HEARTBEAT_MINUTES", default=5)
 )
+
+# CSV exports (reporting app): one of at most EXPORT_INLINE_MAX_ROWS rows streams in the request;
+# a larger one is written to a file by a task (a request must never outlast gunicorn's timeout
+# and arrive cut), kept for EXPORT_FILE_DAYS, then deleted.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
+EXPORT_FILE_DAYS = env.int("EXPORT_FILE_DAYS", default=7)
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,7 @@ urlpatterns = [
     path("users/", include("activity.urls")),
     path("users/", include("documents.urls")),
     path("", include("programmes.urls")),
+    path("exports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

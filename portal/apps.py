@@ -6,3 +6,6 @@ class PortalConfig(AppConfig):
     # import-linter contracts say so and `make test` checks them).
     name = "portal"
     verbose_name = "Portal"
+
+    def ready(self) -> None:
+        from . import exports  # noqa: F401  (registers the Users and audit trail export kinds)

@@ -5,40 +5,25 @@ access door in ``users``, which sits above ``audit`` (users writes its access ev
 audit), so the pages are here on the top floor.
 """
 
-from collections.abc import Iterator
-from itertools import islice
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.csv_export import csv_response
 from aptem.pagination import query_without_page
 from audit.filters import AuditFilter
 from audit.services import log_access
 from audit.trail import grouped, present, trail_for
+from reporting.exports import too_big_to_stream
 from users.access import get_user_for
 
+from .exports import EXPORT_PERMISSION, audit_label, audit_rows, start_file_export
+
 PAGE_SIZE = 25
-EXPORT_BATCH = 500
-# The export keeps everything the page leaves out: every field (bookkeeping included), the
-# record's kind beside its section, and the correlation id that ties one save's entries.
-EXPORT_COLUMNS = [
-    "When",
-    "Who",
-    "Record",
-    "Record type",
-    "Section",
-    "Action",
-    "Changes",
-    "Reason",
-    "IP address",
-    "Request id",
-]
 
 
 @require_GET
@@ -60,21 +45,27 @@ def audit_trail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "groups": grouped(rows),
         "query": query_without_page(request),
-        "may_export": request.user.has_perm("users.export_data"),
+        "may_export": request.user.has_perm(EXPORT_PERMISSION),
     }
     return render(request, "portal/audit_trail.html", context)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def audit_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """Stream the trail as CSV, or, above settings.EXPORT_INLINE_MAX_ROWS, start a file export
+    (only a POST starts one: see portal.exports.start_file_export)."""
     subject = get_user_for(request, pk)
-    if not request.user.has_perm("users.export_data"):
+    if not request.user.has_perm(EXPORT_PERMISSION):
         raise PermissionDenied
     trail_filter = AuditFilter(request.GET, queryset=trail_for(subject))
+    trail_url = f"{reverse('portal:audit_trail', args=[subject.pk])}?{request.GET.urlencode()}"
     if not trail_filter.is_valid():
         messages.error(request, "Fix the filters before exporting.")
-        trail_url = reverse("portal:audit_trail", args=[subject.pk])
-        return redirect(f"{trail_url}?{request.GET.urlencode()}")
+        return redirect(trail_url)
+    if too_big_to_stream(trail_filter.qs):
+        parameters = {"learner": subject.pk, "query": request.GET.urlencode()}
+        label = audit_label(subject, trail_filter)
+        return start_file_export(request, "audit", label, parameters, trail_url)
     # The export carries the learner's history out of the portal: record who took it, on the
     # learner's own trail (the export itself is left out of the file).
     access = log_access(
@@ -85,25 +76,5 @@ def audit_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
     entries = trail_filter.qs.exclude(pk=access.pk)
     return csv_response(
-        _export_rows(entries, request.user), filename_prefix=f"audit-trail-{subject.pk}"
+        audit_rows(entries, request.user), filename_prefix=f"audit-trail-{subject.pk}"
     )
-
-
-def _export_rows(entries, viewer) -> Iterator[list[str]]:
-    yield EXPORT_COLUMNS
-    # Batches keep memory flat and the related-record look-ups to one query per batch.
-    stream = entries.iterator(chunk_size=EXPORT_BATCH)
-    while batch := list(islice(stream, EXPORT_BATCH)):
-        for row in present(batch, viewer):
-            yield [
-                row.when,
-                row.who,
-                row.record,
-                row.kind,
-                row.section,
-                row.action,
-                "; ".join(change.as_text() for change in row.all_changes),
-                row.reason,
-                row.ip,
-                row.entry.cid or "",
-            ]

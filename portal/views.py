@@ -4,21 +4,18 @@ These gather from every app (the search filters by programme, the profile shows 
 sections), so they live here, in the one app nothing imports.
 """
 
-from collections.abc import Iterator
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aptem.csv_export import csv_date, csv_response
+from aptem.csv_export import csv_response
 from aptem.pagination import paginate, query_without_page
 from audit.services import log_access
-from programmes.models import Enrolment
+from reporting.exports import too_big_to_stream
 from users import invitations
 from users.access import (
     CREATE_PERMISSION,
@@ -31,40 +28,22 @@ from users.access import (
 from users.lockout import lock_for
 from users.models import User
 
-from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, SORTS, UserFilter, with_current_programme
+from .exports import (
+    EXPORT_PERMISSION,
+    search_users,
+    start_file_export,
+    user_rows,
+    users_label,
+)
+from .filters import DEFAULT_PAGE_SIZE, PAGE_SIZES, UserFilter
 from .forms import SectionStateForm
 from .sections import SECTION_KEYS, visible_sections
-
-# The columns the Users page and its export show; fetching only these keeps the rows that a name
-# search sorts narrow.
-LISTED_FIELDS = [
-    "user_type",
-    "subscription_status",
-    "first_name",
-    "last_name",
-    "email",
-    "reference_number",
-    "ni_number",
-    "subscription_end",
-    "created_at",
-    "case_owner",
-]
 
 
 def _search(request: HttpRequest) -> tuple[UserFilter, str]:
     """The filtered, sorted queryset behind the Users page and its CSV export."""
     require_portal_access(request)
-    viewer = request.user
-    base = with_current_programme(
-        User.objects.visible_to(viewer)
-        .select_related("case_owner")
-        .only(*LISTED_FIELDS, "case_owner__first_name", "case_owner__last_name")
-    )
-    user_filter = UserFilter(request.GET, queryset=base, viewer=viewer)
-    sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") not in SORTS:
-        sort = "name"
-    return user_filter, sort
+    return search_users(request.user, request.GET)
 
 
 @require_GET
@@ -104,54 +83,24 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-EXPORT_COLUMNS = [
-    "ID",
-    "First name",
-    "Surname",
-    "Type",
-    "Status",
-    "Email",
-    "Programme",
-    "Programme status",
-    "Case owner",
-    "Reference number",
-    "NI number",
-    "Subscription end",
-    "Created",
-]
-
-
-def _export_rows(queryset) -> Iterator[list[str]]:
-    yield EXPORT_COLUMNS
-    status_labels = dict(User.Status.choices)
-    type_labels = dict(User.Type.choices)
-    programme_statuses = dict(Enrolment.Status.choices)
-    for user in queryset.iterator(chunk_size=2000):
-        yield [
-            user.pk,
-            user.first_name,
-            user.last_name,
-            type_labels[user.user_type],
-            status_labels[user.subscription_status],
-            user.email or "",
-            user.programme_name or "",
-            programme_statuses.get(user.programme_status, ""),
-            user.case_owner.full_name if user.case_owner else "",
-            user.reference_number,
-            user.ni_number,
-            csv_date(user.subscription_end),
-            timezone.localtime(user.created_at).strftime("%d/%m/%Y %H:%M"),
-        ]
-
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 def user_export(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_perm("users.export_data"):
+    """Stream the search as CSV, or, above settings.EXPORT_INLINE_MAX_ROWS, start a file export.
+
+    The page's Export button posts (a job is made only by a POST, so a reload or a prefetch never
+    makes two); a GET still streams an export small enough, so saved links keep working.
+    """
+    if not request.user.has_perm(EXPORT_PERMISSION):
         raise PermissionDenied
     user_filter, sort = _search(request)
+    list_url = f"{reverse('portal:user_list')}?{request.GET.urlencode()}"
     if not user_filter.is_valid():
         messages.error(request, "Fix the search filters before exporting.")
-        return redirect(f"{reverse('portal:user_list')}?{request.GET.urlencode()}")
+        return redirect(list_url)
+    if too_big_to_stream(user_filter.qs):
+        return start_file_export(
+            request, "users", users_label(user_filter), {"query": request.GET.urlencode()}, list_url
+        )
     # Exports carry personal data out of the portal (NI numbers among it): record who took which.
     log_access(
         request.user,
@@ -159,7 +108,7 @@ def user_export(request: HttpRequest) -> HttpResponse:
         detail=f"Users CSV: {request.GET.urlencode() or 'default search'}",
         actor=request.user,
     )
-    return csv_response(_export_rows(user_filter.sorted(sort)), filename_prefix="users")
+    return csv_response(user_rows(user_filter.sorted(sort)), filename_prefix="users")
 
 
 @require_GET

@@ -56,6 +56,9 @@ NOT_AN_EDIT = {
     "programmes:enrol": CREATES,
     "ilr:create": CREATES,
     "ilr:export_start": CREATES + " (an export job)",
+    "portal:user_export": "streams a CSV, or creates a file export job: edits nothing",
+    "portal:audit_export": "streams a CSV, or creates a file export job: edits nothing",
+    "reporting:start_again": CREATES + " (a file export job)",
     "ilr:import": "imports a file: matching existing learners is the duplicate guard's "
     "job (tests/programmes/ilr/test_import.py), there is no form opened on a version",
     "ilr:import_again": "re-queues a stopped import job, which re-checks each learner as the "

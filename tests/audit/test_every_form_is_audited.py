@@ -60,6 +60,10 @@ TWO_FACTOR_FORMS = {"login_code", "account:setup", "account:disable", "account:n
 # Re-running a stopped ILR import needs a job stopped midway, which this walk cannot make;
 # tests/programmes/ilr/test_import_job.py proves the learners it imports are audited.
 JOB_ACTIONS = {"ilr:import_again"}
+# The Export buttons post (above settings.EXPORT_INLINE_MAX_ROWS they start a file export job,
+# which writes no change); what they take out is logged as an access entry, proved by
+# tests/portal/test_user_export.py, tests/portal/test_audit_export.py and tests/reporting/.
+EXPORTS = {"portal:user_export", "portal:audit_export", "reporting:start_again"}
 
 
 MGMT = ("TOTAL_FORMS", "INITIAL_FORMS")
@@ -793,6 +797,6 @@ def _allowed_methods(view) -> set[str]:
 
 
 def test_every_form_is_listed():
-    listed = {f.name for f in FORMS} | NOT_WRITES | TWO_FACTOR_FORMS | JOB_ACTIONS
+    listed = {f.name for f in FORMS} | NOT_WRITES | TWO_FACTOR_FORMS | JOB_ACTIONS | EXPORTS
     missing = _post_url_names() - listed
     assert not missing, f"POST views without an audit walk case: {sorted(missing)}"

@@ -1,0 +1,82 @@
+"""The registry of export kinds a FileExport can run.
+
+reporting sits beside the section apps and imports none of them, so the kinds are registered
+from above: portal (which may import every app) registers "users" and "audit" when it is ready.
+A kind's producer always runs as the export's creator, so a job run later (or started again)
+re-applies the creator's current permissions and group scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+
+from users.models import User
+
+Rows = Iterable[Iterable]
+
+
+class ExportRefused(Exception):
+    """The creator may no longer take this export (a permission gone, a learner out of scope,
+    filters no longer valid); the message says why, in plain English."""
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    """One kind of CSV export.
+
+    - ``rows(viewer, parameters)``: the header row, then every data row the viewer may see;
+      raises ExportRefused when the viewer may no longer take it.
+    - ``count(viewer, parameters, cap)``: the data rows, counting no further than ``cap + 1``
+      (None: all of them), so deciding whether to stream never counts a million rows.
+    - ``access_record(viewer, parameters)``: the record whose trail notes the download (the
+      viewer for the Users list, the learner for their audit trail); may raise ExportRefused.
+    - ``file_prefix(parameters)``: the file name's start ("users", "audit-trail-42").
+    """
+
+    kind: str
+    label: str
+    permission: str
+    rows: Callable[[User, dict], Rows]
+    count: Callable[[User, dict, int | None], int]
+    access_record: Callable[[User, dict], models.Model]
+    file_prefix: Callable[[dict], str]
+
+
+KINDS: dict[str, ExportKind] = {}
+
+
+def register(kind: ExportKind) -> None:
+    KINDS[kind.kind] = kind
+
+
+def kind_of(name: str) -> ExportKind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ExportRefused(f"This portal no longer offers the {name!r} export.") from None
+
+
+def capped_count(queryset: models.QuerySet, cap: int | None) -> int:
+    """How many rows ``queryset`` holds, counting no further than ``cap + 1``.
+
+    A COUNT over a LIMIT subquery stops as soon as it passes the cap: at a million learners an
+    unbounded COUNT of a name search would cost as much as the export itself.
+    """
+    if cap is None:
+        return queryset.count()
+    return queryset.order_by()[: cap + 1].count()
+
+
+def too_big_to_stream(queryset: models.QuerySet) -> bool:
+    """More rows than settings.EXPORT_INLINE_MAX_ROWS: the export must be made by a task."""
+    cap = settings.EXPORT_INLINE_MAX_ROWS
+    return capped_count(queryset, cap) > cap
+
+
+def may_export(user: User) -> bool:
+    """Whether ``user`` holds the permission of at least one export kind."""
+    return any(user.has_perm(kind.permission) for kind in KINDS.values())
