@@ -20,13 +20,15 @@ migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
 ## Install, migrate, load demo data into an empty database, print the logins, then serve the
-## portal and run one task worker (ILR exports...) beside it. Ctrl+C stops both; so does the
-## server stopping on its own (the trap stops the worker and, with autoreload, its child).
+## portal and run one task worker (ILR exports...) beside it: the database queue's db_worker,
+## or RQ's rqworker when REDIS_URL is set. Ctrl+C stops both; so does the server stopping on
+## its own (the trap stops the worker and, with autoreload or RQ's fork, its child).
+WORKER_COMMAND = $(if $(REDIS_URL),rqworker default,db_worker)
 run: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 	@echo ""
-	@echo "Serving the portal on http://$(HOST_PORT)/ with one task worker (Ctrl+C stops both)"
-	@$(BIN)/python manage.py db_worker & worker=$$!; \
+	@echo "Serving the portal on http://$(HOST_PORT)/ with one task worker, $(WORKER_COMMAND) (Ctrl+C stops both)"
+	@$(BIN)/python manage.py $(WORKER_COMMAND) & worker=$$!; \
 	trap 'pkill -TERM -P $$worker 2>/dev/null; kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST_PORT)

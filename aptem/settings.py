@@ -280,6 +280,39 @@ else:
 # started again until it has been started TASKS_MAX_ATTEMPTS times, then failed with the reason.
 TASKS_STALLED_AFTER = datetime.timedelta(minutes=env.int("TASKS_STALLED_AFTER_MINUTES", default=3))
 TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=3)
+
+# Scale-out: with REDIS_URL set, tasks wait in Redis for RQ workers (`manage.py rqworker default`,
+# any number on any number of machines), and the cache and sessions live on the same Redis, so
+# every web process shares them. Without it: database queue, local-memory cache, DB sessions.
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    if not env.bool("TASKS_IMMEDIATE", default=False):
+        TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            # RQ stops a job after this long (its default, 3 minutes, would cut big ILR imports
+            # and exports short); a worker that vanishes is caught sooner by the job's heartbeat.
+            "DEFAULT_TIMEOUT": env.int("TASKS_RQ_JOB_TIMEOUT_MINUTES", default=120) * 60,
+        }
+    }
+    # RQ workers must run django-tasks' own job class, which calls the task's function.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    # No RQ dashboard in the Django admin: it shows jobs' arguments and tracebacks outside the
+    # portal's access rules (ScopedAdmin); the jobs' own pages show their progress and failures.
+    RQ_SHOW_ADMIN_LINK = False
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Apart from RQ's own "rq:" keys in the same database.
+            "KEY_PREFIX": "portal",
+        }
+    }
+    # Sessions read from Redis and written through to the database, so a Redis restart signs
+    # nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # A running ILR export whose worker has not recorded progress for this long is declared failed
 # (its worker stopped); a worker records progress at least every few seconds.
 ILR_EXPORT_HEARTBEAT_TIMEOUT = datetime.timedelta(

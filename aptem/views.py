@@ -1,12 +1,13 @@
 import logging
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
+
+from .health import health_report
 
 logger = logging.getLogger(__name__)
 
@@ -23,15 +24,14 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers: the process answers and the database accepts a query."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        # 503 tells the load balancer to route around this instance; a 500 would read as a bug.
-        logger.exception("Health check: the database did not answer")
-        return JsonResponse({"status": "database unavailable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    """For load balancers: the database, the task queue and the file storage each answer.
+
+    503 when any is down, so the load balancer routes around this instance (a 500 would read
+    as a bug); the body names the part that failed and nothing else.
+    """
+    report = health_report()
+    healthy = all(state == "ok" for state in report.values())
+    return JsonResponse(report, status=200 if healthy else 503)
 
 
 # The last resort when even the plain error template cannot be rendered.

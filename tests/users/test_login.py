@@ -10,10 +10,6 @@ def test_login_page_needs_no_login(client, db):
     assert client.get("/login/").status_code == 200
 
 
-def test_health_check_needs_no_login(client, db):
-    assert client.get("/health/").json() == {"status": "ok"}
-
-
 def test_full_user_signs_in_with_email_in_any_case(client, tutor):
     response = client.post("/login/", {"username": "TUTOR@example.org", "password": PASSWORD})
     assert response.status_code == 302
@@ -70,19 +66,6 @@ def test_session_cookie_is_httponly_and_ends_with_the_browser(settings):
 def test_programmes_link_shows_only_with_manage_programmes(as_user, tutor, supervisor):
     assert 'href="/programmes/"' not in as_user(tutor).get("/users/").content.decode()
     assert 'href="/programmes/"' in as_user(supervisor).get("/users/").content.decode()
-
-
-def test_health_check_answers_503_when_the_database_is_down(client, db):
-    from unittest import mock
-
-    from django.db import OperationalError
-
-    # Only the health view's connection fails: the test's own teardown still needs the database.
-    with mock.patch("aptem.views.connection") as connection:
-        connection.cursor.side_effect = OperationalError("connection refused")
-        response = client.get("/health/")
-    assert response.status_code == 503
-    assert response.json() == {"status": "database unavailable"}
 
 
 @pytest.mark.parametrize(
