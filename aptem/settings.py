@@ -224,6 +224,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@example.org")
+# Where links in emails sent by background jobs point (a task has no request to ask): the
+# address people use to reach the portal. Invitations sent from a page use that page's address.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
+# A temporary mail failure (server down, timeout, 4xx reply) is tried again this much later.
+EMAIL_RETRY_DELAY = datetime.timedelta(seconds=env.int("EMAIL_RETRY_DELAY_SECONDS", default=60))
 
 # Audit: every learner-related change goes to audit.AuditEntry (see audit/models.py).
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"
@@ -274,6 +279,11 @@ if env.bool("TASKS_IMMEDIATE", default=False):
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# One policy for every background job (ILR export and import, file exports, emails): a running
+# job whose worker has recorded no heartbeat for TASKS_STALLED_AFTER lost its worker; it is
+# started again until it has been started TASKS_MAX_ATTEMPTS times, then failed with the reason.
+TASKS_STALLED_AFTER = datetime.timedelta(minutes=env.int("TASKS_STALLED_AFTER_MINUTES", default=3))
+TASKS_MAX_ATTEMPTS = env.int("TASKS_MAX_ATTEMPTS", default=3)
 # A running ILR export whose worker has not recorded progress for this long is declared failed
 # (its worker stopped); a worker records progress at least every few seconds.
 ILR_EXPORT_HEARTBEAT_TIMEOUT = datetime.timedelta(
