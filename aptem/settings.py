@@ -225,6 +225,14 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="portal@example.org")
+# Where links in emails sent by background jobs point (a task has no request to ask): the
+# address people use to reach the portal. Invitations sent from a page use that page's address.
+SITE_URL = env("SITE_URL", default="http://localhost:8000")
+# Seconds a worker waits on the mail server: a send ends (and is retried) well within
+# TASKS_STALLED_AFTER instead of hanging its worker (Django's default is to wait for ever).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# A temporary mail failure (server down, timeout, 4xx reply) is tried again this much later.
+EMAIL_RETRY_DELAY = datetime.timedelta(seconds=env.int("EMAIL_RETRY_DELAY_SECONDS", default=60))
 
 # Audit: every learner-related change goes to audit.AuditEntry (see audit/models.py).
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

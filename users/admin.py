@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoRoleAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import Group as Role
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html_join
 from treebeard.admin import TreeAdmin
 from treebeard.forms import movenodeform_factory
@@ -11,6 +12,8 @@ from audit.models import AuditEntry
 from audit.trail import present
 
 from .admin_scope import ScopedAdmin, about_visible_users, hides_sensitive
+from .email_models import OutboundEmail
+from .emails import email_send_again
 from .forms import PERSONAL
 from .models import Group, Organisation, User
 
@@ -286,3 +289,47 @@ class AuditEntryAdmin(ScopedAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ScopedAdmin):
+    """The outbox, read-only, so support staff can see which emails failed and why; failed
+    ones can be queued again. Staff see emails to users the portal shows them (an email to an
+    address without an account only a superuser sees)."""
+
+    scope = "recipient"
+    list_display = ["created_at", "kind", "address", "subject", "status", "attempts", "error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["address"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_resend_permission(self, request) -> bool:
+        # The model's change permission is what a support role is given to act on the outbox.
+        return request.user.has_perm("users.change_outboundemail")
+
+    @admin.action(description="Send again (failed emails only)", permissions=["resend"])
+    def send_again(self, request, queryset) -> None:
+        queued = email_send_again(emails=queryset, actor=request.user)
+        skipped = queryset.count() - queued
+        self.message_user(
+            request,
+            f"{queued} failed email{pluralize(queued)} queued to be sent again."
+            + (f" {skipped} not failed, left alone." if skipped else ""),
+            messages.SUCCESS if queued else messages.WARNING,
+        )

@@ -488,3 +488,7 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
     @property
     def can_be_reinstated(self) -> bool:
         return self.subscription_status == self.Status.CANCELLED
+
+
+# Django registers an app's models from users.models; the outbox lives in its own module.
+from users.email_models import OutboundEmail  # noqa: E402, F401

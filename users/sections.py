@@ -6,6 +6,8 @@ from django.http import HttpRequest
 from aptem.sections import Section
 
 from .access import may_cancel, may_edit
+from .email_models import OutboundEmail
+from .invitations import INVITABLE_STATUSES
 from .models import Group, User
 
 PEOPLE_SHOWN = 50
@@ -42,6 +44,16 @@ def _people_count(context: dict) -> str | None:
 def _subscription(request: HttpRequest, subject: User) -> dict:
     viewer = request.user
     return {
+        # One indexed lookup, only for someone ever invited: did the last invitation go?
+        "invitation_email": (
+            OutboundEmail.objects.filter(
+                recipient=subject, kind=OutboundEmail.Kind.INVITATION
+            ).first()
+            if subject.invitation_sent_at
+            else None
+        ),
+        "may_invite": may_edit(viewer, subject)
+        and subject.subscription_status in INVITABLE_STATUSES,
         "may_cancel": may_cancel(viewer, subject),
         "may_extend": may_edit(viewer, subject),
         "may_archive": viewer.has_perm("users.archive_user")

@@ -1,20 +1,18 @@
 """Audited write workflows for users. Each runs in one transaction and takes the acting user."""
 
 import logging
-from functools import partial
 
-from django.conf import settings
 from django.contrib.auth.models import Group as Role
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from aptem.versioning import lock_unless_stale, save_as_new_version
 from audit.context import signed_by_actor
 
 from . import hooks, invitations
+from .email_models import OutboundEmail
+from .emails import email_queue
 from .forms import UserForm
 from .models import Group, User
 
@@ -48,7 +46,7 @@ def user_create(*, form: UserForm, actor: User, site_url: str = "") -> User:
     if user.user_type == User.Type.ADMINISTRATOR:
         user.roles.add(Role.objects.get(name=STANDARD_ROLE))
     if invite and user.email:
-        _email_invitation_on_commit(user, site_url)
+        _email_invitation_on_commit(user, site_url, actor)
     return user
 
 
@@ -181,7 +179,7 @@ def invitation_send(*, user: User, actor: User, site_url: str, based_on_version:
         "invitation_accepted_at": None,
     }
     save_as_new_version(user, values, reason="Invitation sent", only_values=True)
-    _email_invitation_on_commit(user, site_url)
+    _email_invitation_on_commit(user, site_url, actor)
     return user
 
 
@@ -200,27 +198,19 @@ def invitation_accept(*, user: User, password: str) -> User:
     return save_as_new_version(user, values, reason="Invitation accepted", only_values=True)
 
 
-def _email_invitation_on_commit(user: User, site_url: str) -> None:
-    # The link is built now, from the invitation just saved; the email goes only if it commits.
+def _email_invitation_on_commit(user: User, site_url: str, actor: User) -> None:
+    # The link is built now, from the invitation just saved; the outbox row is part of this
+    # transaction and its task is queued only if it commits.
     context = {
         "user": user,
         "url": invitations.activation_url(user, site_url),
         "valid_days": invitations.MAX_AGE.days,
     }
-    transaction.on_commit(partial(_send_invitation_email, user.email, context))
-
-
-def _send_invitation_email(to: str, context: dict) -> None:
-    message = EmailMultiAlternatives(
+    email_queue(
+        to=user,
         subject="Your invitation to the learner portal",
-        body=render_to_string("emails/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+        template="emails/invitation",
+        context=context,
+        kind=OutboundEmail.Kind.INVITATION,
+        actor=actor,
     )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:
-        # The invitation is already saved; a mail server failure must not turn the page into an
-        # error. The administrator can resend once mail works again.
-        logger.exception("Could not send the invitation email to user %s", context["user"].pk)

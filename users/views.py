@@ -251,7 +251,8 @@ def invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
             user = saved.result
             messages.success(
                 request,
-                f"{'A new invitation' if resend else 'An invitation'} was sent to {user.email}. "
+                f"{'A new invitation' if resend else 'An invitation'} is on its way to "
+                f"{user.email}; this page shows whether it was delivered. "
                 f"The link works for {invitations.MAX_AGE.days} days.",
             )
             return redirect(user)

@@ -23,7 +23,7 @@ from audit.services import bulk_log_changes
 from programmes.models import Enrolment
 from users.models import Group, User
 
-from . import rules
+from . import notifications, rules
 from .data import learner_values, with_ilr_children
 from .models import IlrExport, IlrLearner
 from .xml_file import (
@@ -435,4 +435,5 @@ def _mark_exported(
 
 def _finish(export: IlrExport, status: str, *, problems=None, error: str = "") -> IlrExport:
     _save(export, status=status, problems=problems or [], error=error, finished_at=timezone.now())
+    notifications.export_finished(export)
     return export

@@ -21,7 +21,7 @@ from aptem.uploads.files import random_name, sha256_of
 from programmes.models import Programme
 from users.models import Group, User
 
-from . import importing
+from . import importing, notifications
 from .import_models import IlrImport, IlrImportRow
 
 logger = logging.getLogger(__name__)
@@ -170,4 +170,5 @@ def _finish(job: IlrImport, status: str, error: str = "") -> str:
     job.done = job.rows.count()
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "done", "finished_at"])
+    notifications.import_finished(job)
     return status

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from tests.factories import EnrolmentFactory, OrganisationFactory, UserFactory
+from users.email_models import OutboundEmail
 from users.models import User
 
 
@@ -210,7 +211,13 @@ def test_full_profile_query_count_does_not_grow_with_any_section(
                 sha256="0" * 64,
                 created_by=tutor,
             )
+            OutboundEmail.objects.create(
+                recipient=learner, address=learner.email, kind="INVITATION", subject="s"
+            )
 
+    # Invited, so the subscription section looks up the last invitation email's delivery.
+    learner.invitation_sent_at = learner.created_at
+    learner.save()
     client = as_user(tutor)
     add(1)
     AdminLinkFactory(learner=learner, admin=tutor)
