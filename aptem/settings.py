@@ -321,11 +321,6 @@ if REDIS_URL:
     # Sessions read from Redis and written through to the database, so a Redis restart signs
     # nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-# A running ILR export whose worker has not recorded progress for this long is declared failed
-# (its worker stopped); a worker records progress at least every few seconds.
-ILR_EXPORT_HEARTBEAT_TIMEOUT = datetime.timedelta(
-    minutes=env.int("ILR_EXPORT_HEARTBEAT_MINUTES", default=5)
-)
 
 # CSV exports (reporting app): one of at most EXPORT_INLINE_MAX_ROWS rows streams in the request;
 # a larger one is written to a file by a task (a request must never outlast gunicorn's timeout

@@ -6,6 +6,9 @@ wherever it runs (a background task, a management command, a test). auditlog's o
 ``set_actor`` cannot be nested inside the middleware's (the outer one stops working), so the
 actor travels in a context variable of ours, which the entry manager reads.
 
+The address of the request that started the work travels with the actor (``acting_as``'s
+``remote_addr``), so a background task's entries carry the address its starter used.
+
 A correlation id travels the same way: every entry written in one request (``audit.middleware``)
 or one outermost ``acting_as`` shares it, so the trail shows the entries of one save together.
 auditlog reads it through ``AUDITLOG_CID_GETTER``; its own default only copies a header the
@@ -21,6 +24,7 @@ from typing import Any
 
 _actor: ContextVar[Any] = ContextVar("audit_actor", default=None)
 _cid: ContextVar[str | None] = ContextVar("audit_cid", default=None)
+_remote_addr: ContextVar[str | None] = ContextVar("audit_remote_addr", default=None)
 
 
 def current_cid() -> str | None:
@@ -44,14 +48,22 @@ def current_actor() -> Any:
     return _actor.get()
 
 
+def current_remote_addr() -> str | None:
+    """The address given to the innermost ``acting_as``, or None."""
+    return _remote_addr.get()
+
+
 @contextmanager
-def acting_as(actor: Any) -> Iterator[None]:
-    """Every audit entry written inside names ``actor`` (unless it names one itself)."""
+def acting_as(actor: Any, *, remote_addr: str | None = None) -> Iterator[None]:
+    """Every audit entry written inside names ``actor`` (unless it names one itself) and, when
+    given, ``remote_addr`` (in a request, auditlog's middleware sets the request's own)."""
     token = _actor.set(actor)
+    address_token = _remote_addr.set(remote_addr)
     try:
         with one_correlation():
             yield
     finally:
+        _remote_addr.reset(address_token)
         _actor.reset(token)
 
 

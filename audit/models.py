@@ -2,7 +2,7 @@ from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.db import models
 
-from .context import current_actor
+from .context import current_actor, current_remote_addr
 
 
 class AuditEntryManager(LogEntryManager):
@@ -26,6 +26,8 @@ class AuditEntryManager(LogEntryManager):
         if actor is not None:
             kwargs["actor"] = actor
             kwargs.setdefault("actor_email", getattr(actor, "email", None))
+        if not kwargs.get("remote_addr") and current_remote_addr():
+            kwargs["remote_addr"] = current_remote_addr()
 
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
         kwargs.setdefault("learner_id", getattr(instance, "audit_learner_id", None))

@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from .context import current_actor, current_cid, one_correlation
+from .context import current_actor, current_cid, current_remote_addr, one_correlation
 from .models import AuditEntry
 
 
@@ -58,6 +58,7 @@ def bulk_log_changes(
     batches to a few thousand records; request code saves records one by one.
     """
     actor = actor or current_actor()
+    remote_addr = remote_addr or current_remote_addr()
     timestamp = timestamp or timezone.now()
     fields = list(values)
     content_type = ContentType.objects.get_for_model(queryset.model)

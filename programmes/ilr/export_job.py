@@ -274,7 +274,13 @@ def next_serial(fmt: IlrFormat = CURRENT) -> int:
     return last + 1
 
 
-def export_create(*, viewer: User, year: str, filters: ExportFilters | None = None) -> IlrExport:
+def export_create(
+    *,
+    viewer: User,
+    year: str,
+    filters: ExportFilters | None = None,
+    remote_addr: str | None = None,
+) -> IlrExport:
     """Record a batch export waiting for a worker (``tasks.export_start`` queues its task)."""
     filters = filters or ExportFilters()
     fmt = FORMATS[year]
@@ -286,6 +292,7 @@ def export_create(*, viewer: User, year: str, filters: ExportFilters | None = No
         created_by=viewer,
         total=ilrs_to_export(viewer, year, filters).count(),
         filters=filters.as_json(),
+        remote_addr=remote_addr,
     )
 
 
@@ -318,15 +325,40 @@ def export_claim(export_pk: int) -> IlrExport | None:
 
 
 def export_requeue(export: IlrExport) -> bool:
-    """Put a running job whose worker went quiet back to waiting, unless another look at it
-    (or its worker, with a fresh heartbeat) changed it since ``export`` was read."""
+    """Put a job the queue lost (aptem.jobs) back to waiting, unless another look at it (or its
+    worker, with a fresh heartbeat) changed it since ``export`` was read.
+
+    A waiting job whose task was lost uses up an attempt too, so a task that keeps failing
+    before it takes the job cannot go round for ever.
+    """
+    lost_while_waiting = export.status == IlrExport.Status.PENDING
     return bool(
-        IlrExport.objects.filter(
-            pk=export.pk,
-            status=IlrExport.Status.RUNNING,
-            attempts=export.attempts,
-            heartbeat_at=export.heartbeat_at,
-        ).update(status=IlrExport.Status.PENDING, heartbeat_at=timezone.now())
+        _unchanged_since_read(export).update(
+            status=IlrExport.Status.PENDING,
+            heartbeat_at=timezone.now(),  # the new wait starts now
+            attempts=models.F("attempts") + int(lost_while_waiting),
+        )
+    )
+
+
+def export_give_up(export: IlrExport) -> bool:
+    """Fail a job the queue lost, with the reason, unless it changed since ``export`` was read."""
+    return bool(
+        _unchanged_since_read(export).update(
+            status=IlrExport.Status.FAILED,
+            error=export.stalled_reason(),
+            finished_at=timezone.now(),
+        )
+    )
+
+
+def _unchanged_since_read(export: IlrExport) -> models.QuerySet[IlrExport]:
+    # Two pages (or a page and recover_jobs) looking at once: only the first one acts.
+    return IlrExport.objects.filter(
+        pk=export.pk,
+        status=export.status,
+        attempts=export.attempts,
+        heartbeat_at=export.heartbeat_at,
     )
 
 
@@ -340,7 +372,7 @@ def info_of(export: IlrExport) -> FileInfo:
     return FileInfo(FORMATS[export.collection_year], ukprn, export.serial_no, prepared_at)
 
 
-def export_run(export: IlrExport, *, remote_addr: str | None = None) -> IlrExport:
+def export_run(export: IlrExport) -> IlrExport:
     """Check every learner in scope, write the file, validate it, store it and mark them.
 
     ``export`` is a job claimed by ``export_claim``. Learners are loaded in chunks with all
@@ -377,7 +409,7 @@ def export_run(export: IlrExport, *, remote_addr: str | None = None) -> IlrExpor
         if errors:
             return _finish(export, IlrExport.Status.FAILED, error="\n".join(errors))
         _store(export, temp_path)
-        _mark_exported(export, pks, info.name, viewer, remote_addr)
+        _mark_exported(export, pks, info.name, viewer)
         return _finish(export, IlrExport.Status.READY)
     except Superseded:
         logger.warning("ILR export %s: a later attempt took over; this run stops", export.pk)
@@ -416,9 +448,7 @@ def _store(export: IlrExport, temp_path: str) -> None:
     _save(export, file=name, sha256=digest.hexdigest())
 
 
-def _mark_exported(
-    export: IlrExport, pks: list[int], file_name: str, actor: User | None, remote_addr=None
-) -> None:
+def _mark_exported(export: IlrExport, pks: list[int], file_name: str, actor: User | None) -> None:
     """Record on each ILR which file carried it, with one audit entry per learner.
 
     A per-object save took over two minutes for 10,000 learners, so each chunk goes through
@@ -429,7 +459,8 @@ def _mark_exported(
     values = {"last_exported_at": now, "last_export_file": file_name}
     for start in range(0, len(pks), CHUNK):
         chunk = IlrLearner.objects.filter(pk__in=pks[start : start + CHUNK])
-        bulk_log_changes(chunk, values, actor=actor, remote_addr=remote_addr, timestamp=now)
+        # The address comes from the task's acting_as, like the correlation id.
+        bulk_log_changes(chunk, values, actor=actor, timestamp=now)
         _save(export)  # a heartbeat: marking 100,000 learners takes a while
 
 

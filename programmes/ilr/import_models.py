@@ -4,11 +4,10 @@ report always says exactly which learners were saved."""
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+
+from aptem import jobs
 
 from . import codes
 
@@ -44,18 +43,17 @@ class IlrImport(models.Model):
     )
     remote_addr = models.GenericIPAddressField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
-    # Touched after every learner: a RUNNING job whose heartbeat is old lost its worker.
+    # Touched after every learner: a RUNNING job whose heartbeat is old lost its worker. While
+    # the job waits, the time it was queued again.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The queued task's result id, so a waiting job can be told from one whose task was lost
+    # (aptem.jobs); empty when the backend keeps no results (the immediate backend).
+    task_result_id = models.CharField(max_length=64, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "ILR import"
-
-    # One learner takes well under a second; a running job silent for this long lost its worker.
-    STALLED_AFTER = datetime.timedelta(minutes=2)
-    # A job whose worker vanished is queued again this many times in all, then failed.
-    MAX_ATTEMPTS = 3
 
     def __str__(self) -> str:
         return self.file_name
@@ -66,11 +64,32 @@ class IlrImport(models.Model):
 
     @property
     def is_stalled(self) -> bool:
+        """Lost by the task queue (aptem.jobs): running without a heartbeat for too long (one
+        learner takes well under a second), or waiting while its task is no longer queued."""
+        if self.status == self.Status.QUEUED:
+            return jobs.waiting_job_is_lost(
+                self.task_result_id, self.heartbeat_at or self.created_at
+            )
         beat = self.heartbeat_at or self.started_at
+        return self.status == self.Status.RUNNING and jobs.heartbeat_is_old(beat)
+
+    def stalled_reason(self) -> str:
+        """Why a stalled job is given up, in words for its page."""
+        if self.status == self.Status.QUEUED:
+            lost = (
+                "its task left the queue without starting it"
+                if self.task_result_id
+                else f"none started it within {jobs.stalled_minutes()} minutes"
+            )
+            return (
+                f"No task worker started this import: {lost}. {self.done} of {self.total} "
+                "learners were handled. Check that a worker is running (manage.py db_worker), "
+                "then use “Run again to finish”."
+            )
         return (
-            self.status == self.Status.RUNNING
-            and beat is not None
-            and timezone.now() - beat > self.STALLED_AFTER
+            f"The worker running this import stopped answering {self.attempts} times, after "
+            f"{self.done} of {self.total} learners. The learners listed below were saved; "
+            "use “Run again to finish” to import the rest."
         )
 
     def counts(self) -> dict[str, int]:

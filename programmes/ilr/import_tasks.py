@@ -3,21 +3,22 @@
 Each learner is committed in its own transaction together with its report row, so a job that
 stops midway (an error, a worker killed) has saved exactly the learners its report lists.
 Running the job again skips the learners that have a row and finishes the rest, so the task is
-idempotent and a vanished worker's job can simply be queued again (``recover_stalled``).
+idempotent and a vanished worker's job can simply be queued again (``recover_if_stalled``).
 """
 
 from __future__ import annotations
 
 import logging
 
-from auditlog.context import set_actor
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from aptem import jobs
 from aptem.uploads.files import random_name, sha256_of
+from audit.context import acting_as
 from programmes.models import Programme
 from users.models import Group, User
 
@@ -64,7 +65,8 @@ def import_again(job: IlrImport) -> IlrImport:
     job.error = ""
     job.finished_at = None
     job.attempts = 0  # a person asked: the vanished-worker retries start afresh
-    job.save(update_fields=["status", "error", "finished_at", "attempts"])
+    job.heartbeat_at = timezone.now()  # the new wait starts now
+    job.save(update_fields=["status", "error", "finished_at", "attempts", "heartbeat_at"])
     _enqueue(job)
     return job
 
@@ -72,37 +74,57 @@ def import_again(job: IlrImport) -> IlrImport:
 def _enqueue(job: IlrImport) -> None:
     # No transaction is open here (no ATOMIC_REQUESTS): the job row is committed before a
     # worker, or the immediate backend, looks for it.
-    run_import.enqueue(job.pk)
+    result = run_import.enqueue(job.pk)
+    # Only the id is written: a worker may already be running the job.
+    IlrImport.objects.filter(pk=job.pk).update(task_result_id=jobs.result_id_to_keep(result))
 
 
-def recover_stalled(jobs=None) -> list[IlrImport]:
-    """Queue again each running job whose worker vanished (no heartbeat for STALLED_AFTER),
-    or fail it with the reason once it has had MAX_ATTEMPTS. Returns the jobs it changed."""
-    changed = []
-    running = IlrImport.Status.RUNNING
-    candidates = jobs if jobs is not None else IlrImport.objects.filter(status=running)
-    for job in candidates:
-        if not job.is_stalled:
-            continue
-        # Claim the job by its old heartbeat, so two pages polling at once act only once.
-        claimed = IlrImport.objects.filter(
-            pk=job.pk, status=IlrImport.Status.RUNNING, heartbeat_at=job.heartbeat_at
+def recover_if_stalled(job: IlrImport) -> bool:
+    """A job the queue lost (aptem.jobs: its worker vanished, or its task left the queue) is
+    queued again while the policy allows, then failed with the reason. Returns True when the
+    job changed. Safe when several pages and ``manage.py recover_jobs`` look at once."""
+    if not job.is_stalled:
+        return False
+    # Claim the job as read here (its old heartbeat), so two looks at once act only once.
+    claimed = IlrImport.objects.filter(
+        pk=job.pk, status=job.status, attempts=job.attempts, heartbeat_at=job.heartbeat_at
+    )
+    if jobs.may_retry(job.attempts):
+        # A task lost before it started uses up an attempt too: it cannot go round for ever.
+        lost_while_waiting = int(job.status == IlrImport.Status.QUEUED)
+        requeued = claimed.update(
+            status=IlrImport.Status.QUEUED,
+            heartbeat_at=timezone.now(),
+            attempts=models.F("attempts") + lost_while_waiting,
         )
-        if job.attempts >= IlrImport.MAX_ATTEMPTS:
-            reason = (
-                f"The worker running this import stopped answering {job.attempts} times, after "
-                f"{job.done} of {job.total} learners. The learners listed below were saved; "
-                "use “Run again to finish” to import the rest."
+        if not requeued:
+            return False
+        logger.warning("ILR import %s was lost by the task queue; queued again", job.pk)
+        _enqueue(job)
+    else:
+        failed = IlrImport.Status.FAILED
+        reason = job.stalled_reason()
+        if not claimed.update(status=failed, error=reason, finished_at=timezone.now()):
+            return False
+    job.refresh_from_db()
+    return True
+
+
+def recover_stalled() -> list[str]:
+    """``recover_if_stalled`` for every import in progress: one line per import it changed."""
+    lines = []
+    in_progress = IlrImport.objects.filter(
+        status__in=[IlrImport.Status.QUEUED, IlrImport.Status.RUNNING]
+    )
+    for job in in_progress.order_by("pk"):
+        if recover_if_stalled(job):
+            outcome = (
+                f"failed: {job.error}"
+                if job.status == IlrImport.Status.FAILED
+                else f"queued again (attempts so far: {job.attempts})"
             )
-            failed = IlrImport.Status.FAILED
-            if claimed.update(status=failed, error=reason, finished_at=timezone.now()):
-                changed.append(job)
-        elif claimed.update(status=IlrImport.Status.QUEUED, heartbeat_at=timezone.now()):
-            logger.warning("ILR import %s lost its worker; queued again", job.pk)
-            job.refresh_from_db()
-            _enqueue(job)
-            changed.append(job)
-    return changed
+            lines.append(f"ILR import {job.pk} ({job.file_name}): {outcome}")
+    return lines
 
 
 @task()
@@ -121,7 +143,8 @@ def run_import(import_pk: int) -> str:
             fmt, learners = importing.read_file(handle)
         importer = importing.Importer(fmt, job.group, job.programme, job.created_by)
         handled = set(job.rows.values_list("position", flat=True))
-        with set_actor(job.created_by, remote_addr=job.remote_addr):
+        # One correlation id and the uploader's address on every audit entry of the run.
+        with acting_as(job.created_by, remote_addr=job.remote_addr):
             for position, values in enumerate(learners, start=1):
                 if position not in handled:
                     _import_one(job, position, values, importer)

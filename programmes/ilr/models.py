@@ -19,8 +19,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.utils import timezone
 
+from aptem import jobs
 from aptem.models import LearnerOwned, learner_field
 from aptem.validators import past_date, sensible_date, validate_date_of_birth
 from aptem.versioning import Versioned
@@ -774,18 +774,20 @@ class IlrExport(models.Model):
     # What the administrator narrowed the export to (export_job.ExportFilters.as_json), kept so
     # the finished export says which learners it was meant to hold.
     filters = models.JSONField(default=dict, blank=True)
-    # The task worker's last sign of life (it is updated with the progress), and how many times
-    # a worker has taken the job: each run writes only while its attempt is the latest.
+    # The task worker's last sign of life (it is updated with the progress; while the job waits,
+    # the time it was queued again), and how many times a worker has taken the job: each run
+    # writes only while its attempt is the latest.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The queued task's result id, so a waiting job can be told from one whose task was lost
+    # (aptem.jobs); empty when the backend keeps no results (the immediate backend).
+    task_result_id = models.CharField(max_length=64, blank=True)
+    # The starting request's address, for the audit entries of every run (a retry included).
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
         verbose_name = "ILR export"
-
-    # A task worker records a heartbeat with its progress every chunk of learners; a job in
-    # progress without one for settings.ILR_EXPORT_HEARTBEAT_TIMEOUT lost its worker.
-    MAX_ATTEMPTS = 2  # a job whose worker vanished is run once more before it is failed
 
     def __str__(self) -> str:
         return self.file_name
@@ -796,32 +798,33 @@ class IlrExport(models.Model):
 
     @property
     def stalled(self) -> bool:
-        """In progress, but no worker has recorded a heartbeat (or started it) for too long."""
-        last_sign = self.heartbeat_at or self.created_at
-        return (
-            self.in_progress and timezone.now() - last_sign >= settings.ILR_EXPORT_HEARTBEAT_TIMEOUT
-        )
-
-    def fail_if_stalled(self) -> bool:
-        """Mark a job whose worker stopped (or that no worker took) as failed, with the reason,
-        so its page stops waiting for it."""
-        if not self.stalled:
-            return False
-        minutes = int(settings.ILR_EXPORT_HEARTBEAT_TIMEOUT.total_seconds() // 60)
+        """Lost by the task queue (aptem.jobs): running without a heartbeat for too long, or
+        waiting while its task is no longer queued."""
         if self.status == self.Status.PENDING:
-            self.error = (
-                f"No task worker started the export within {minutes} minutes: check that a "
-                "worker is running (manage.py db_worker), then start the export again."
+            return jobs.waiting_job_is_lost(
+                self.task_result_id, self.heartbeat_at or self.created_at
             )
-        else:
-            self.error = (
-                f"The worker stopped: it recorded no progress for {minutes} minutes"
-                f"{' on either attempt' if self.attempts > 1 else ''}. Start the export again."
+        last_sign = self.heartbeat_at or self.created_at
+        return self.status == self.Status.RUNNING and jobs.heartbeat_is_old(last_sign)
+
+    def stalled_reason(self) -> str:
+        """Why a stalled job is given up, in words for its page."""
+        minutes = jobs.stalled_minutes()
+        if self.status == self.Status.PENDING:
+            lost = (
+                "its task left the queue without starting it"
+                if self.task_result_id
+                else f"none started it within {minutes} minutes"
             )
-        self.status = self.Status.FAILED
-        self.finished_at = timezone.now()
-        self.save(update_fields=["status", "error", "finished_at"])
-        return True
+            return (
+                f"No task worker started the export: {lost}. Check that a worker is running "
+                "(manage.py db_worker), then start the export again."
+            )
+        return (
+            f"The worker stopped: it recorded no progress for {minutes} minutes"
+            f"{f' on {self.attempts} attempts' if self.attempts > 1 else ''}. "
+            "Start the export again."
+        )
 
 
 ILR_MODELS = (

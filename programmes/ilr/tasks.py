@@ -1,7 +1,7 @@
 """ILR background work on Django's task framework (the django-tasks backport).
 
-A task takes only the job row's pk (and the starting request's address for the audit trail):
-the row holds everything else, so the task can be queued again and run by any worker. Progress,
+A task takes only the job row's pk: the row holds everything else (who started it and from
+which address included), so the task can be queued again and run by any worker. Progress,
 heartbeat and outcome are written on the row, which the export's page polls.
 """
 
@@ -11,6 +11,7 @@ import logging
 
 from django_tasks import task
 
+from aptem import jobs
 from audit.context import acting_as
 from users.models import User
 
@@ -22,13 +23,17 @@ logger = logging.getLogger(__name__)
 
 @task()
 def export_ilr(export_pk: int, remote_addr: str | None = None) -> str:
-    """Run the batch export ``export_pk``; a job already taken or finished is left alone."""
+    """Run the batch export ``export_pk``; a job already taken or finished is left alone.
+
+    ``remote_addr`` is read only from tasks queued before the job row kept the address.
+    """
     export = export_job.export_claim(export_pk)
     if export is None:
         logger.info("ILR export %s is not waiting for a worker: nothing to do", export_pk)
         return "skipped"
-    with acting_as(export.created_by):
-        return export_job.export_run(export, remote_addr=remote_addr).status
+    # One correlation id and the starting request's address on every audit entry of the run.
+    with acting_as(export.created_by, remote_addr=export.remote_addr or remote_addr):
+        return export_job.export_run(export).status
 
 
 def export_start(
@@ -44,29 +49,53 @@ def export_start(
     so the job row is already committed, and with the database backend a caller's transaction
     commits the job and its task together.
     """
-    export = export_job.export_create(viewer=viewer, year=year, filters=filters)
-    export_ilr.enqueue(export.pk, remote_addr)
+    export = export_job.export_create(
+        viewer=viewer, year=year, filters=filters, remote_addr=remote_addr
+    )
+    _enqueue(export)
     export.refresh_from_db()  # the immediate backend has already run it
     return export
 
 
-def recover_if_stalled(export: IlrExport) -> bool:
-    """A job whose worker stopped is queued once more, then failed with the reason.
+def _enqueue(export: IlrExport) -> None:
+    result = export_ilr.enqueue(export.pk)
+    # Only the id is written: a worker may already be running the job.
+    IlrExport.objects.filter(pk=export.pk).update(task_result_id=jobs.result_id_to_keep(result))
 
-    django-tasks has no retries of its own (a task whose worker died stays "running" in its
-    result table), so the job row's heartbeat decides, wherever the job is looked at.
+
+def recover_if_stalled(export: IlrExport) -> bool:
+    """A job the queue lost (aptem.jobs: its worker stopped, or its task left the queue) is
+    queued again while the policy allows, then failed with the reason.
+
+    The job row decides, wherever the job is looked at: its page, or ``manage.py recover_jobs``.
     Returns True when the job changed.
     """
     if not export.stalled:
         return False
-    may_retry = (
-        export.status == IlrExport.Status.RUNNING and export.attempts < IlrExport.MAX_ATTEMPTS
+    if jobs.may_retry(export.attempts):
+        # Only the row still as read here changes, so two looks at once queue it once.
+        if not export_job.export_requeue(export):
+            return False
+        logger.warning("ILR export %s was lost by the task queue: queued again", export.pk)
+        _enqueue(export)
+    elif not export_job.export_give_up(export):
+        return False
+    export.refresh_from_db()
+    return True
+
+
+def recover_stalled() -> list[str]:
+    """``recover_if_stalled`` for every export in progress: one line per export it changed."""
+    lines = []
+    waiting = IlrExport.objects.filter(
+        status__in=[IlrExport.Status.PENDING, IlrExport.Status.RUNNING]
     )
-    # Only the row still showing the attempt seen here goes back to waiting, so two pages
-    # looking at once queue it once.
-    if may_retry and export_job.export_requeue(export):
-        logger.warning("ILR export %s lost its worker: queued again", export.pk)
-        export_ilr.enqueue(export.pk)
-        export.refresh_from_db()
-        return True
-    return export.fail_if_stalled()
+    for export in waiting.order_by("pk"):
+        if recover_if_stalled(export):
+            outcome = (
+                f"failed: {export.error}"
+                if export.status == IlrExport.Status.FAILED
+                else f"queued again (attempts so far: {export.attempts})"
+            )
+            lines.append(f"ILR export {export.pk} ({export.file_name}): {outcome}")
+    return lines

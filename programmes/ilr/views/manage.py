@@ -267,8 +267,7 @@ def ilr_import_detail(request: HttpRequest, import_pk: int) -> HttpResponse:
     _require_manage(request)
     job = get_object_or_404(_imports_for(request.user), pk=import_pk)
     # The page's polling is what notices a worker that vanished: it queues the job again.
-    import_tasks.recover_stalled([job])
-    job.refresh_from_db()
+    import_tasks.recover_if_stalled(job)
     template = "programmes/ilr/ilr_import_detail.html"
     if request.htmx:
         template += "#status"

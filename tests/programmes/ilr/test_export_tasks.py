@@ -2,6 +2,7 @@
 heartbeat so a job whose worker vanished is run once more and then failed with the reason."""
 
 import datetime
+import io
 
 import pytest
 import time_machine
@@ -10,6 +11,7 @@ from django.core.management import call_command
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
+from audit.models import AuditEntry
 from programmes.ilr import export_job, tasks, xml_file
 from programmes.ilr.models import IlrExport, IlrLearner
 from tests.factories import EnrolmentFactory, ProgrammeFactory, make_ilr
@@ -114,7 +116,8 @@ def test_a_failure_is_recorded_with_its_reason_and_shown(
 def test_a_job_whose_worker_vanished_is_run_again_then_failed_with_the_reason(
     as_user, ilr_manager, exported_ilr, settings
 ):
-    settings.ILR_EXPORT_HEARTBEAT_TIMEOUT = datetime.timedelta(minutes=5)
+    settings.TASKS_STALLED_AFTER = datetime.timedelta(minutes=5)
+    settings.TASKS_MAX_ATTEMPTS = 2
     client = as_user(ilr_manager)
     started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(started, tick=False):
@@ -144,7 +147,7 @@ def test_a_job_whose_worker_vanished_is_run_again_then_failed_with_the_reason(
 
     export.refresh_from_db()
     assert (export.status, export.attempts) == (IlrExport.Status.FAILED, 2)
-    assert "The worker stopped" in export.error
+    assert "The worker stopped: it recorded no progress for 5 minutes on 2 attempts" in export.error
     assert "Start the export again" in page
     assert 'hx-trigger="every 1s"' not in page
     assert "Failed" in listing
@@ -168,13 +171,113 @@ def test_a_job_run_again_after_its_worker_vanished_finishes(as_user, ilr_manager
         export_job._save(lost, done=0)
 
 
-def test_a_job_no_worker_takes_fails_saying_a_worker_is_needed(as_user, ilr_manager, exported_ilr):
+def test_a_job_waiting_in_the_queue_behind_other_work_is_not_failed(
+    as_user, ilr_manager, exported_ilr, settings
+):
+    settings.TASKS_STALLED_AFTER = datetime.timedelta(minutes=3)
     started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     client = as_user(ilr_manager)
     with time_machine.travel(started, tick=False):
         export = _start(client)
-    with time_machine.travel(started + datetime.timedelta(minutes=6), tick=False):
+    assert export.task_result_id == str(DBTaskResult.objects.get().id)
+
+    # The only worker is busy with a long import for an hour: the task just waits its turn.
+    with time_machine.travel(started + datetime.timedelta(hours=1), tick=False):
         page = client.get(f"/programmes/ilrs/exports/{export.pk}/").text
+        out = io.StringIO()
+        call_command("recover_jobs", stdout=out)
+
     export.refresh_from_db()
-    assert export.status == IlrExport.Status.FAILED
-    assert "No task worker started the export" in page
+    assert (export.status, export.attempts, export.error) == (IlrExport.Status.PENDING, 0, "")
+    assert "Waiting to start" in page
+    assert 'hx-trigger="every 1s"' in page
+    assert out.getvalue() == "0 stalled jobs recovered.\n"
+    assert DBTaskResult.objects.get().status == "READY"  # not queued a second time
+
+    _run_worker()
+    export.refresh_from_db()
+    assert export.status == IlrExport.Status.READY
+
+
+def test_a_waiting_job_whose_task_left_the_queue_is_queued_again_then_failed(
+    as_user, ilr_manager, exported_ilr, settings
+):
+    settings.TASKS_STALLED_AFTER = datetime.timedelta(minutes=3)
+    settings.TASKS_MAX_ATTEMPTS = 1  # a lost task uses up an attempt: one requeue
+    started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    client = as_user(ilr_manager)
+    with time_machine.travel(started, tick=False):
+        export = _start(client)
+        page_url = f"/programmes/ilrs/exports/{export.pk}/"
+        DBTaskResult.objects.all().delete()  # the queue was emptied: no worker will take it
+
+    with time_machine.travel(started + datetime.timedelta(minutes=2), tick=False):
+        client.get(page_url)
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (IlrExport.Status.PENDING, 0)
+
+    with time_machine.travel(started + datetime.timedelta(minutes=4), tick=False):
+        assert 'hx-trigger="every 1s"' in client.get(page_url).text
+    export.refresh_from_db()
+    requeued = DBTaskResult.objects.get()
+    assert (export.status, export.attempts) == (IlrExport.Status.PENDING, 1)
+    assert (export.task_result_id, requeued.status) == (str(requeued.id), "READY")
+
+    # The task fails before it takes the job (say, a deploy removed it): lost again, and out
+    # of attempts.
+    DBTaskResult.objects.update(status="FAILED")
+    with time_machine.travel(started + datetime.timedelta(minutes=8), tick=False):
+        page = client.get(page_url).text
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (IlrExport.Status.FAILED, 1)
+    assert export.error == (
+        "No task worker started the export: its task left the queue without starting it. "
+        "Check that a worker is running (manage.py db_worker), then start the export again."
+    )
+    assert "its task left the queue without starting it" in page
+    assert 'hx-trigger="every 1s"' not in page
+
+
+def _export_entry(ilr: IlrLearner) -> AuditEntry:
+    entry = AuditEntry.objects.filter(learner=ilr.learner, object_id=ilr.pk).latest("pk")
+    assert set(entry.changes_dict) == {"last_exported_at", "last_export_file"}
+    return entry
+
+
+def test_a_worker_run_export_writes_its_audit_entries_with_one_correlation_id_and_address(
+    as_user, ilr_manager, exported_ilr
+):
+    client = as_user(ilr_manager)
+    response = client.post(
+        EXPORT, {"year": "2526", "include_unverified": "on"}, REMOTE_ADDR="203.0.113.9"
+    )
+    assert response.status_code == 302
+    export = IlrExport.objects.get()
+    assert export.remote_addr == "203.0.113.9"
+
+    _run_worker()
+
+    entry = _export_entry(exported_ilr)
+    assert (entry.actor, entry.remote_addr) == (ilr_manager, "203.0.113.9")
+    assert entry.cid
+
+
+def test_a_retried_export_keeps_the_starters_address_on_its_audit_entries(
+    as_user, ilr_manager, exported_ilr
+):
+    started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
+    client = as_user(ilr_manager)
+    with time_machine.travel(started, tick=False):
+        client.post(EXPORT, {"year": "2526", "include_unverified": "on"}, REMOTE_ADDR="192.0.2.7")
+        export = IlrExport.objects.get()
+        DBTaskResult.objects.all().delete()
+        export_job.export_claim(export.pk)  # a worker took it and died
+    with time_machine.travel(started + datetime.timedelta(minutes=30), tick=False):
+        export.refresh_from_db()
+        assert tasks.recover_if_stalled(export)
+    _run_worker()
+
+    export.refresh_from_db()
+    assert (export.status, export.attempts) == (IlrExport.Status.READY, 2)
+    entry = _export_entry(exported_ilr)
+    assert entry.remote_addr == "192.0.2.7"

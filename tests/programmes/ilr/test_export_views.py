@@ -249,8 +249,9 @@ def test_a_running_export_polls_and_htmx_gets_only_the_status(as_user, ilr_manag
 
 
 def test_an_export_whose_worker_stopped_is_shown_as_failed_and_stops_polling(
-    as_user, ilr_manager, exported_ilr
+    as_user, ilr_manager, exported_ilr, settings
 ):
+    settings.TASKS_STALLED_AFTER = datetime.timedelta(minutes=5)
     started = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
     with time_machine.travel(started, tick=False):
         export = IlrExport.objects.create(
@@ -259,7 +260,7 @@ def test_an_export_whose_worker_stopped_is_shown_as_failed_and_stops_polling(
             created_by=ilr_manager,
             status=IlrExport.Status.RUNNING,
             heartbeat_at=started,
-            attempts=IlrExport.MAX_ATTEMPTS,  # already run again once
+            attempts=settings.TASKS_MAX_ATTEMPTS,  # already started as often as allowed
         )
     client = as_user(ilr_manager)
 

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group as Role
 from django.utils import timezone
 
@@ -165,7 +166,7 @@ def _vanished(job: IlrImport, attempts: int) -> None:
     IlrImport.objects.filter(pk=job.pk).update(
         status=IlrImport.Status.RUNNING,
         attempts=attempts,
-        heartbeat_at=timezone.now() - datetime.timedelta(minutes=3),
+        heartbeat_at=timezone.now() - settings.TASKS_STALLED_AFTER - datetime.timedelta(seconds=1),
         finished_at=None,
     )
 
@@ -187,11 +188,13 @@ def test_a_job_whose_worker_vanished_is_queued_again_and_finishes(
     assert IlrLearner.objects.count() == 19
 
 
-def test_a_job_whose_worker_keeps_vanishing_fails_with_the_reason(as_user, supervisor, tree):
+def test_a_job_whose_worker_keeps_vanishing_fails_with_the_reason(
+    as_user, supervisor, tree, settings
+):
     client = as_user(supervisor)
     _post(client, tree, file=_upload(_levy_only()))
     job = IlrImport.objects.get()
-    _vanished(job, attempts=IlrImport.MAX_ATTEMPTS)
+    _vanished(job, attempts=settings.TASKS_MAX_ATTEMPTS)
 
     page = client.get(_job_url(job)).content.decode()
 
@@ -285,7 +288,7 @@ def test_the_recovery_command_queues_a_silent_job_again_without_anyone_on_its_pa
     IlrLearner.objects.all().delete()
     _vanished(job, attempts=1)
 
-    call_command("recover_ilr_imports", stdout=io.StringIO())
+    call_command("recover_jobs", stdout=io.StringIO())
 
     job.refresh_from_db()
     assert (job.status, job.attempts, job.rows.count()) == (IlrImport.Status.DONE, 2, 1)

@@ -136,7 +136,7 @@ def test_killing_the_worker_midway_and_starting_another_finishes_the_import(
 
     # Minutes later the job's page notices the silence and queues the job again.
     IlrImport.objects.filter(pk=job.pk).update(
-        heartbeat_at=timezone.now() - IlrImport.STALLED_AFTER - datetime.timedelta(seconds=1)
+        heartbeat_at=timezone.now() - settings.TASKS_STALLED_AFTER - datetime.timedelta(seconds=1)
     )
     client.get(f"/programmes/ilrs/imports/{job.pk}/")
     job.refresh_from_db()
