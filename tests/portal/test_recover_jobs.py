@@ -108,4 +108,7 @@ def test_each_kind_of_job_is_one_entry_in_its_list_of_recoveries():
     assert names == [
         "programmes.ilr.tasks.recover_stalled",
         "programmes.ilr.import_tasks.recover_stalled",
+        "reporting.tasks.recover_stalled",
+        "reporting.tasks.delete_expired",
+        "users.tasks.recover_stalled",
     ]

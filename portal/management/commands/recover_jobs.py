@@ -13,19 +13,27 @@ from django.core.management.base import BaseCommand
 
 from programmes.ilr import import_tasks
 from programmes.ilr import tasks as ilr_export_tasks
+from reporting import tasks as file_export_tasks
+from users import tasks as email_tasks
 
 # Each returns one line per job it changed. A new kind of job adds its recovery here.
 RECOVERIES: list[Callable[[], list[str]]] = [
     ilr_export_tasks.recover_stalled,
     import_tasks.recover_stalled,
+    file_export_tasks.recover_stalled,
+    # Not a recovery, but the same every-few-minutes housekeeping: export files past their
+    # EXPORT_FILE_DAYS are deleted and their jobs marked Expired.
+    file_export_tasks.delete_expired,
+    email_tasks.recover_stalled,
 ]
 
 
 class Command(BaseCommand):
     help = (
-        "Queue again each background job (ILR exports and imports) whose worker stopped or "
+        "Queue again each background job (ILR exports and imports, file exports, emails) whose worker stopped or "
         "whose task left the queue, or fail it with the reason after its last attempt. Safe "
-        "to repeat: run it every minute or two from cron or a systemd timer."
+        "to repeat: run it every minute or two from cron or a systemd timer. Also deletes "
+        "export files past their expiry."
     )
 
     def handle(self, *args, **options) -> None:
