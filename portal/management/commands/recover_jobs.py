@@ -30,10 +30,10 @@ RECOVERIES: list[Callable[[], list[str]]] = [
 
 class Command(BaseCommand):
     help = (
-        "Queue again each background job (ILR exports and imports, file exports, emails) whose worker stopped or "
-        "whose task left the queue, or fail it with the reason after its last attempt. Safe "
-        "to repeat: run it every minute or two from cron or a systemd timer. Also deletes "
-        "export files past their expiry."
+        "Queue again each background job (ILR exports and imports, file exports, emails) whose "
+        "worker stopped or whose task left the queue, or fail it with the reason after its last "
+        "attempt, and delete export files past their expiry. Safe to repeat: run it every "
+        "minute or two from cron or a systemd timer."
     )
 
     def handle(self, *args, **options) -> None:
