@@ -208,6 +208,36 @@ DOCUMENT_MAX_UNCOMPRESSED_BYTES = env.int(
 )
 DOCUMENT_MAX_COMPRESSION_RATIO = env.int("DOCUMENT_MAX_COMPRESSION_RATIO", default=200)
 
+# Files at scale (README: Storing files in S3): with S3_BUCKET set, documents, evidence, ILR
+# imports and exports go to that bucket (AWS S3 or any S3-compatible service) instead of
+# MEDIA_ROOT; static files stay on WhiteNoise. The objects stay private: no ACL of their own (the
+# bucket's, which must block public access), no public URL; downloads still pass through the
+# views that check access and log them. Without keys boto3 uses its own chain (an instance role).
+S3_BUCKET = env("S3_BUCKET", default="")
+# Answer a download, after the access check and the log, with a signed URL valid for
+# S3_URL_EXPIRE_SECONDS instead of streaming the file through the web process.
+S3_DOWNLOAD_REDIRECT = bool(S3_BUCKET) and env.bool("S3_DOWNLOAD_REDIRECT", default=False)
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default=None),
+            "region_name": env("S3_REGION", default=None),
+            "access_key": env("S3_ACCESS_KEY_ID", default=None),
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default=None),
+            "location": env("S3_PREFIX", default="").strip("/"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env.int("S3_URL_EXPIRE_SECONDS", default=60),
+            # A second file of the same name gets a name of its own, as on the filesystem.
+            "file_overwrite": False,
+            # A download is fetched whole before it is streamed: past this size it is spooled
+            # to a temporary file rather than held in the web process's memory.
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

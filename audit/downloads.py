@@ -2,7 +2,7 @@
 
 from django.db import models
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseRedirect
 
 from aptem import uploads
 
@@ -11,7 +11,7 @@ from .services import log_access
 
 def serve_download(
     record: models.Model, file: FieldFile, name: str, content_type: str, actor
-) -> FileResponse:
+) -> FileResponse | HttpResponseRedirect:
     """``record``'s ``file`` as an attachment called ``name``; the download is logged against
     ``record`` as ``actor``'s access, once the file is known to be there."""
     return uploads.serve(

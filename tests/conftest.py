@@ -14,6 +14,7 @@ from django.db import connections
 
 from users.models import Group
 
+from . import s3
 from .factories import AdminFactory, UserFactory
 
 TUTOR_ROLES = ["Standard administrator", "Edit Learner Details", "Create Users", "Data Export"]
@@ -29,6 +30,23 @@ def _tasks_immediate(settings):
     # Tests about something else run each task where it is queued; the task tests switch back
     # to the database backend and run a worker (tests/programmes/ilr/test_export_tasks.py).
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(scope="session")
+def _s3_bucket() -> None:
+    s3.ensure_bucket()
+
+
+@pytest.fixture(autouse=True)
+def s3_prefix(request, settings) -> str:
+    """With S3_BUCKET set (tests/s3.py), the prefix in the bucket this test's files go under;
+    without it, an empty string and the filesystem storage."""
+    if not s3.BUCKET:
+        return ""
+    request.getfixturevalue("_s3_bucket")
+    prefix = s3.new_prefix(settings.STORAGES)
+    settings.STORAGES = s3.with_prefix(settings.STORAGES, prefix)
+    return prefix
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,8 @@
 
 Files go through Django's default storage (a private folder, or S3 in production) under a random
 name, never the uploader's; the SHA-256 is taken as they are written. They are served only
-through a view that has checked access, as an attachment, and every download is logged.
+through a view that has checked access, as an attachment, and every download is logged. Only the
+storage API is used (open, exists, delete, url), never a filesystem path, so S3 works the same.
 """
 
 import hashlib
@@ -12,11 +13,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.utils.http import content_disposition_header
 
 from .checks import CheckedFile
 from .purposes import Purpose
@@ -89,19 +92,35 @@ def download_name(name: str) -> str:
 
 def serve(
     file: FieldFile, *, name: str, content_type: str, log: Callable[[], None]
-) -> FileResponse:
-    """The stored file as an attachment with its stored content type; ``log`` records the
-    download as an access event, once the file is known to be there."""
+) -> FileResponse | HttpResponseRedirect:
+    """The stored file as an attachment with its stored content type, streamed in chunks;
+    ``log`` records the download as an access event, once the file is known to be there.
+
+    With S3_DOWNLOAD_REDIRECT the answer is instead a redirect to a signed URL that names the
+    file and expires within a minute, so large files do not pass through the web process."""
     if not file:
         raise Http404("There is no file.")
+    filename = download_name(name)
+    content_type = content_type or "application/octet-stream"
+    if settings.S3_DOWNLOAD_REDIRECT:
+        return _signed_redirect(file, filename, content_type, log)
     try:
         handle = file.open("rb")
     except FileNotFoundError as exc:
         raise Http404("The stored file is missing.") from exc
     log()
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=download_name(name),
-        content_type=content_type or "application/octet-stream",
-    )
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+
+def _signed_redirect(
+    file: FieldFile, filename: str, content_type: str, log: Callable[[], None]
+) -> HttpResponseRedirect:
+    if not file.storage.exists(file.name):
+        raise Http404("The stored file is missing.")
+    log()
+    # The bucket answers with the headers the signed URL names, as the streamed answer would.
+    headers = {
+        "ResponseContentDisposition": content_disposition_header(True, filename),
+        "ResponseContentType": content_type,
+    }
+    return HttpResponseRedirect(file.storage.url(file.name, parameters=headers))

@@ -1,5 +1,8 @@
+from pathlib import PurePosixPath
+
 import pytest
 
+from tests import s3
 from tests.sample_files import image_bytes, ole2_bytes, ooxml_bytes, opendocument_bytes, pdf_bytes
 
 # Real files that open as what they claim (aptem/uploads/checks.py parses them).
@@ -19,11 +22,15 @@ def make_odt() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    """Uploaded files go to a fresh folder per test, so a test can prove nothing was written."""
+def media(settings, tmp_path, s3_prefix):
+    """Uploaded files go to a fresh folder per test, so a test can prove nothing was written:
+    a prefix of the test's own in the bucket when the tests run against S3 (tests/s3.py)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    return PurePosixPath(s3_prefix) if s3_prefix else settings.MEDIA_ROOT
 
 
 def stored_files(media) -> list:
+    """The files under ``media``, each with ``read_bytes()`` and ``parent`` as a Path has."""
+    if s3.BUCKET:
+        return s3.stored_objects(media)
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.pagination import paginate
 from aptem.validators import sensible_date
 from aptem.widgets import DateInput
+from audit.downloads import serve_download
 from audit.services import log_access
 from programmes.models import Programme
 from users.access import get_learner_for, require_portal_access
@@ -196,19 +198,13 @@ def ilr_export_detail(request: HttpRequest, export_pk: int) -> HttpResponse:
 
 
 @require_GET
-def ilr_export_download(request: HttpRequest, export_pk: int) -> FileResponse:
+def ilr_export_download(request: HttpRequest, export_pk: int) -> HttpResponseBase:
     _require_manage(request)
     export = get_object_or_404(
         _exports_for(request.user), pk=export_pk, status=IlrExport.Status.READY
     )
-    try:
-        handle = export.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The stored file is missing.") from exc
-    log_access(export, kind="download", detail=export.file_name, actor=request.user)
-    return FileResponse(
-        handle, as_attachment=True, filename=export.file_name, content_type="application/xml"
-    )
+    # Streamed from the storage (or a signed URL, S3_DOWNLOAD_REDIRECT) and logged as access.
+    return serve_download(export, export.file, export.file_name, "application/xml", request.user)
 
 
 @require_GET

@@ -1,4 +1,5 @@
 import hashlib
+from pathlib import PurePosixPath
 
 import pytest
 from django.core.files.storage import default_storage
@@ -7,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from aptem import uploads
 from audit.models import AuditEntry
 from documents.models import Document
+from tests import s3
 from tests.sample_files import pdf_bytes
 
 PDF = pdf_bytes()
@@ -18,12 +20,15 @@ class SaveFailed(Exception):
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
+def media(settings, tmp_path, s3_prefix):
+    # The test's own prefix in the bucket when the tests run against S3 (tests/s3.py).
     settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
+    return PurePosixPath(s3_prefix) if s3_prefix else settings.MEDIA_ROOT
 
 
 def files_in(media) -> list:
+    if s3.BUCKET:
+        return s3.stored_objects(media)
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
 

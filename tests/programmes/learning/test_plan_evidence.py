@@ -75,7 +75,8 @@ def test_adding_evidence_stores_the_checked_file_privately_and_audits(
     assert item.file.name.startswith("evidence/")
     assert "report" not in item.file.name
     assert len(item.sha256) == 64
-    assert (tmp_path / item.file.name).read_bytes() == PDF
+    with item.file.open("rb") as stored:  # through the storage: MEDIA_ROOT or the S3 bucket
+        assert stored.read() == PDF
     assert item.decision == EvidenceItem.Decision.PENDING
     entry = AuditEntry.objects.get_for_object(item).get()
     assert entry.learner == learner
