@@ -104,29 +104,30 @@ def write_mandates(job: FileExport, out: BinaryIO, progress: Callable[[int], Non
     # PDFs are compressed already: storing them saves the CPU that deflating would cost.
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for done, pk in enumerate(pks, start=1):
-            learner = visible.select_related("organisation").filter(pk=pk).first()
-            if learner is None:
-                problems.append(f"ID {pk}: no longer a learner you can see, so no mandate.")
-            else:
-                try:
-                    pdf = mandate_pdf(learner=learner, actor=viewer)
-                except Exception as error:  # one learner's bad data never stops the batch
-                    logger.exception("Mandate of learner %s could not be made", pk)
-                    problems.append(_problem(learner, error))
+            learner = None
+            try:
+                learner = visible.select_related("organisation").filter(pk=pk).first()
+                if learner is None:
+                    problems.append(f"ID {pk}: no longer a learner you can see, so no mandate.")
                 else:
-                    archive.writestr(pdf_name(learner), pdf)
+                    archive.writestr(pdf_name(learner), mandate_pdf(learner=learner, actor=viewer))
                     made += 1
+            except Exception as error:  # one learner's bad data never stops the batch
+                logger.exception("Mandate of learner %s could not be made", pk)
+                problems.append(_problem(pk, learner, error))
+            # Outside the try: a run whose job was taken over must stop, not note a problem.
             progress(done)
         if problems:
             archive.writestr(PROBLEMS_FILE, _problems_text(problems, len(pks)))
     return made
 
 
-def _problem(learner: User, error: Exception) -> str:
+def _problem(pk: int, learner: User | None, error: Exception) -> str:
+    who = f"{learner.last_name}, {learner.first_name} (ID {pk})" if learner else f"ID {pk}"
     reason = f"{type(error).__name__}: {error}"[:300]
     return (
-        f"{learner.last_name}, {learner.first_name} (ID {learner.pk}): the mandate could not be "
-        f"made ({reason}). Check the learner's details on their page, then prepare it there."
+        f"{who}: the mandate could not be made ({reason}). Check the learner's details on "
+        "their page, then prepare the mandate there."
     )
 
 
