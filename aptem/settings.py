@@ -358,6 +358,10 @@ if REDIS_URL:
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=5000)
 EXPORT_FILE_DAYS = env.int("EXPORT_FILE_DAYS", default=7)
 
+# A batch of mandates (Users page, Mandates (PDF)) renders one PDF per learner in a task; a search
+# with more learners than this is refused and must be narrowed.
+PDF_BATCH_MAX_LEARNERS = env.int("PDF_BATCH_MAX_LEARNERS", default=2000)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

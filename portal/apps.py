@@ -8,4 +8,5 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        from . import exports  # noqa: F401  (registers the Users and audit trail export kinds)
+        # Registers the export kinds: the Users and audit trail CSVs, the Mandates (PDF) batch.
+        from . import exports, mandate_batch  # noqa: F401

@@ -4,7 +4,7 @@ own page of those who are not administrators."""
 
 from django.urls import path
 
-from . import audit_views, me_views, views
+from . import audit_views, mandate_views, me_views, views
 
 app_name = "portal"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/", me_views.my_home, name="my_home"),
     path("users/", views.user_list, name="user_list"),
     path("users/export.csv", views.user_export, name="user_export"),
+    path("users/mandates/", mandate_views.user_mandates, name="user_mandates"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path(
         "users/profile-sections/<slug:key>/",

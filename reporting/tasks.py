@@ -26,7 +26,7 @@ from aptem.csv_export import csv_lines
 from audit.context import acting_as
 from users.models import User
 
-from .exports import ExportRefused, kind_of
+from .exports import ExportKind, ExportRefused, kind_of
 from .models import FileExport
 
 logger = logging.getLogger(__name__)
@@ -107,19 +107,24 @@ def _save(job: FileExport, **values) -> None:
 
 
 def _run(job: FileExport) -> FileExport:
-    fd, temp_path = tempfile.mkstemp(suffix=".csv", prefix="file-export-")
+    fd, temp_path = tempfile.mkstemp(suffix=".tmp", prefix="file-export-")
     os.close(fd)
     try:
         kind = kind_of(job.kind)
         viewer = _creator_allowed(job, kind.permission)
         _save(job, rows_total=kind.count(viewer, job.parameters, None), rows_done=0)
-        counted = _Counted(job, kind.rows(viewer, job.parameters))
-        with open(temp_path, "w", encoding="utf-8", newline="") as handle:
-            for line in csv_lines(counted):
-                handle.write(line)
-        file_name = _file_name(job, kind.file_prefix(job.parameters), counted.data_rows)
+        if kind.write is not None:
+            with open(temp_path, "wb") as out:
+                count = kind.write(job, out, lambda done: _save(job, rows_done=done))
+        else:
+            counted = _Counted(job, kind.rows(viewer, job.parameters))
+            with open(temp_path, "w", encoding="utf-8", newline="") as handle:
+                for line in csv_lines(counted):
+                    handle.write(line)
+            count = counted.data_rows
+        file_name = _file_name(job, kind, count)
         _store(job, temp_path, file_name)
-        return _finish(job, FileExport.Status.READY, row_count=counted.data_rows)
+        return _finish(job, FileExport.Status.READY, row_count=count)
     except Superseded:
         logger.warning("File export %s: a later attempt took over; this run stops", job.pk)
         return job
@@ -170,9 +175,11 @@ class _Counted:
                 _save(self.job, rows_done=self.data_rows)
 
 
-def _file_name(job: FileExport, prefix: str, rows: int) -> str:
+def _file_name(job: FileExport, kind: ExportKind, count: int) -> str:
+    """``users-20261201-1003-5-rows.csv``: the count is in the name, so a cut file shows."""
     stamp = timezone.localtime(job.created_at).strftime("%Y%m%d-%H%M")
-    return f"{prefix}-{stamp}-{rows}-row{'' if rows == 1 else 's'}.csv"
+    prefix = kind.file_prefix(job.parameters)
+    return f"{prefix}-{stamp}-{count}-{kind.unit}{'' if count == 1 else 's'}.{kind.extension}"
 
 
 def _store(job: FileExport, temp_path: str, file_name: str) -> None:

@@ -57,7 +57,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
     template = "reporting/fileexport_detail.html"
     if request.htmx:
         template += "#status"
-    return render(request, template, {"export": job})
+    return render(request, template, {"export": job, "kind": kind_of(job.kind)})
 
 
 @require_GET
@@ -65,8 +65,9 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = _own_export(request, pk)
     if not job.downloadable:
         raise Http404("This export has no file to download.")
+    kind = kind_of(job.kind)
     try:
-        record = kind_of(job.kind).access_record(request.user, job.parameters)
+        record = kind.access_record(request.user, job.parameters)
     except ExportRefused as refusal:
         raise PermissionDenied(str(refusal)) from None
     try:
@@ -77,7 +78,7 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     # The file carries personal data out of the portal: record who took which.
     log_access(record, kind="export", detail=f"{job.label} ({job.file_name})", actor=request.user)
     return FileResponse(
-        handle, as_attachment=True, filename=job.file_name, content_type="text/csv; charset=utf-8"
+        handle, as_attachment=True, filename=job.file_name, content_type=kind.content_type
     )
 
 

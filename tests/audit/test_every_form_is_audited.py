@@ -62,8 +62,14 @@ TWO_FACTOR_FORMS = {"login_code", "account:setup", "account:disable", "account:n
 JOB_ACTIONS = {"ilr:import_again"}
 # The Export buttons post (above settings.EXPORT_INLINE_MAX_ROWS they start a file export job,
 # which writes no change); what they take out is logged as an access entry, proved by
-# tests/portal/test_user_export.py, tests/portal/test_audit_export.py and tests/reporting/.
-EXPORTS = {"portal:user_export", "portal:audit_export", "reporting:start_again"}
+# tests/portal/test_user_export.py, tests/portal/test_audit_export.py and tests/reporting/ (the
+# Mandates (PDF) batch logs each PDF on its learner's trail: tests/reporting/test_mandate_batch.py).
+EXPORTS = {
+    "portal:user_export",
+    "portal:audit_export",
+    "portal:user_mandates",
+    "reporting:start_again",
+}
 
 
 MGMT = ("TOTAL_FORMS", "INITIAL_FORMS")
