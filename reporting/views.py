@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from aptem import uploads
 from aptem.pagination import paginate
 from audit.services import log_access
 from users.access import require_portal_access
@@ -61,7 +62,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
-def export_download(request: HttpRequest, pk: int) -> FileResponse:
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
     job = _own_export(request, pk)
     if not job.downloadable:
         raise Http404("This export has no file to download.")
@@ -70,16 +71,15 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
         record = kind.access_record(request.user, job.parameters)
     except ExportRefused as refusal:
         raise PermissionDenied(str(refusal)) from None
-    try:
-        # Opened through the storage API (a private folder, or S3), never a filesystem path.
-        handle = job.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404("The stored file is missing.") from exc
-    # The file carries personal data out of the portal: record who took which.
-    log_access(record, kind="export", detail=f"{job.label} ({job.file_name})", actor=request.user)
-    return FileResponse(
-        handle, as_attachment=True, filename=job.file_name, content_type=kind.content_type
-    )
+
+    def log() -> None:
+        # The file carries personal data out of the portal: record who took which.
+        detail = f"{job.label} ({job.file_name})"
+        log_access(record, kind="export", detail=detail, actor=request.user)
+
+    # The one download path of every stored file: streamed through the storage API (a private
+    # folder or S3), or a short-lived signed URL with S3_DOWNLOAD_REDIRECT, after the checks.
+    return uploads.serve(job.file, name=job.file_name, content_type=kind.content_type, log=log)
 
 
 @require_POST
