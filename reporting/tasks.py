@@ -22,6 +22,7 @@ from django.db import models
 from django.utils import timezone
 from django_tasks import task
 
+from aptem import jobs
 from aptem.csv_export import csv_lines
 from audit.context import acting_as
 from users.models import User
@@ -209,38 +210,59 @@ def _finish(job: FileExport, status: str, *, error: str = "", row_count=None) ->
 
 
 def recover_stalled() -> list[str]:
-    """Queue again each running job whose worker recorded no heartbeat for
-    settings.TASKS_STALLED_AFTER, until it has been started settings.TASKS_MAX_ATTEMPTS times;
-    then fail it with the reason. Returns a line per job changed."""
+    """Apply the one job policy (aptem.jobs) to file exports: a running job whose worker recorded
+    no heartbeat for settings.TASKS_STALLED_AFTER, or a waiting job whose task left the queue
+    without taking it, is queued again until it has been started settings.TASKS_MAX_ATTEMPTS
+    times, then failed with the reason. A job merely waiting behind other work is left alone.
+    Returns a line per job changed."""
     cutoff = timezone.now() - settings.TASKS_STALLED_AFTER
     report = []
-    stalled = FileExport.objects.filter(status=FileExport.Status.RUNNING, heartbeat_at__lt=cutoff)
-    for job in stalled:
+    running = FileExport.objects.filter(status=FileExport.Status.RUNNING, heartbeat_at__lt=cutoff)
+    waiting = FileExport.objects.filter(status=FileExport.Status.WAITING, created_at__lt=cutoff)
+    for job in [*running, *waiting]:
+        if job.status == FileExport.Status.WAITING:
+            if not jobs.waiting_job_is_lost(job.task_result_id, job.heartbeat_at or job.created_at):
+                continue
+            # A task that keeps vanishing before it takes the job must not be queued for ever.
+            attempts, lost = job.attempts + 1, "its task left the queue"
+        else:
+            attempts, lost = job.attempts, "worker lost"
         # Conditional on what was read here, so two pages polling at once act once, and a worker
-        # that wrote a heartbeat meanwhile keeps its job.
+        # that wrote a heartbeat (or took the job) meanwhile keeps its job.
         same = FileExport.objects.filter(
             pk=job.pk, status=job.status, attempts=job.attempts, heartbeat_at=job.heartbeat_at
         )
-        if job.attempts < settings.TASKS_MAX_ATTEMPTS:
-            if same.update(status=FileExport.Status.WAITING, task_result_id=""):
-                logger.warning("File export %s lost its worker: queued again", job.pk)
+        if jobs.may_retry(attempts):
+            requeued = same.update(
+                status=FileExport.Status.WAITING,
+                attempts=attempts,
+                task_result_id="",
+                heartbeat_at=timezone.now(),  # waiting again from now
+            )
+            if requeued:
+                logger.warning("File export %s: %s, queued again", job.pk, lost)
                 _enqueue(job)
-                report.append(f"File export {job.pk}: worker lost, queued again")
+                report.append(f"File export {job.pk}: {lost}, queued again")
         elif same.update(
             status=FileExport.Status.FAILED,
+            attempts=attempts,
             finished_at=timezone.now(),
-            error=_stalled_reason(job.attempts),
+            error=_stalled_reason(attempts, waiting=job.status == FileExport.Status.WAITING),
         ):
-            logger.warning("File export %s lost its worker %s times: failed", job.pk, job.attempts)
-            report.append(f"File export {job.pk}: worker lost {job.attempts} times, failed")
+            logger.warning("File export %s: %s %s times, failed", job.pk, lost, attempts)
+            report.append(f"File export {job.pk}: {lost} {attempts} times, failed")
     return report
 
 
-def _stalled_reason(attempts: int) -> str:
-    minutes = int(settings.TASKS_STALLED_AFTER.total_seconds() // 60)
+def _stalled_reason(attempts: int, *, waiting: bool = False) -> str:
+    if waiting:
+        return (
+            "No task worker started the export: its task left the queue without starting it "
+            f"({attempts} times). Check that a task worker is running, then start it again."
+        )
     return (
         f"The export was started {attempts} times and each time its worker stopped (no progress "
-        f"for {minutes} minutes). Start it again; if it stops again, tell support."
+        f"for {jobs.stalled_minutes()} minutes). Start it again; if it stops again, tell support."
     )
 
 

@@ -292,3 +292,48 @@ def test_progress_is_written_every_thousand_rows(as_user, tutor, tree, monkeypat
     job.refresh_from_db()
     assert seen == [2, 4]
     assert job.status == FileExport.Status.READY
+
+
+def test_a_job_waiting_behind_other_work_is_left_waiting(as_user, tutor, tree, settings):
+    settings.TASKS_STALLED_AFTER = datetime.timedelta(minutes=3)
+    _cohort(tree, 5)
+    started = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(started, tick=False):
+        job = _start(as_user(tutor))
+    # An hour later no worker has taken it (one busy with a long import), but its task is
+    # still in the queue: nothing is lost.
+    with time_machine.travel(started + datetime.timedelta(hours=1), tick=False):
+        assert tasks.recover_stalled() == []
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.error) == (FileExport.Status.WAITING, 0, "")
+
+
+def test_a_waiting_job_whose_task_left_the_queue_is_queued_again_then_failed(
+    as_user, tutor, tree, settings
+):
+    settings.TASKS_STALLED_AFTER = datetime.timedelta(minutes=3)
+    settings.TASKS_MAX_ATTEMPTS = 2
+    _cohort(tree, 5)
+    started = datetime.datetime(2026, 12, 1, 10, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(started, tick=False):
+        job = _start(as_user(tutor))
+        DBTaskResult.objects.all().delete()  # the queue was emptied
+    with time_machine.travel(started + datetime.timedelta(minutes=2), tick=False):
+        assert tasks.recover_stalled() == []  # not yet past the policy's wait
+    with time_machine.travel(started + datetime.timedelta(minutes=4), tick=False):
+        assert tasks.recover_stalled() == [
+            f"File export {job.pk}: its task left the queue, queued again"
+        ]
+        job.refresh_from_db()
+        assert (job.status, job.attempts) == (FileExport.Status.WAITING, 1)
+        assert DBTaskResult.objects.filter(status="READY").count() == 1
+        DBTaskResult.objects.all().delete()  # and again
+    with time_machine.travel(started + datetime.timedelta(minutes=6), tick=False):
+        assert tasks.recover_stalled() == []  # waiting again only since minute 4
+    with time_machine.travel(started + datetime.timedelta(minutes=8), tick=False):
+        assert tasks.recover_stalled() == [
+            f"File export {job.pk}: its task left the queue 2 times, failed"
+        ]
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (FileExport.Status.FAILED, 2)
+    assert "No task worker started the export" in job.error
