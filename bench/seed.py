@@ -321,6 +321,10 @@ def _drop_indexes_and_foreign_keys(tables: list[str]) -> list[str]:
             [tables],
         )
         foreign_keys = cursor.fetchall()
+        # seed_demo's rows, in this transaction, still owe their deferred foreign key checks,
+        # and PostgreSQL alters no table with checks pending: run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
         for table, name, _ in foreign_keys:
