@@ -18,6 +18,7 @@ assessments, contacts) for the profile case of the benchmark.
 """
 
 import datetime
+import io
 import random
 import time
 from collections.abc import Callable
@@ -52,7 +53,9 @@ def seed(learners: int, seed: int = 42, log: Callable[[str], None] = print) -> N
     """Seed an empty database with the demo cast and ``learners`` learners in all."""
     started = time.perf_counter()
     with transaction.atomic():
-        call_command("seed_demo", learners=min(learners, DEMO_LEARNERS), seed=seed, verbosity=0)
+        call_command(
+            "seed_demo", learners=min(learners, DEMO_LEARNERS), seed=seed, stdout=io.StringIO()
+        )
         log(f"  seed_demo cast and {min(learners, DEMO_LEARNERS)} learners: {_since(started)}")
         if learners > DEMO_LEARNERS:
             BulkLearners(seed, log).load(DEMO_LEARNERS, learners - DEMO_LEARNERS)
