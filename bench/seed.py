@@ -126,6 +126,8 @@ class BulkLearners:
         if postgres:
             step = time.perf_counter()
             with connection.cursor() as cursor:
+                # Index builds sort in memory; the default 64 MB spills a million rows to disk.
+                cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
                 for sql in dropped:
                     cursor.execute(sql)
                 cursor.execute(
