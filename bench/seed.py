@@ -30,15 +30,15 @@ from django.utils import timezone
 from faker import Faker
 
 from activity.models import ActivityEvent, Task
-from aptem.validators import fold_for_search, normalise_postcode
+from aptem.validators import fold_for_search, normalise_postcode, uln_check_digit
 from audit.models import AuditEntry
 from crm.models import CrmContact, LearnerContact, Note
 from portal.management.commands.seed_demo import (
     ENROLMENT_WEIGHTS,
+    NI_FIRST,
+    NI_SECOND,
     STATUS_WEIGHTS,
-    _ni_number,
     _slug,
-    _uln,
 )
 from programmes.models import Enrolment, FunctionalSkillAssessment, Milestone, Programme
 from users.models import Group, User
@@ -138,28 +138,42 @@ class BulkLearners:
 
     def rows(self, first_n: int, first_id: int, size: int) -> tuple[list, list, list]:
         """``size`` learners numbered from ``first_n`` (for NI and reference numbers, as in
-        seed_demo), with ids from ``first_id``; their memberships and enrolments."""
-        rng = self.rng
+        seed_demo), with ids from ``first_id``; their memberships and enrolments.
+
+        Every draw is ``pick(pool)`` or a precomputed list indexed by one ``random()``: the
+        ``random.choice`` and ``randrange`` seed_demo uses cost most of a minute at a million."""
+        rand = self.rng.random
+
+        def pick(pool):
+            return pool[int(rand() * len(pool))]
+
         today = timezone.localdate()
         now = timezone.now()
         created = [now - datetime.timedelta(days=d) for d in range(900)]
-        statuses, status_w = zip(*STATUS_WEIGHTS, strict=True)
-        status_cum = _cumulative(status_w)
-        enrol_statuses, enrol_w = zip(*ENROLMENT_WEIGHTS, strict=True)
-        enrol_cum = _cumulative(enrol_w)
+        starts = [today - datetime.timedelta(days=d) for d in range(30, 900)]
+        births = [today - datetime.timedelta(days=d) for d in range(16 * 365, 55 * 365)]
+        terms = [datetime.timedelta(days=d) for d in range(365, 1100)]
+        statuses = _weighted(STATUS_WEIGHTS)
+        enrol_statuses = _weighted(ENROLMENT_WEIGHTS)
         titles = ["Mr", "Ms", "Mrs", "Miss", "Mx", ""]
         employer_ids = list(self.employers) or [None]
+        durations = {
+            p.pk: datetime.timedelta(days=round(30.44 * (p.duration_months or 18)))
+            for p in self.programmes
+        }
+        owners = {pk: self.case_owners[self.region_of[pk]] for pk, _ in self.cohorts}
+        cohorts = [pk for pk, _ in self.cohorts]
         users, memberships, enrolments = [], [], []
         for i in range(size):
             n, pk = first_n + i, first_id + i
-            first, first_folded, first_slug = rng.choice(self.first_names)
-            last, last_folded, last_slug = rng.choice(self.last_names)
-            cohort, _path = self.cohorts[n % len(self.cohorts)]
-            status = rng.choices(statuses, cum_weights=status_cum)[0]
-            employer = rng.choice(employer_ids)
+            first, first_folded, first_slug = pick(self.first_names)
+            last, last_folded, last_slug = pick(self.last_names)
+            cohort = cohorts[n % len(cohorts)]
+            status = pick(statuses)
+            employer = pick(employer_ids)
             logins = self.employers.get(employer, [])
-            start = today - datetime.timedelta(days=rng.randrange(30, 900))
-            town, postcode = rng.choice(self.towns)
+            start = pick(starts)
+            town, postcode = pick(self.towns)
             users.append(
                 (
                     pk,
@@ -167,44 +181,66 @@ class BulkLearners:
                     first,
                     last,
                     f"{first_folded} {last_folded}",
-                    rng.choice(titles),
-                    today - datetime.timedelta(days=rng.randrange(16 * 365, 55 * 365)),
-                    rng.choice("FM"),
-                    f"07{rng.randrange(10**9):09d}",
-                    rng.choice(self.streets),
+                    pick(titles),
+                    pick(births),
+                    "F" if rand() < 0.5 else "M",
+                    f"07{int(rand() * 10**9):09d}",
+                    pick(self.streets),
                     town,
                     postcode,
-                    _ni_number(rng, n),
-                    _uln(rng),
+                    f"{pick(NI_PREFIXES)}{n % 1_000_000:06d}{pick('ABCD')}",
+                    _uln(rand),
                     f"REF{n + 1:06d}",
                     status,
                     User.Status.FULL_USER if status == User.Status.CANCELLED else "",
                     start,
-                    start + datetime.timedelta(days=rng.randrange(365, 1100)),
+                    start + pick(terms),
                     employer,
-                    rng.choice(self.case_owners[self.region_of[cohort]]),
+                    pick(owners[cohort]),
                     logins[0] if logins else None,
                     logins[-1] if logins else None,
-                    created[rng.randrange(900)],
+                    pick(created),
                     now,
                 )
             )
             memberships.append((pk, cohort))
-            if rng.random() < 0.9:
-                programme = rng.choice(self.programmes)
+            if rand() < 0.9:
+                programme = pick(self.programmes)
                 enrolments.append(
                     (
                         pk,
                         programme.pk,
-                        rng.choices(enrol_statuses, cum_weights=enrol_cum)[0],
+                        pick(enrol_statuses),
                         start,
-                        start
-                        + datetime.timedelta(days=round(30.44 * (programme.duration_months or 18))),
+                        start + durations[programme.pk],
                         programme.weekly_hours or 30,
                         now,
                     )
                 )
         return users, memberships, enrolments
+
+
+# NI number prefixes seed_demo allows (no D, F, I, Q, U, V; not BG, GB, NK, KN, TN, NT, ZZ).
+NI_PREFIXES = [
+    a + b
+    for a in NI_FIRST
+    for b in NI_SECOND
+    if a + b not in {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}
+]
+
+
+def _weighted(weights: list[tuple]) -> list:
+    """A pool in which each value appears as often as its weight: one draw picks by weight."""
+    return [value for value, weight in weights for _ in range(weight)]
+
+
+def _uln(rand: Callable[[], float]) -> str:
+    """A ULN with a valid check digit (seed_demo's rule, drawn with ``random()``)."""
+    while True:
+        stem = str(100_000_000 + int(rand() * 900_000_000))
+        digit = uln_check_digit(stem + "0")
+        if digit is not None:
+            return stem + digit
 
 
 # Varying columns, in the order BulkLearners.rows writes them; every other column of the table
@@ -246,14 +282,6 @@ _ENROLMENT_COLUMNS = [
     "weekly_hours",
     "created_at",
 ]
-
-
-def _cumulative(weights) -> list[int]:
-    total, out = 0, []
-    for w in weights:
-        total += w
-        out.append(total)
-    return out
 
 
 def _constant_columns(model, varying: list[str]) -> tuple[list[str], list]:
