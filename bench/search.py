@@ -31,8 +31,8 @@ Besides the page itself the table shows, per case:
 Targets (issue 13): each Users page case at most 100 ms median, the profile at most 80 ms,
 the export at least 50,000 rows a second; the admin's search within 500 ms.
 
-Options: ``--learners N`` (default 100000), ``--runs N`` (default 5), ``--budget S`` (seconds
-per case and viewer, default 20), ``--explain`` (print each case's captured SQL with its time,
+Options: ``--learners N`` (default 100000), ``--runs N`` (default 3), ``--budget S`` (seconds
+per case and viewer, default 10), ``--explain`` (print each case's captured SQL with its time,
 and EXPLAIN ANALYZE of its slowest query), ``--no-full-export`` (skip the whole-set export),
 ``--check`` (exit 1 when a target is missed).
 """
@@ -130,8 +130,8 @@ class Result:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=LEARNERS, help="learners to seed")
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (at most)")
-    parser.add_argument("--budget", type=float, default=20.0, help="seconds per case, viewer")
+    parser.add_argument("--runs", type=int, default=3, help="timed runs per case (at most)")
+    parser.add_argument("--budget", type=float, default=10.0, help="seconds per case, viewer")
     parser.add_argument("--explain", action="store_true", help="print SQL and EXPLAIN ANALYZE")
     parser.add_argument("--no-full-export", action="store_true", help="skip the whole export")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
