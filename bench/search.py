@@ -380,6 +380,10 @@ def floor_sql(viewer: User, params: dict) -> tuple[str, list]:
     from_ = "users_user u"
     order = ["u.last_name", "u.first_name", "u.id"]
     if name := params.get("name"):
+        # As the page does (UserFilter.sorted): sorting by an expression keeps PostgreSQL on
+        # the trigram index instead of walking the name index for 25 matches, which takes
+        # seconds at a million learners.
+        order = ["u.last_name || ''", "u.first_name || ''", "u.id"]
         for word in name.split():
             where.append("u.search_name LIKE %s")
             args.append(f"%{word}%")
