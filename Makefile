@@ -52,10 +52,14 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## Seed 100,000 learners if needed and print search timings (use with DATABASE_URL=postgres://...);
-## then export 10,000 learners' ILRs and print the time, queries and file size.
+## Seed LEARNERS learners (default 100,000) if the database has no users, then print one table of
+## Users page, profile and CSV export timings (use with DATABASE_URL=postgres://...; BENCH_ARGS
+## passes options such as --explain or --runs 3); then export 10,000 learners' ILRs and print the
+## time, queries and file size.
+LEARNERS ?= 100000
+BENCH_ARGS ?=
 bench: migrate
-	$(BIN)/python bench/search.py
+	$(BIN)/python bench/search.py --learners $(LEARNERS) $(BENCH_ARGS)
 	$(BIN)/python bench/ilr_export.py
 
 clean:
