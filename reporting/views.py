@@ -19,7 +19,7 @@ from audit.services import log_access
 from users.access import require_portal_access
 
 from . import tasks
-from .exports import ExportRefused, kind_of, may_export
+from .exports import KINDS, ExportRefused, kind_of, may_export
 from .models import FileExport
 
 PER_PAGE = 25
@@ -46,6 +46,10 @@ def export_list(request: HttpRequest) -> HttpResponse:
     tasks.recover_stalled()
     exports = FileExport.objects.filter(created_by=request.user).defer("parameters", "error")
     page = paginate(exports, request.GET.get("page"), PER_PAGE, count_with_rows=False)
+    # What each file's count counts ("342 rows", "9 learners"), from its kind.
+    page.object_list = [*page.object_list]
+    for export in page.object_list:
+        export.unit = KINDS[export.kind].unit if export.kind in KINDS else "row"
     return render(request, "reporting/fileexport_list.html", {"page": page})
 
 

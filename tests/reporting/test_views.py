@@ -78,6 +78,23 @@ def test_my_exports_lists_only_the_viewers_own_newest_first(as_user, tutor, outs
     assert page.index(newer.label) < page.index(ready_export.label)
 
 
+def test_my_exports_says_what_each_count_counts(as_user, tutor, ready_export):
+    FileExport.objects.create(
+        kind="mandates",
+        label="Mandates (PDF): user name smith",
+        created_by=tutor,
+        status=FileExport.Status.READY,
+        row_count=9,
+    )
+    FileExport.objects.create(
+        kind="users", label="Users: running", created_by=tutor, rows_done=2000
+    )
+    page = as_user(tutor).get("/exports/").text
+    assert "1 row<" in page
+    assert "9 learners" in page
+    assert "2,000 rows so far" in page
+
+
 def test_my_exports_without_any_says_so(as_user, tutor):
     page = as_user(tutor).get("/exports/").text
     assert "No exports yet." in page
