@@ -2,7 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -18,7 +18,8 @@ SORTS = {
     "type": ("user_type",),
     "status": ("subscription_status",),
     "email": ("email",),
-    "programme": ("programme_name", "programme_status"),
+    # The columns themselves, not with_current_programme's names, so the sort uses their index.
+    "programme": ("current_programme_name", "current_programme_status"),
     "case_owner": ("case_owner__last_name", "case_owner__first_name"),
     "reference": ("reference_number",),
     "created": ("created_at",),
@@ -28,13 +29,11 @@ DEFAULT_PAGE_SIZE = 25
 
 
 def with_current_programme(queryset: QuerySet) -> QuerySet:
-    """Annotate each user with their current programme's name and status (one query)."""
-    current = Enrolment.objects.filter(learner=OuterRef("pk"), is_current=True).order_by(
-        "-start_date", "-pk"
-    )
+    """Name each user's current programme and its status as the page shows them: the columns
+    programmes keeps on the user row (programmes/current.py), so no subquery per row."""
     return queryset.annotate(
-        programme_name=Subquery(current.values("programme__name")[:1]),
-        programme_status=Subquery(current.values("status")[:1]),
+        programme_name=F("current_programme_name"),
+        programme_status=F("current_programme_status"),
     )
 
 
@@ -170,13 +169,11 @@ class UserFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         programme = self.form.cleaned_data.get("programme")
         status = self.form.cleaned_data.get("programme_status")
-        if programme or status:
-            enrolments = Enrolment.objects.filter(learner=OuterRef("pk"), is_current=True)
-            if programme:
-                enrolments = enrolments.filter(programme_id=programme)
-            if status:
-                enrolments = enrolments.filter(status=status)
-            queryset = queryset.filter(Exists(enrolments))
+        # Both on the one current programme the page shows, as two indexed columns.
+        if programme:
+            queryset = queryset.filter(current_programme_id=programme)
+        if status:
+            queryset = queryset.filter(current_programme_status=status)
         return queryset
 
     def active_filters(self) -> list[dict]:
