@@ -43,6 +43,7 @@ from django.core.files.storage import default_storage  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
 from aptem.validators import uln_check_digit  # noqa: E402
+from programmes.current import current_programmes_refresh  # noqa: E402
 from programmes.ilr import export_job, tasks, xml_file  # noqa: E402
 from programmes.ilr import models as ilr  # noqa: E402
 from programmes.models import Enrolment, Programme  # noqa: E402
@@ -187,6 +188,8 @@ def _create_batch(group, programme, numbers, run) -> None:
         )
         for u in users
     )
+    # bulk_create sends no signals: the Users page's current programme columns.
+    current_programmes_refresh([u.pk for u in users])
     ilrs = ilr.IlrLearner.objects.bulk_create(
         ilr.IlrLearner(
             learner=u,

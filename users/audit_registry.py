@@ -20,6 +20,10 @@ auditlog.register(
         "updated_at",
         "version",
         "collapsed_sections",
+        # Derived from the enrolments, whose own entries record the change.
+        "current_programme",
+        "current_programme_name",
+        "current_programme_status",
     ],
     m2m_fields={"groups", "roles"},
 )

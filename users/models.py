@@ -113,6 +113,11 @@ class Group(MP_Node):
         return "\u2003" * (self.depth - 1) + self.name
 
 
+# Derived from the learner's enrolments by programmes (programmes/current.py), never by a form.
+CURRENT_PROGRAMME_FIELDS = frozenset(
+    {"current_programme", "current_programme_name", "current_programme_status"}
+)
+
 SAME_NI = "the same NI number"
 SAME_ULN = "the same ULN"
 SAME_NAME_AND_BIRTH = "the same name and date of birth"
@@ -350,6 +355,27 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The learner's current programme as the Users page shows it (their current enrolment with
+    # the latest start), copied here so the page filters and sorts on indexed columns instead
+    # of a subquery per row. Derived data, kept right by programmes (programmes/current.py) with
+    # QuerySet.update(): never audited, never a new version, never written by User.save().
+    current_programme = models.ForeignKey(
+        "programmes.Programme",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        # user_current_programme below starts with it, so no index of its own.
+        db_index=False,
+    )
+    # NULL, not "", without a programme: they sort where the old subquery's NULL sorted.
+    current_programme_name = models.CharField(  # noqa: DJ001
+        max_length=200, null=True, blank=True, editable=False
+    )
+    current_programme_status = models.CharField(  # noqa: DJ001
+        max_length=20, null=True, blank=True, editable=False
+    )
     # The profile sections (their keys) this administrator keeps collapsed: a display
     # preference of their own, applied when a profile renders so nothing flashes open.
     collapsed_sections = models.JSONField(default=list, blank=True, editable=False)
@@ -365,6 +391,15 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         indexes = [
             models.Index(fields=["last_name", "first_name", "id"], name="user_name_order"),
             models.Index(fields=["subscription_status", "user_type"], name="user_status_type"),
+            # The Users page's programme filter and programme sort.
+            models.Index(
+                fields=["current_programme", "current_programme_status"],
+                name="user_current_programme",
+            ),
+            models.Index(
+                fields=["current_programme_name", "current_programme_status", "id"],
+                name="user_programme_order",
+            ),
         ]
         permissions = [
             ("create_users", "Can create learners, employers and referrers"),
@@ -393,6 +428,14 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         )
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
+        elif not self._state.adding and self.pk is not None:
+            # The current programme columns belong to programmes, which may have changed them
+            # since this instance was loaded: saving the person must not write them back.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name not in CURRENT_PROGRAMME_FIELDS
+            ]
         super().save(*args, **kwargs)
 
     @staticmethod

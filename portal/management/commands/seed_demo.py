@@ -19,6 +19,7 @@ from faker import Faker
 
 from activity.models import ActivityEvent, Task
 from aptem.validators import fold_for_search, is_postcode_format, uln_check_digit
+from programmes.current import current_programmes_refresh
 from programmes.ilr import codes
 from programmes.ilr.models import (
     AppFinRecord,
@@ -583,6 +584,8 @@ class Command(BaseCommand):
                     )
             User.groups.through.objects.bulk_create(memberships, batch_size=2000)
             Enrolment.objects.bulk_create(enrolments, batch_size=2000)
+            # bulk_create sends no signals: the Users page's current programme columns.
+            current_programmes_refresh([learner.pk for learner in batch])
             done += size
             if count >= 20000:
                 self.stdout.write(f"  {done} learners")
