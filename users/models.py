@@ -430,11 +430,13 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         elif not self._state.adding and self.pk is not None:
             # The current programme columns belong to programmes, which may have changed them
-            # since this instance was loaded: saving the person must not write them back.
+            # since this instance was loaded: saving the person must not write them back. As
+            # Django does for an instance loaded with deferred fields, those stay unsaved too.
+            skipped = {*CURRENT_PROGRAMME_FIELDS, *self.get_deferred_fields()}
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in CURRENT_PROGRAMME_FIELDS
+                if not f.primary_key and f.attname not in skipped and f.name not in skipped
             ]
         super().save(*args, **kwargs)
 
