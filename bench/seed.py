@@ -174,6 +174,22 @@ class BulkLearners:
             logins = self.employers.get(employer, [])
             start = pick(starts)
             town, postcode = pick(self.towns)
+            current = (None, None, None)
+            if rand() < 0.9:
+                programme = pick(self.programmes)
+                enrolment_status = pick(enrol_statuses)
+                current = (programme.pk, programme.name, enrolment_status)
+                enrolments.append(
+                    (
+                        pk,
+                        programme.pk,
+                        enrolment_status,
+                        start,
+                        start + durations[programme.pk],
+                        programme.weekly_hours or 30,
+                        now,
+                    )
+                )
             users.append(
                 (
                     pk,
@@ -201,22 +217,10 @@ class BulkLearners:
                     logins[-1] if logins else None,
                     pick(created),
                     now,
+                    *current,
                 )
             )
             memberships.append((pk, cohort))
-            if rand() < 0.9:
-                programme = pick(self.programmes)
-                enrolments.append(
-                    (
-                        pk,
-                        programme.pk,
-                        pick(enrol_statuses),
-                        start,
-                        start + durations[programme.pk],
-                        programme.weekly_hours or 30,
-                        now,
-                    )
-                )
         return users, memberships, enrolments
 
 
@@ -271,6 +275,11 @@ _USER_COLUMNS = [
     "mentor_id",
     "created_at",
     "updated_at",
+    # The maintained current programme (programmes/current.py), written here with the
+    # enrolment itself: COPY sends no signals.
+    "current_programme_id",
+    "current_programme_name",
+    "current_programme_status",
 ]
 _USER_CONSTANTS = {"user_type": User.Type.LEARNER, "password": "!unusable"}
 _ENROLMENT_COLUMNS = [

@@ -8,6 +8,7 @@ from activity.models import ActivityEvent
 from audit.models import AuditEntry
 from bench.seed import DEMO_LEARNERS, ensure_heavy_profile, seed
 from crm.models import LearnerContact, Note
+from programmes.current import current_programme_mismatches
 from programmes.models import Enrolment
 from users.models import Group, User
 
@@ -48,6 +49,11 @@ def test_bulk_learners_carry_the_derived_columns_a_save_would_write(seeded):
         learner.save()
         learner.refresh_from_db()
         assert (learner.search_name, learner.email, learner.ni_number, learner.postcode) == before
+
+
+def test_bulk_learners_carry_their_current_programme_as_the_enrolments_say(seeded):
+    assert current_programme_mismatches() == []
+    assert User.objects.filter(current_programme__isnull=False).count() > LEARNERS // 2
 
 
 def test_the_tutor_sees_only_the_north_learners_of_the_bulk_seed(seeded, client):
