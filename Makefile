@@ -53,10 +53,12 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 ## Seed 100,000 learners if needed and print search timings (use with DATABASE_URL=postgres://...);
-## then export 10,000 learners' ILRs and print the time, queries and file size.
+## then export 10,000 learners' ILRs and print the time, queries and file size; then the load
+## table (bench/load.py: gunicorn on a loopback port, 8 clients; LOAD_ARGS="--seconds 4").
 bench: migrate
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ilr_export.py
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
