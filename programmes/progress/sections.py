@@ -3,7 +3,8 @@
 Each runs a fixed number of queries however many records the learner has.
 """
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 
 from aptem.sections import Section
@@ -61,13 +62,25 @@ def subjects_with_assessments(assessments) -> list[dict]:
 
 
 def _functional_skills(request: HttpRequest, subject: User) -> dict:
-    # One query for all of them: a learner has a handful per subject at most.
-    assessments = subject.functional_skills.select_related("assessor").order_by(
-        "subject", "-assessed_on", "-pk"
+    # One query: each subject's latest PER_SUBJECT with the subject's total beside them, so a
+    # learner with hundreds of assessments costs no more to load than one with a handful.
+    latest = (
+        subject.functional_skills.select_related("assessor")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("subject"),
+                order_by=[F("assessed_on").desc(), F("pk").desc()],
+            ),
+            subject_total=Window(Count("pk"), partition_by=F("subject")),
+        )
+        .filter(rank__lte=PER_SUBJECT)
+        .order_by("subject", "-assessed_on", "-pk")
     )
-    groups = subjects_with_assessments(assessments)
+    groups = subjects_with_assessments(latest)
     for group in groups:
-        group["shown"] = group["assessments"][:PER_SUBJECT]
+        group["shown"] = group["assessments"]
+        group["count"] = group["assessments"][0].subject_total if group["assessments"] else 0
     return {
         "subjects": groups,
         "assessment_count": sum(g["count"] for g in groups),

@@ -95,3 +95,34 @@ def test_deleting_a_learner_takes_their_milestones_with_them(learner, enrolment)
     MilestoneFactory(learner=learner, enrolment=enrolment)
     learner.delete()
     assert not Milestone.objects.exists()
+
+
+def test_profile_loads_only_the_assessments_it_shows(as_user, supervisor, learner):
+    # A learner with many assessments: the section shows the latest 3 of each subject and the
+    # subject's total, and loads no more rows than it shows.
+    from django.db.models.signals import post_init
+
+    from programmes.models import FunctionalSkillAssessment
+
+    for days, subject in enumerate(["ENGLISH"] * 8 + ["MATHS"] * 2):
+        FunctionalSkillFactory(
+            learner=learner,
+            subject=subject,
+            assessor=supervisor,
+            assessed_on=datetime.date(2025, 1, 1) + datetime.timedelta(days=days),
+        )
+    loaded = []
+
+    def count(sender, instance, **kwargs):
+        loaded.append(instance)
+
+    post_init.connect(count, sender=FunctionalSkillAssessment)
+    try:
+        _, body = _profile(as_user(supervisor), learner)
+    finally:
+        post_init.disconnect(count, sender=FunctionalSkillAssessment)
+    assert len(loaded) == 5
+    assert "(latest 3 of 8)" in body
+    assert "(latest 2 of 2)" not in body
+    assert "08/01/2025" in body
+    assert "05/01/2025" not in body
