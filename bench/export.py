@@ -53,8 +53,10 @@ def main() -> int:
         return child(path, int(limit))
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     paths = ["response", "task"] if args.task else ["response"]
-    print(f"{'path':<9} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8} {'start MB':>8} "
-          f"{'queries':>7} {'COPY s':>7} {'x COPY':>6}")
+    print(
+        f"{'path':<9} {'rows':>9} {'seconds':>8} {'rows/s':>9} {'peak MB':>8} {'start MB':>8} "
+        f"{'queries':>7} {'COPY s':>7} {'x COPY':>6}"
+    )
     for rows in args.rows or [100_000]:
         floor = copy_floor(rows)
         for path in paths:
