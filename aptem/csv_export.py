@@ -7,7 +7,9 @@ worker timeout, a dropped connection) visibly lacks it even when it arrived as H
 
 import csv
 import datetime
+import io
 from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -15,14 +17,10 @@ from django.utils import timezone
 # A data row's first cell starting with this is escaped like a formula, so no value can pass
 # for the trailer.
 TRAILER_MARK = "#"
-_ESCAPED = ("=", "+", "-", "@")
-
-
-class _Echo:
-    """A file-like object whose write() hands the line back, so csv.writer can stream."""
-
-    def write(self, value: str) -> str:
-        return value
+_ESCAPED = frozenset("=+-@")
+# Rows in each piece csv_chunks yields: a response or file gets one write per this many rows
+# rather than one tiny string per row, which at a million rows cost more than the rows.
+CHUNK_ROWS = 1000
 
 
 def _safe_row(row: Iterable) -> list:
@@ -49,25 +47,41 @@ def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
     """``rows`` as CSV lines (the first row is the header), then the row-count trailer.
 
     A generator: nothing is held in memory, and if ``rows`` raises part way the trailer is
-    never written. A task writing an export to a file uses this as the response does.
+    never written. ``csv_chunks`` is the same, several lines at a time.
     """
-    writer = csv.writer(_Echo())
+    return csv_chunks(rows, rows_per_chunk=1)
+
+
+def csv_chunks(rows: Iterable[Iterable], rows_per_chunk: int = CHUNK_ROWS) -> Iterator[str]:
+    """``rows`` as CSV text, ``rows_per_chunk`` lines a piece, then the row-count trailer.
+
+    What a response streams and an export task writes to its file. Only one piece is held at a
+    time, and the trailer comes alone after the last row, so a source that raises part way
+    leaves the text without it (the piece being gathered is lost with the failure).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    source = iter(rows)
     written = 0
-    for row in rows:
-        yield writer.writerow(_safe_row(row))
-        written += 1
-    yield writer.writerow([row_count_trailer(max(written - 1, 0))])
+    while batch := list(islice(source, rows_per_chunk)):
+        writer.writerows(map(_safe_row, batch))
+        written += len(batch)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    writer.writerow([row_count_trailer(max(written - 1, 0))])
+    yield buffer.getvalue()
 
 
 def csv_response(rows: Iterable[Iterable], *, filename_prefix: str) -> StreamingHttpResponse:
     """Stream ``rows`` (header first) as an attachment named ``<prefix>-<yyyymmdd-hhmmss>.csv``.
 
-    Rows are written one at a time, so a large export never sits in memory; the last line
-    counts them (see ``csv_lines``).
+    Rows are written a chunk at a time, so a large export never sits in memory; the last line
+    counts them (see ``csv_chunks``).
     """
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     return StreamingHttpResponse(
-        csv_lines(rows),
+        csv_chunks(rows),
         content_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename_prefix}-{stamp}.csv"'},
     )

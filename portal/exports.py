@@ -102,26 +102,71 @@ def search_users(viewer: User, query: QueryDict) -> tuple[UserFilter, str]:
     return user_filter, sort
 
 
+# What the export fetches, in USER_COLUMNS order: tuples of just these columns rather than
+# model instances, so a million rows stream in seconds (issue 13). The programme columns are
+# with_current_programme's annotations.
+EXPORTED_VALUES = (
+    "pk",
+    "first_name",
+    "last_name",
+    "user_type",
+    "subscription_status",
+    "email",
+    "programme_name",
+    "programme_status",
+    "case_owner__first_name",
+    "case_owner__last_name",
+    "reference_number",
+    "ni_number",
+    "subscription_end",
+    "created_at",
+)
+# Rows per fetch from PostgreSQL's server-side cursor: large enough that round trips do not
+# count, small enough that memory stays flat.
+EXPORT_FETCH_ROWS = 5000
+
+
 def user_rows(queryset) -> Iterator[list]:
+    """The header, then one row per user of ``queryset`` (a Users search), ready for csv_chunks."""
     yield USER_COLUMNS
-    status_labels = dict(User.Status.choices)
     type_labels = dict(User.Type.choices)
-    programme_statuses = dict(Enrolment.Status.choices)
-    for user in queryset.iterator(chunk_size=2000):
+    status_labels = dict(User.Status.choices)
+    programme_statuses = {**dict(Enrolment.Status.choices), None: ""}
+    zone = timezone.get_current_timezone()
+    rows = queryset.values_list(*EXPORTED_VALUES).iterator(chunk_size=EXPORT_FETCH_ROWS)
+    for (
+        pk,
+        first_name,
+        last_name,
+        user_type,
+        status,
+        email,
+        programme,
+        programme_status,
+        owner_first,
+        owner_last,
+        reference,
+        ni_number,
+        subscription_end,
+        created_at,
+    ) in rows:
+        created = created_at.astimezone(zone)
         yield [
-            user.pk,
-            user.first_name,
-            user.last_name,
-            type_labels[user.user_type],
-            status_labels[user.subscription_status],
-            user.email or "",
-            user.programme_name or "",
-            programme_statuses.get(user.programme_status, ""),
-            user.case_owner.full_name if user.case_owner else "",
-            user.reference_number,
-            user.ni_number,
-            csv_date(user.subscription_end),
-            timezone.localtime(user.created_at).strftime("%d/%m/%Y %H:%M"),
+            pk,
+            first_name,
+            last_name,
+            type_labels[user_type],
+            status_labels[status],
+            email or "",
+            programme or "",
+            programme_statuses.get(programme_status, ""),
+            # User.full_name of the case owner, without a model instance.
+            "" if owner_first is None else f"{owner_first} {owner_last}".strip(),
+            reference,
+            ni_number,
+            csv_date(subscription_end),
+            f"{created.day:02d}/{created.month:02d}/{created.year:04d} "
+            f"{created.hour:02d}:{created.minute:02d}",
         ]
 
 

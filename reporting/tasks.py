@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from aptem import jobs
-from aptem.csv_export import csv_lines
+from aptem.csv_export import csv_chunks
 from audit.context import acting_as
 from users.models import User
 
@@ -120,8 +120,8 @@ def _run(job: FileExport) -> FileExport:
         else:
             counted = _Counted(job, kind.rows(viewer, job.parameters))
             with open(temp_path, "w", encoding="utf-8", newline="") as handle:
-                for line in csv_lines(counted):
-                    handle.write(line)
+                for text in csv_chunks(counted):
+                    handle.write(text)
             count = counted.data_rows
         file_name = _file_name(job, kind, count)
         _store(job, temp_path, file_name)
