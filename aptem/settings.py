@@ -327,6 +327,11 @@ ILR_EXPORT_HEARTBEAT_TIMEOUT = datetime.timedelta(
     minutes=env.int("ILR_EXPORT_HEARTBEAT_MINUTES", default=5)
 )
 
+# Long lists (the Users page) count their rows up to this many, then say "more than" and page by
+# cursors (aptem.pagination.paginate_capped): an exact count of a broad search at a million
+# learners would cost more than the page itself.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
+
 # CSV exports (reporting app): one of at most EXPORT_INLINE_MAX_ROWS rows streams in the request;
 # a larger one is written to a file by a task (a request must never outlast gunicorn's timeout
 # and arrive cut), kept for EXPORT_FILE_DAYS, then deleted.
