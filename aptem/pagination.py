@@ -118,8 +118,8 @@ def keyset_page(
     queryset: QuerySet, params: QueryDict, per_page: int, *, keys: Sequence[str], more_than: int
 ) -> KeysetPage:
     """The page a ``?cursor=`` (or ``?page=``) asks for in a list of more than ``more_than``
-    rows. A cursor that does not verify (edited, or signed with an old key) gives the first
-    page; so does a page number beyond what was counted, except ``page=last``."""
+    rows: ``page=last``, a numbered page, or else the first. A cursor that does not verify
+    (edited, made for another sort, or signed with an old key) gives the first page."""
     cursor = _read_cursor(params.get("cursor", ""), keys)
     page = params.get("page", "")
     if cursor is not None:
@@ -132,11 +132,14 @@ def keyset_page(
             pass  # a value its column cannot hold: start again at the first page
     elif str(page).strip() == LAST:
         return _last(queryset, per_page, keys, more_than)
-    elif page and (offset := (page_number(page) - 1) * per_page) + per_page <= more_than:
-        # A numbered page within what was counted (a link saved from a smaller result).
+    elif page and page_number(page) > 1:
+        # A numbered page (a link saved while the result was smaller): OFFSET within what was
+        # counted, which stays cheap; past it, like Paginator.get_page past the end, the last.
+        offset = (page_number(page) - 1) * per_page
+        if offset + per_page > more_than:
+            return _last(queryset, per_page, keys, more_than)
         rows = list(queryset[offset : offset + per_page + 1])
-        if rows:
-            return _page(rows, per_page, keys, more_than, has_previous=offset > 0)
+        return _page(rows, per_page, keys, more_than, has_previous=True)
     return _first(queryset, per_page, keys, more_than)
 
 
