@@ -88,6 +88,7 @@ def paginate_capped(
     *,
     keys: Sequence[str],
     cap: int | None = None,
+    collects_all: bool = False,
 ) -> Page | KeysetPage:
     """One page of the ordered ``queryset``, counting at most ``cap`` rows.
 
@@ -96,7 +97,14 @@ def paginate_capped(
     ordered by, as in ``order_by`` ("-created_at"), ending with a unique one (the pk); the order
     must place NULLs after every value ascending and before them descending (keyset_ordering),
     as PostgreSQL does by default, so its indexes serve both directions.
+
+    ``collects_all`` says the database must collect and sort every match to find any page (a
+    search it cannot answer in index order): counting them separately would read every match
+    twice, so the count comes with the rows (``paginate(count_with_rows=True)``), exact, and
+    pages stay numbered, since OFFSET adds nothing to a sort of every match.
     """
+    if collects_all:
+        return paginate(queryset, params.get("page"), per_page, count_with_rows=True)
     cap = settings.LIST_COUNT_CAP if cap is None else cap
     total = capped_count(queryset, cap)
     if total <= cap:

@@ -127,7 +127,7 @@ class UserFilter(django_filters.FilterSet):
     def sorted(self, sort: str) -> QuerySet:
         """The filtered users in the order of ``sort`` (a SORTS key, "-" for descending)."""
         ordering = keyset_ordering(self.order_keys(sort))
-        if sort.lstrip("-") == "name" and self.searches_by_trigram():
+        if self.searches_by_trigram(sort):
             # Matches of a name search can cluster in name order ("smith"), so PostgreSQL's
             # guess that walking the name index finds 25 of them quickly can be badly wrong.
             # Sorting by an expression the index cannot supply makes it find the matches
@@ -136,14 +136,17 @@ class UserFilter(django_filters.FilterSet):
                 order.set_source_expressions([Concat(order.expression, Value(""))])
         return self.qs.order_by(*ordering)
 
-    def searches_by_trigram(self) -> bool:
-        """Whether a word of the name search is long enough for the trigram index.
+    def searches_by_trigram(self, sort: str) -> bool:
+        """Whether this is a name search in name order with a word long enough for the trigram
+        index: then every match is collected and sorted, whatever the page.
 
         pg_trgm draws no trigram from a word of one or two letters, so for "an" the trigram
         "plan" reads every row and sorts every match (226,458 at a million learners); walking
         the name index and keeping matching rows fills a page after a few hundred rows
         instead, since such short fragments match all through the alphabet.
         """
+        if sort.lstrip("-") != "name":
+            return False
         words = fold_for_search(self.form.cleaned_data.get("name") or "").split()
         return any(len(word) >= TRIGRAM for word in words)
 

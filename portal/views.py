@@ -57,9 +57,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
         per_page = DEFAULT_PAGE_SIZE
     page = None
     if user_filter.is_valid():
-        # Counted up to settings.LIST_COUNT_CAP; a larger result pages by cursors on the sort.
+        # Counted up to settings.LIST_COUNT_CAP, a larger result paging by cursors on the sort;
+        # a trigram search collects every match anyway, so it counts them with the page's rows.
         page = paginate_capped(
-            user_filter.sorted(sort), request.GET, per_page, keys=user_filter.order_keys(sort)
+            user_filter.sorted(sort),
+            request.GET,
+            per_page,
+            keys=user_filter.order_keys(sort),
+            collects_all=user_filter.searches_by_trigram(sort),
         )
     context = {
         "filter": user_filter,

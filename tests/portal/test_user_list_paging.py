@@ -14,12 +14,13 @@ import pytest
 from django.core import signing
 from django.db import connection
 from django.db.models import F
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from aptem import pagination
 from aptem.pagination import CURSOR_SALT
-from portal.filters import SORTS, with_current_programme
+from portal.filters import SORTS, UserFilter, with_current_programme
 from tests.factories import AdminFactory, EnrolmentFactory, ProgrammeFactory, UserFactory
 from users.models import User
 
@@ -145,11 +146,11 @@ def test_next_page_by_cursor_is_the_numbered_second_page(as_user, tutor, crowd, 
     assert ids(client.get(URL, {**params, "cursor": page.next_cursor})) == second
 
 
-@pytest.mark.parametrize("name", ["an", "smith", "ann smith", "a"])
-def test_name_searches_page_the_same_rows_whichever_plan_they_use(
+@pytest.mark.parametrize("name", ["an", "a", "n a"])
+def test_short_fragments_walk_the_name_order_and_page_by_cursor(
     as_user, tutor, crowd, settings, name
 ):
-    # "an" and "a" walk the name order; "smith" goes through the trigram index (PostgreSQL).
+    # Too short for the trigram index: the rows come in name order, counted up to the cap.
     client = as_user(tutor)
     settings.LIST_COUNT_CAP = 10_000
     numbered = numbered_walk(client, {"name": name})
@@ -157,6 +158,39 @@ def test_name_searches_page_the_same_rows_whichever_plan_they_use(
     settings.LIST_COUNT_CAP = 2
     assert cursor_walk(client, {"name": name}) == numbered
     assert backward_walk(client, {"name": name}) == numbered
+
+
+@pytest.mark.parametrize(
+    ("name", "sort", "trigram"),
+    [
+        ("an", "name", False),
+        ("a n", "-name", False),
+        ("", "name", False),
+        ("smi", "name", True),
+        ("an smith", "-name", True),
+        ("smith", "email", False),
+    ],
+)
+def test_the_plan_follows_the_longest_word_of_a_name_search(tutor, name, sort, trigram):
+    user_filter = UserFilter(QueryDict(f"name={name}"), queryset=User.objects.all(), viewer=tutor)
+    assert user_filter.is_valid()
+    assert user_filter.searches_by_trigram(sort) is trigram
+
+
+@pytest.mark.parametrize("name", ["smith", "ann smith", "smi a"])
+def test_trigram_searches_count_every_match_with_the_rows(as_user, tutor, crowd, settings, name):
+    # The database collects and sorts every match anyway: one query gives rows and exact count,
+    # and numbered pages cost no more than the first.
+    client = as_user(tutor)
+    settings.LIST_COUNT_CAP = 10_000
+    numbered = numbered_walk(client, {"name": name})
+    assert numbered
+    settings.LIST_COUNT_CAP = 2
+    assert numbered_walk(client, {"name": name}) == numbered
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(URL, {"name": name}).context["page"]
+    assert page.paginator.count == len(numbered)
+    assert any("OVER ()" in q["sql"].upper() for q in captured.captured_queries)
 
 
 def test_a_large_result_says_more_than_the_cap(as_user, tutor, crowd, settings):
