@@ -378,6 +378,11 @@ if REDIS_URL:
     # nobody out.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Long lists (the Users page) count their rows up to this many, then say "more than" and page by
+# cursors (aptem.pagination.paginate_capped): an exact count of a broad search at a million
+# learners would cost more than the page itself.
+LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
+
 # CSV exports (reporting app): one of at most EXPORT_INLINE_MAX_ROWS rows streams in the request;
 # a larger one is written to a file by a task (a request must never outlast gunicorn's timeout
 # and arrive cut), kept for EXPORT_FILE_DAYS, then deleted.

@@ -6,6 +6,7 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from aptem.pagination import keyset_ordering
 from aptem.validators import fold_for_search, normalise_ni_number
 from programmes.models import Enrolment, Programme
 from users.models import User
@@ -25,6 +26,8 @@ SORTS = {
     "created": ("created_at",),
 }
 PAGE_SIZES = (10, 25, 50, 100)
+# pg_trgm's unit: a LIKE fragment shorter than this yields no trigram to look up.
+TRIGRAM = 3
 DEFAULT_PAGE_SIZE = 25
 
 
@@ -114,18 +117,37 @@ class UserFilter(django_filters.FilterSet):
                 c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
             ]
 
+    def order_keys(self, sort: str) -> list[str]:
+        """The fields of ``sort`` (a SORTS key, "-" for descending) and the pk, as ``order_by``
+        takes them: the keys of the page cursors (aptem.pagination.paginate_capped)."""
+        key, descending = sort.lstrip("-"), sort.startswith("-")
+        return [f"-{field}" if descending else field for field in (*SORTS[key], "pk")]
+
     def sorted(self, sort: str) -> QuerySet:
         """The filtered users in the order of ``sort`` (a SORTS key, "-" for descending)."""
-        key, descending = sort.lstrip("-"), sort.startswith("-")
-        expressions = [F(field) for field in SORTS[key]]
-        if key == "name" and self.form.cleaned_data.get("name"):
-            # Matches of a name search cluster in name order, so PostgreSQL's guess that walking
-            # the name index finds 25 of them quickly is badly wrong at 100,000 users. Sorting by
-            # an expression the index cannot supply makes it find the matches through the
-            # trigram index and sort just those.
-            expressions = [Concat(e, Value("")) for e in expressions]
-        expressions.append(F("pk"))
-        return self.qs.order_by(*(e.desc() if descending else e.asc() for e in expressions))
+        ordering = keyset_ordering(self.order_keys(sort))
+        if self.searches_by_trigram(sort):
+            # Matches of a name search can cluster in name order ("smith"), so PostgreSQL's
+            # guess that walking the name index finds 25 of them quickly can be badly wrong.
+            # Sorting by an expression the index cannot supply makes it find the matches
+            # through the trigram index and sort just those.
+            for order in ordering[:-1]:
+                order.set_source_expressions([Concat(order.expression, Value(""))])
+        return self.qs.order_by(*ordering)
+
+    def searches_by_trigram(self, sort: str) -> bool:
+        """Whether this is a name search in name order with a word long enough for the trigram
+        index: then every match is collected and sorted, whatever the page.
+
+        pg_trgm draws no trigram from a word of one or two letters, so for "an" the trigram
+        "plan" reads every row and sorts every match (226,458 at a million learners); walking
+        the name index and keeping matching rows fills a page after a few hundred rows
+        instead, since such short fragments match all through the alphabet.
+        """
+        if sort.lstrip("-") != "name":
+            return False
+        words = fold_for_search(self.form.cleaned_data.get("name") or "").split()
+        return any(len(word) >= TRIGRAM for word in words)
 
     def filter_name(self, queryset, name, value):
         for word in fold_for_search(value).split():
@@ -196,6 +218,7 @@ class UserFilter(django_filters.FilterSet):
                 remaining = self.requested.copy()
                 remaining.setlist(name, [v for v in raw_values if v != raw])
                 remaining.pop("page", None)
+                remaining.pop("cursor", None)
                 chips.append(
                     {
                         "label": field.label,

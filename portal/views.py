@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aptem.csv_export import csv_response
-from aptem.pagination import paginate, query_without_page
+from aptem.pagination import paginate_capped, query_without_page
 from audit.services import log_access
 from reporting.exports import too_big_to_stream
 from users import invitations
@@ -57,13 +57,14 @@ def user_list(request: HttpRequest) -> HttpResponse:
         per_page = DEFAULT_PAGE_SIZE
     page = None
     if user_filter.is_valid():
-        # A name search collects and sorts all its matches (see UserFilter.sorted), so the
-        # total can come with the page's rows.
-        page = paginate(
+        # Counted up to settings.LIST_COUNT_CAP, a larger result paging by cursors on the sort;
+        # a trigram search collects every match anyway, so it counts them with the page's rows.
+        page = paginate_capped(
             user_filter.sorted(sort),
-            request.GET.get("page"),
+            request.GET,
             per_page,
-            count_with_rows=bool(user_filter.form.cleaned_data.get("name")),
+            keys=user_filter.order_keys(sort),
+            collects_all=user_filter.searches_by_trigram(sort),
         )
     context = {
         "filter": user_filter,

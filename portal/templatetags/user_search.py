@@ -47,6 +47,7 @@ def sort_header(context, key: str, label: str, css_class: str = "") -> str:
     current = context["sort"]
     query = context["filter"].data.copy()
     query.pop("page", None)
+    query.pop("cursor", None)  # a cursor is a place in one order, meaningless in another
     if current == key:
         query["sort"], aria = f"-{key}", "ascending"
     elif current == f"-{key}":
