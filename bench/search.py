@@ -50,6 +50,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aptem.settings")
@@ -61,10 +62,11 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.db.models import Count  # noqa: E402
+from django.http import QueryDict  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from aptem.pagination import paginate  # noqa: E402
+from aptem.pagination import paginate_capped  # noqa: E402
 from bench.seed import ensure_heavy_profile, seed  # noqa: E402
 from portal.views import _search  # noqa: E402
 from programmes.models import Enrolment, Programme  # noqa: E402
@@ -265,7 +267,7 @@ def build_cases(viewer: User) -> list[Case]:
         listing("group subtree (North)", groups=north.pk),
         listing("programme + programme status", programme=programme, programme_status="ACTIVE"),
         listing("sort by programme", sort="programme"),
-        listing(f"last page of the default list (p{last_page})", page=last_page),
+        listing(f"last page of the default list (of {last_page} pages)", page="last"),
         listing("NI number (spaces, lower case)", ni_number=_spaced(ni)),
         listing("reference number", reference_number=sample.reference_number.lower()),
         listing("two words, reversed", two_words, name=two_words),
@@ -362,8 +364,13 @@ def listed_ids(viewer: User, params: dict) -> list[int]:
     request.user = viewer
     user_filter, sort = _search(request)
     user_filter.is_valid()
-    named = bool(user_filter.form.cleaned_data.get("name"))
-    page = paginate(user_filter.sorted(sort), params.get("page"), PER_PAGE, count_with_rows=named)
+    page = paginate_capped(
+        user_filter.sorted(sort),
+        QueryDict(urlencode(params)),
+        PER_PAGE,
+        keys=user_filter.order_keys(sort),
+        collects_all=user_filter.searches_by_trigram(sort),
+    )
     return [user.pk for user in page.object_list]
 
 
@@ -380,10 +387,12 @@ def floor_sql(viewer: User, params: dict) -> tuple[str, list]:
     from_ = "users_user u"
     order = ["u.last_name", "u.first_name", "u.id"]
     if name := params.get("name"):
-        # As the page does (UserFilter.sorted): sorting by an expression keeps PostgreSQL on
-        # the trigram index instead of walking the name index for 25 matches, which takes
-        # seconds at a million learners.
-        order = ["u.last_name || ''", "u.first_name || ''", "u.id"]
+        if any(len(word) >= 3 for word in name.split()):
+            # As the page does (UserFilter.sorted): sorting by an expression keeps PostgreSQL
+            # on the trigram index instead of walking the name index for 25 matches, which
+            # takes seconds at a million learners. A shorter word has no trigram: the name
+            # index is walked and filtered.
+            order = ["u.last_name || ''", "u.first_name || ''", "u.id"]
         for word in name.split():
             where.append("u.search_name LIKE %s")
             args.append(f"%{word}%")
@@ -395,10 +404,8 @@ def floor_sql(viewer: User, params: dict) -> tuple[str, list]:
             f"AND m.group_id IN ({', '.join(map(str, ids))}))"
         )
     if programme := params.get("programme"):
-        where.append(
-            "EXISTS (SELECT 1 FROM programmes_enrolment e WHERE e.learner_id = u.id "
-            "AND e.is_current AND e.programme_id = %s AND e.status = %s)"
-        )
+        # The current programme kept on the user row (programmes/current.py).
+        where.append("u.current_programme_id = %s AND u.current_programme_status = %s")
         args += [int(programme), params["programme_status"]]
     if ni := params.get("ni_number"):
         where.append("u.ni_number LIKE %s")
@@ -407,11 +414,7 @@ def floor_sql(viewer: User, params: dict) -> tuple[str, list]:
         where.append("UPPER(u.reference_number) LIKE %s")
         args.append(ref.upper() + "%")
     if params.get("sort") == "programme":
-        from_ += (
-            " LEFT JOIN programmes_enrolment e ON e.learner_id = u.id AND e.is_current"
-            " LEFT JOIN programmes_programme p ON p.id = e.programme_id"
-        )
-        order = ["p.name", "e.status", "u.id"]
+        order = ["u.current_programme_name", "u.current_programme_status", "u.id"]
     if params.get("page"):
         order = [f"{column} DESC" for column in order]
     sql = (
@@ -419,10 +422,6 @@ def floor_sql(viewer: User, params: dict) -> tuple[str, list]:
         f"u.reference_number FROM {from_} WHERE {' AND '.join(where)} "
         f"ORDER BY {', '.join(order)} LIMIT {PER_PAGE}"
     )
-    if params.get("page"):
-        # The last page holds the remainder, not always a full page.
-        remainder = count(viewer, {}) % PER_PAGE or PER_PAGE
-        sql = sql.replace(f"LIMIT {PER_PAGE}", f"LIMIT {remainder}")
     return sql, args
 
 
