@@ -110,7 +110,10 @@ def paginate_capped(
     if total <= cap:
         paginator = Paginator(queryset, per_page)
         paginator.count = total  # Paginator.count is a cached property: no second COUNT.
-        return paginator.get_page(page_number(params.get("page")))
+        # "Last" means the same whichever way the result is paged (a shared link keeps working
+        # when the result shrinks below the cap).
+        wanted = params.get("page")
+        return paginator.get_page(MAX_PAGE if wanted == LAST else page_number(wanted))
     return keyset_page(queryset, params, per_page, keys=keys, more_than=cap)
 
 

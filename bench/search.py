@@ -415,13 +415,21 @@ def floor_sql(viewer: User, params: dict) -> tuple[str, list]:
         args.append(ref.upper() + "%")
     if params.get("sort") == "programme":
         order = ["u.current_programme_name", "u.current_programme_status", "u.id"]
+    # NULLs after every value ascending, before them descending: the page's keyset order
+    # (aptem.pagination.keyset_ordering), which is PostgreSQL's default.
     if params.get("page"):
-        order = [f"{column} DESC" for column in order]
+        order = [f"{column} DESC NULLS FIRST" for column in order]
+    else:
+        order = [f"{column} NULLS LAST" for column in order]
     sql = (
         f"SELECT u.id, u.first_name, u.last_name, u.email, u.user_type, u.subscription_status, "
         f"u.reference_number FROM {from_} WHERE {' AND '.join(where)} "
         f"ORDER BY {', '.join(order)} LIMIT {PER_PAGE}"
     )
+    if params.get("page") and count(viewer, {}) <= settings.LIST_COUNT_CAP:
+        # A result small enough for numbered pages: the last one holds the remainder.
+        remainder = count(viewer, {}) % PER_PAGE or PER_PAGE
+        sql = sql.replace(f"LIMIT {PER_PAGE}", f"LIMIT {remainder}")
     return sql, args
 
 

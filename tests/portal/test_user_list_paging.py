@@ -255,6 +255,15 @@ def test_last_page_is_the_last_rows_in_the_normal_order(as_user, tutor, crowd, s
     assert (page.has_previous, page.has_next) == (True, False)
 
 
+def test_last_on_a_small_numbered_result_is_its_last_numbered_page(as_user, tutor, crowd):
+    # 37 rows under the cap: numbered pages, and ?page=last (a link saved from a larger result)
+    # still means the last one, the 7 rows after 30.
+    page = as_user(tutor).get(URL, {"per_page": PER_PAGE, "page": "last"}).context["page"]
+    expected = todays_order(tutor, "name")
+    assert page.number == 4
+    assert [user.pk for user in page.object_list] == expected[30:]
+
+
 def test_previous_from_last_lands_on_a_full_first_page(as_user, tutor, crowd, settings):
     # 37 rows counted back from the end in tens leave 7 at the start: Previous shows the
     # first ten rows rather than a page of seven.
