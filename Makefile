@@ -57,6 +57,7 @@ format: install-dev
 bench: migrate
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ilr_export.py
+	$(BIN)/python bench/queue.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -37,6 +37,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -160,7 +161,10 @@ def run_on_scratch_copy(workers: int, learners: int) -> dict:
             Path(scratch).unlink(missing_ok=True)
     if child.returncode != 0:
         sys.stderr.write(child.stdout + child.stderr)
-        raise SystemExit(f"The measurement with {workers} worker(s) failed.")
+        raise SystemExit(
+            f"The measurement with {workers} worker(s) failed; the workers' output is in "
+            f"{_worker_log()}."
+        )
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
@@ -219,9 +223,14 @@ def _start_worker() -> subprocess.Popen:
         cwd=ROOT,
         env=os.environ.copy(),
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        # The workers' own output, for when a run goes wrong (the path is printed then).
+        stdout=_worker_log().open("ab"),
+        stderr=subprocess.STDOUT,
     )
+
+
+def _worker_log() -> Path:
+    return Path(tempfile.gettempdir()) / "portal-queue-bench-workers.log"
 
 
 def _stop(process: subprocess.Popen) -> None:
