@@ -58,6 +58,7 @@ from django.db import connection  # noqa: E402
 from django_tasks_db.models import DBTaskResult  # noqa: E402
 from lxml import etree  # noqa: E402
 
+from aptem.validators import uln_check_digit  # noqa: E402
 from bench import ilr_export  # noqa: E402
 from programmes.ilr import export_job, import_tasks, tasks, xml_file  # noqa: E402
 from programmes.ilr.import_models import IlrImport  # noqa: E402
@@ -276,7 +277,7 @@ def _new_people(content: bytes) -> bytes:
     for n, node in enumerate(root.iterfind(f"{{{ns}}}Learner")):
         ref = node.find(f"{{{ns}}}LearnRefNumber")
         ref.text = IMPORT_PREFIX + ref.text[len(ilr_export.REF_PREFIX) :]
-        node.find(f"{{{ns}}}ULN").text = ilr_export._uln(n + 1_000_000)
+        node.find(f"{{{ns}}}ULN").text = _new_uln(n)
         node.find(f"{{{ns}}}GivenNames").text = "Queue"
         for name in ("NINumber",):
             for child in node.findall(f"{{{ns}}}{name}"):
@@ -284,6 +285,16 @@ def _new_people(content: bytes) -> bytes:
         for email in node.findall(f"{{{ns}}}Email"):
             email.text = f"queue{n}@example.invalid"
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _new_uln(n: int) -> str:
+    """A valid ULN of its own for the ``n``th imported learner (a shared one would make them
+    possible duplicates of each other): the first of 13 stems with a check digit."""
+    for stem in range(200_000_000 + n * 13, 200_000_000 + n * 13 + 13):
+        check = uln_check_digit(f"{stem}0")
+        if check is not None:
+            return f"{stem}{check}"
+    raise ValueError(f"No valid ULN near learner {n}")
 
 
 def _import(viewer, content: bytes) -> tuple[IlrImport, float]:
