@@ -1,4 +1,5 @@
-"""The ILR import as a task: start a job from an upload, then import its learners one by one.
+"""The ILR import as tasks: start a job from an upload, then import its learners one by one, in
+chunk tasks that any number of workers share (``run_import`` queues them).
 
 Each learner is committed in its own transaction together with its report row, so a job that
 stops midway (an error, a worker killed) has saved exactly the learners its report lists.
