@@ -1,4 +1,5 @@
-"""The ILR import as a task: start a job from an upload, then import its learners one by one.
+"""The ILR import as tasks: start a job from an upload, then import its learners one by one, in
+chunk tasks that any number of workers share (``run_import`` queues them).
 
 Each learner is committed in its own transaction together with its report row, so a job that
 stops midway (an error, a worker killed) has saved exactly the learners its report lists.
@@ -16,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from aptem import jobs
+from aptem import jobs, locks
 from aptem.uploads.files import random_name, sha256_of
 from audit.context import acting_as
 from programmes.models import Programme
@@ -127,40 +128,69 @@ def recover_stalled() -> list[str]:
     return lines
 
 
+# Learners per chunk task. Each chunk re-reads the file (without the XSD check), so a chunk
+# should take seconds, not milliseconds; small enough that a second worker gets work from an
+# import of a few hundred learners, and that a killed worker's chunk is cheap to redo.
+CHUNK_SIZE = 250
+
+
 @task()
 def run_import(import_pk: int) -> str:
-    """Import every learner of the job's file not yet handled, one transaction per learner."""
-    job = IlrImport.objects.select_related("group", "programme", "created_by").get(pk=import_pk)
+    """Start the job: queue one ``run_import_chunk`` per CHUNK_SIZE learners with some not yet
+    handled, so every worker can take a share. The last chunk to finish closes the job."""
+    job = IlrImport.objects.get(pk=import_pk)
     if job.status == IlrImport.Status.DONE:
         return job.status  # queued twice (a page and a recovery both re-queued it): nothing left
     job.status = IlrImport.Status.RUNNING
     job.attempts += 1
     job.started_at = job.started_at or timezone.now()
     job.heartbeat_at = timezone.now()
-    job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at"])
+    job.done = job.rows.count()
+    job.save(update_fields=["status", "attempts", "started_at", "heartbeat_at", "done"])
+    handled = set(job.rows.values_list("position", flat=True))
+    chunks = [
+        (first, min(first + CHUNK_SIZE - 1, job.total))
+        for first in range(1, job.total + 1, CHUNK_SIZE)
+        if not handled.issuperset(range(first, min(first + CHUNK_SIZE - 1, job.total) + 1))
+    ]
+    for first, last in chunks:
+        run_import_chunk.enqueue(import_pk, first, last)
+    if not chunks:  # a re-run after every learner was handled: nothing to queue, close it
+        _close_if_complete(import_pk)
+    return IlrImport.objects.values_list("status", flat=True).get(pk=import_pk)
+
+
+@task()
+def run_import_chunk(import_pk: int, first: int, last: int) -> str:
+    """Import the job's learners ``first`` to ``last`` not yet handled, one transaction per
+    learner; idempotent, so running a chunk twice (recovery, or a worker thought gone) is safe."""
+    job = IlrImport.objects.select_related("group", "programme", "created_by").get(pk=import_pk)
+    if job.status in (IlrImport.Status.DONE, IlrImport.Status.FAILED):
+        return job.status  # another chunk stopped the job, or a re-run already finished it
     try:
         with job.file.open("rb") as handle:
-            fmt, learners = importing.read_file(handle)
+            fmt, learners = importing.read_learners(handle, first, last)
         importer = importing.Importer(fmt, job.group, job.programme, job.created_by)
-        handled = set(job.rows.values_list("position", flat=True))
-        # One correlation id and the uploader's address on every audit entry of the run.
+        # One correlation id and the uploader's address on every audit entry of the chunk.
         with acting_as(job.created_by, remote_addr=job.remote_addr):
-            for position, values in enumerate(learners, start=1):
-                if position not in handled:
-                    _import_one(job, position, values, importer)
+            for position, values in enumerate(learners, start=first):
+                if not _import_one(job, position, values, importer):
+                    break  # the job failed meanwhile: stop where it stopped
     except Exception as error:  # the job must end in a state its page can show
-        logger.exception("ILR import %s stopped", import_pk)
-        return _finish(job, IlrImport.Status.FAILED, _stopped_because(job, error))
-    return _finish(job, IlrImport.Status.DONE)
+        logger.exception("ILR import %s stopped in learners %s-%s", import_pk, first, last)
+        return _fail(import_pk, error)
+    return _close_if_complete(import_pk)
 
 
-def _import_one(job: IlrImport, position: int, values: dict, importer) -> None:
+def _import_one(job: IlrImport, position: int, values: dict, importer) -> bool:
+    """Import one learner with its report row, unless it has one; False once the job failed."""
     with transaction.atomic():
-        # A worker thought gone may still be running this job beside its replacement: the
-        # job's row lock makes them take turns, and a learner the other one handled is skipped.
-        IlrImport.objects.select_for_update().filter(pk=job.pk).exists()
+        _take_turns(job, position, values, importer.fmt)
+        status = IlrImport.objects.values_list("status", flat=True).get(pk=job.pk)
+        if status == IlrImport.Status.FAILED:
+            return False
         if job.rows.filter(position=position).exists():
-            return
+            return True
         row = importing.import_learner(values, importer)
         IlrImportRow.objects.create(
             job=job,
@@ -174,9 +204,64 @@ def _import_one(job: IlrImport, position: int, values: dict, importer) -> None:
             warnings=row.warnings,
             duplicates=row.duplicates,
         )
-        job.done = job.rows.count()
-        job.heartbeat_at = timezone.now()
-        job.save(update_fields=["done", "heartbeat_at"])
+        # Last, and as one UPDATE: the job's row stays locked only from here to the commit,
+        # and F() counts right however many chunks add rows at once. The heartbeat is the
+        # job's: any chunk running keeps the whole job alive.
+        IlrImport.objects.filter(pk=job.pk).update(
+            done=models.F("done") + 1, heartbeat_at=timezone.now()
+        )
+    return True
+
+
+def _take_turns(job: IlrImport, position: int, values: dict, fmt) -> None:
+    """Make two tasks take turns where they could collide, and only there: over one position
+    (a chunk run twice: the second skips what the first reported) and over one person (two
+    learners of the file who are the same person, in chunks running at once: the second must
+    see the first's user to report it as a possible duplicate, not create it again).
+
+    On PostgreSQL these are named locks, so chunks about other people run in parallel. Other
+    databases lock the job's row instead, as before the fan-out: chunks of a job take turns.
+    """
+    if locks.supported():
+        locks.hold(
+            [f"ilr-import:position:{job.pk}:{position}", *importing.identity_names(values, fmt)]
+        )
+    else:
+        IlrImport.objects.select_for_update().filter(pk=job.pk).exists()
+
+
+def _close_if_complete(import_pk: int) -> str:
+    """Mark the job Done once every learner has a report row. Decided under the job's row lock
+    so that of chunks finishing together exactly one closes it (and sends the notification)."""
+    with transaction.atomic():
+        job = IlrImport.objects.select_for_update().get(pk=import_pk)
+        done = job.rows.count()
+        closing = job.in_progress and done == job.total
+        if closing:
+            job.status = IlrImport.Status.DONE
+            job.error = ""
+            job.done = done
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "done", "finished_at"])
+    if closing:
+        notifications.import_finished(job)
+    return job.status
+
+
+def _fail(import_pk: int, error: Exception) -> str:
+    """Fail the job with the reason, unless it already ended (only the first failure counts)."""
+    with transaction.atomic():
+        job = IlrImport.objects.select_for_update().get(pk=import_pk)
+        failing = job.in_progress
+        if failing:
+            job.status = IlrImport.Status.FAILED
+            job.error = _stopped_because(job, error)
+            job.done = job.rows.count()
+            job.finished_at = timezone.now()
+            job.save(update_fields=["status", "error", "done", "finished_at"])
+    if failing:
+        notifications.import_finished(job)
+    return job.status
 
 
 def _stopped_because(job: IlrImport, error: Exception) -> str:
@@ -185,13 +270,3 @@ def _stopped_because(job: IlrImport, error: Exception) -> str:
         f"({type(error).__name__}: {error}). The learners listed below were saved or rejected; "
         "no other learner of the file was touched. Use “Run again to finish” to import the rest."
     )
-
-
-def _finish(job: IlrImport, status: str, error: str = "") -> str:
-    job.status = status
-    job.error = error
-    job.done = job.rows.count()
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "error", "done", "finished_at"])
-    notifications.import_finished(job)
-    return status

@@ -4,6 +4,7 @@ each learner in it, with a report row per learner."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -90,6 +91,17 @@ def read_file(upload) -> tuple[IlrFormat, list[dict]]:
         _singles(element_values(node)) for node in root.iterfind(f"{{{fmt.namespace}}}Learner")
     ]
     return fmt, learners
+
+
+def read_learners(stored, first: int, last: int) -> tuple[IlrFormat, list[dict]]:
+    """Learners ``first`` to ``last`` (positions from 1, both included) of a stored file that
+    ``read_file`` accepted at upload. Not validated against the XSD again: every chunk of a
+    large import reads the file, and validating it each time would cost more than the chunk."""
+    root = etree.parse(stored, safe_parser()).getroot()
+    namespace = etree.QName(root).namespace
+    fmt = next(f for f in FORMATS.values() if f.namespace == namespace)
+    nodes = itertools.islice(root.iterfind(f"{{{fmt.namespace}}}Learner"), first - 1, last)
+    return fmt, [_singles(element_values(node)) for node in nodes]
 
 
 OUTCOMES = ("created", "matched", "updated", "rejected")
@@ -251,6 +263,26 @@ def _identity(values: dict) -> dict:
         "last_name": str(values.get("FamilyName") or "").strip(),
         "date_of_birth": born,
     }
+
+
+def identity_names(values: dict, fmt: IlrFormat) -> list[str]:
+    """Names for what makes the file's learner someone already there: their LearnRefNumber in
+    the year, and each value the duplicate rule compares (``possible_duplicates``) or that
+    must be unique (a login email). Two learners the rule would call one person, or that would
+    update one ILR, share a name: imports running in parallel take turns on them."""
+    identity = _identity(values)
+    names = [f"ilr-import:ref:{fmt.year}:{values.get('LearnRefNumber', '')}"]
+    if identity["ni_number"]:
+        names.append(f"ilr-import:ni:{identity['ni_number']}")
+    if identity["uln"]:
+        names.append(f"ilr-import:uln:{identity['uln']}")
+    if identity["date_of_birth"]:
+        first, last = identity["first_name"].lower(), identity["last_name"].lower()
+        names.append(f"ilr-import:born:{identity['date_of_birth']}:{first}:{last}")
+    email = str(values.get("Email") or "").strip().lower()
+    if email:
+        names.append(f"ilr-import:email:{email}")
+    return names
 
 
 def _existing_learner(values: dict, fmt, visible, row: ImportRow) -> User | None:
