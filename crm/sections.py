@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
 
 from aptem.sections import Section
@@ -10,6 +10,9 @@ from users.access import may_edit
 from users.models import User
 
 LATEST_NOTES = 5
+# The section lists this many stored contacts after the linked people; the learner's contacts
+# page lists them all.
+FIRST_CONTACTS = 10
 
 
 def _notes(request: HttpRequest, subject: User) -> dict:
@@ -42,7 +45,7 @@ class LinkedPerson:
     may_open: bool
 
 
-def _linked_people(subject: User, visible) -> list[LinkedPerson]:
+def linked_people(subject: User, visible) -> list[LinkedPerson]:
     """One query for all of them, whether the viewer may open each one's profile included."""
     ids = [getattr(subject, field) for field, _, _ in LINKED_BY_FIELD]
     people = (
@@ -58,18 +61,26 @@ def _linked_people(subject: User, visible) -> list[LinkedPerson]:
     ]
 
 
-def _contacts(request: HttpRequest, subject: User) -> dict:
-    viewer = request.user
+def listed_contacts(subject: User, visible) -> QuerySet:
+    """The learner's stored contacts in the order the section and the contacts page list them,
+    each with whether the viewer may open the administrator's profile (``visible``: the users
+    the viewer may open)."""
     # Administrators' profiles are open to Supervisors only: link a name only when it opens.
-    visible = User.objects.visible_to(viewer)
-    contacts = list(
+    return (
         subject.learner_contacts.select_related("admin", "crm_contact__organisation")
         .annotate(admin_may_open=Exists(visible.filter(pk=OuterRef("admin_id"))))
         .order_by("kind", "created_at", "pk")
     )
+
+
+def _contacts(request: HttpRequest, subject: User) -> dict:
+    viewer = request.user
+    visible = User.objects.visible_to(viewer)
     return {
-        "linked": _linked_people(subject, visible),
-        "contacts": contacts,
+        "linked": linked_people(subject, visible),
+        "contacts": list(listed_contacts(subject, visible)[:FIRST_CONTACTS]),
+        # Always counted, even when fewer came back, so the query count stays fixed.
+        "contact_count": subject.learner_contacts.count(),
         "may_edit_contacts": may_edit(viewer, subject),
     }
 
@@ -87,5 +98,5 @@ CONTACTS = Section(
     template="crm/sections/_contacts.html",
     summary=_contacts,
     # Everyone the section lists: the people linked through the learner's details too.
-    count=lambda c: str(len(c["linked"]) + len(c["contacts"])),
+    count=lambda c: str(len(c["linked"]) + c["contact_count"]),
 )

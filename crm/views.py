@@ -15,8 +15,10 @@ from users.models import User
 
 from . import services
 from .forms import ContactForm, NoteForm
+from .sections import linked_people, listed_contacts
 
 NOTES_PER_PAGE = 25
+CONTACTS_PER_PAGE = 25
 
 
 @require_GET
@@ -81,6 +83,25 @@ def _back_to_profile(request: HttpRequest, learner: User, anchor: str) -> HttpRe
     if (request.htmx.current_url_abs_path or "").split("#")[0] == learner.get_absolute_url():
         return HttpResponseClientRefresh()
     return HttpResponseClientRedirect(url)
+
+
+@require_GET
+def contact_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every contact of the learner; the profile's Contacts section shows the first few."""
+    learner = get_learner_for(request, pk)
+    visible = User.objects.visible_to(request.user)
+    page = Paginator(listed_contacts(learner, visible), CONTACTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "subject": learner,
+        "page": page,
+        "query": "",
+        # The people the learner's details name head the list, as on the profile.
+        "linked": linked_people(learner, visible) if page.number == 1 else [],
+        "may_edit_contacts": may_edit(request.user, learner),
+    }
+    return render(request, "crm/contact_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

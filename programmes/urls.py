@@ -11,6 +11,7 @@ programme_patterns = [
     path("programmes/", views.programme_list, name="list"),
     path("programmes/create/", views.programme_create, name="create"),
     path("programmes/<int:programme_pk>/edit/", views.programme_edit, name="edit"),
+    path("users/<int:pk>/programmes/", views.enrolment_list, name="enrolment_list"),
     path("users/<int:pk>/programmes/enrol/", views.enrolment_add, name="enrol"),
     path(
         "users/<int:pk>/programmes/<int:enrolment_pk>/edit/",

@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +31,7 @@ from .models import Enrolment, Programme
 
 MANAGE = "programmes.manage_programmes"
 EDIT_DETAILS = "programmes.edit_programme_details"
+ENROLMENTS_PER_PAGE = 25
 
 
 @require_GET
@@ -79,6 +81,22 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
     return render(
         request, "programmes/programme_form.html", context, status=conflict_status(conflict)
     )
+
+
+@require_GET
+def enrolment_list(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every programme the learner has been on; the profile's Programme section shows the
+    current ones and the latest few."""
+    learner = get_learner_for(request, pk)
+    enrolments = learner.enrolments.select_related("programme")
+    page = Paginator(enrolments, ENROLMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "subject": learner,
+        "page": page,
+        "query": "",
+        "may_enrol": request.user.has_perm(EDIT_DETAILS),
+    }
+    return render(request, "programmes/enrolment_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

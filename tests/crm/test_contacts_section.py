@@ -6,6 +6,7 @@ import re
 import pytest
 
 from tests.factories import OrganisationFactory, UserFactory
+from tests.portal.test_profile_index import _links
 from users.models import User
 
 from .factories import AdminLinkFactory, CrmLinkFactory
@@ -124,3 +125,28 @@ def test_a_learner_with_nobody_linked_still_says_so(as_user, tutor, learner):
     body = as_user(tutor).get(f"/users/{learner.pk}/").content.decode()
     assert "No contacts linked yet." in body
     assert "From details" not in body
+
+
+def test_shows_the_linked_people_then_the_first_ten_contacts_and_a_see_all_link(
+    as_user, tutor, learner, linked
+):
+    links = CrmLinkFactory.create_batch(30, learner=learner)
+    client = as_user(tutor)
+    section = _section(client, learner)
+    rows = [" ".join(row) for row in _rows(section)]
+    assert len(rows) == 3 + 10
+    assert rows[0].startswith("Colin Colleague Administrator Case owner")
+    for row, link in zip(rows[3:], links[:10], strict=True):
+        assert row.startswith(link.crm_contact.full_name)
+    assert section.count("/remove/") == 10
+    assert "The first 10 of 30 stored contacts are shown." in section
+    assert f'<a href="/users/{learner.pk}/contacts/">See all 33 contacts</a>' in section
+    index = dict(_links(client.get(f"/users/{learner.pk}/").content.decode()))
+    assert index["contacts"] == "Contacts (33)"
+
+
+def test_no_see_all_link_when_every_contact_is_shown(as_user, tutor, learner, linked):
+    CrmLinkFactory.create_batch(10, learner=learner)
+    section = _section(as_user(tutor), learner)
+    assert len(_rows(section)) == 3 + 10
+    assert "See all" not in section

@@ -6,6 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
+from tests.crm.factories import CrmLinkFactory
 from tests.factories import EnrolmentFactory, OrganisationFactory, UserFactory
 from users.email_models import OutboundEmail
 from users.models import User
@@ -79,9 +80,14 @@ def _profile_queries(client, user) -> int:
 def test_profile_runs_a_fixed_number_of_queries(as_user, tutor, learner, tree):
     client = as_user(tutor)
     EnrolmentFactory(learner=learner)
+    CrmLinkFactory(learner=learner)
     small = _profile_queries(client, learner)
     EnrolmentFactory.create_batch(8, learner=learner, is_current=False)
     learner.groups.add(tree["leeds"], tree["north"])
+    assert _profile_queries(client, learner) == small
+    # More than the Programme and Contacts sections show: still the same queries.
+    EnrolmentFactory.create_batch(30, learner=learner, is_current=False)
+    CrmLinkFactory.create_batch(30, learner=learner)
     assert _profile_queries(client, learner) == small
     assert small <= 30
 
