@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 
 from aptem.csv_export import csv_date
+from aptem.ordered_chunks import keyset_order, ordered_chunks
 from audit.filters import AuditFilter
 from audit.trail import present, trail_for
 from programmes.models import Enrolment
@@ -121,9 +122,19 @@ EXPORTED_VALUES = (
     "subscription_end",
     "created_at",
 )
-# Rows per fetch from PostgreSQL's server-side cursor: large enough that round trips do not
-# count, small enough that memory stays flat.
+# Rows per query (or per fetch from a server-side cursor): large enough that round trips do
+# not count, small enough that memory stays flat.
 EXPORT_FETCH_ROWS = 5000
+
+
+def _exported_values(queryset) -> Iterator[tuple]:
+    # In keyset chunks when the order is plain columns of the user (each chunk starts on the
+    # ordering's index where the last stopped; see aptem.ordered_chunks). An order no index
+    # supplies (a name search's expressions, the case owner's name) must sort every row
+    # before the first comes out anyway, so one query through a server-side cursor is best.
+    if keyset_order(queryset) is not None:
+        return ordered_chunks(queryset, EXPORTED_VALUES, EXPORT_FETCH_ROWS)
+    return queryset.values_list(*EXPORTED_VALUES).iterator(chunk_size=EXPORT_FETCH_ROWS)
 
 
 def user_rows(queryset) -> Iterator[list]:
@@ -133,7 +144,7 @@ def user_rows(queryset) -> Iterator[list]:
     status_labels = dict(User.Status.choices)
     programme_statuses = {**dict(Enrolment.Status.choices), None: ""}
     zone = timezone.get_current_timezone()
-    rows = queryset.values_list(*EXPORTED_VALUES).iterator(chunk_size=EXPORT_FETCH_ROWS)
+    rows = _exported_values(queryset)
     for (
         pk,
         first_name,
