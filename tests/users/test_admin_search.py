@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import AdminFactory, UserFactory
+from users import admin as admin_module
 from users.admin import CappedPaginator
 from users.models import User
 
@@ -150,3 +151,19 @@ def test_a_searched_list_keeps_the_name_order_without_the_name_index_driving_the
         q["sql"] for q in captured if "search_name" in q["sql"] and "ORDER BY" in q["sql"]
     ]
     assert 'ORDER BY "users_user"."last_name"' not in page_sql
+
+
+def test_a_broad_search_walks_the_name_index_in_the_same_order(
+    client, superuser, people, monkeypatch
+):
+    # Matches spread along the whole name index: walking it finds a page of them soonest.
+    monkeypatch.setattr(admin_module, "NAME_SORTED_MATCHES", 1)
+    client.force_login(superuser)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": "smith"})
+    listed = [user.pk for user in response.context["cl"].result_list]
+    assert listed == [people["jo"].pk, people["stranger"].pk]
+    (page_sql,) = [
+        q["sql"] for q in captured if "search_name" in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    assert 'ORDER BY "users_user"."last_name" ASC' in page_sql
