@@ -8,6 +8,7 @@ worker timeout, a dropped connection) visibly lacks it even when it arrived as H
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -21,6 +22,10 @@ _ESCAPED = frozenset("=+-@")
 # Rows in each piece csv_chunks yields: a response or file gets one write per this many rows
 # rather than one tiny string per row, which at a million rows cost more than the rows.
 CHUNK_ROWS = 1000
+# Where a written cell could start with a formula character (after a line start or a comma,
+# perhaps after an opening quote), or a line with the trailer mark. Finding none in a piece's
+# text proves no cell needed escaping, which is far cheaper than looking at every cell.
+_MAYBE_UNSAFE = re.compile(r'(?:^|,)"?[=+\-@]|^"?#', re.MULTILINE)
 
 
 def _safe_row(row: Iterable) -> list:
@@ -64,7 +69,13 @@ def csv_chunks(rows: Iterable[Iterable], rows_per_chunk: int = CHUNK_ROWS) -> It
     source = iter(rows)
     written = 0
     while batch := list(islice(source, rows_per_chunk)):
-        writer.writerows(map(_safe_row, batch))
+        writer.writerows(batch)
+        if _MAYBE_UNSAFE.search(buffer.getvalue()):
+            # Some cell may need escaping (or a value merely holds ", -"): write the piece
+            # again, every cell through _safe_row.
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerows(map(_safe_row, batch))
         written += len(batch)
         yield buffer.getvalue()
         buffer.seek(0)
