@@ -127,10 +127,9 @@ def copy_floor(rows: int) -> float:
     statuses = ", ".join(f"'{s}'" for s in User.DEFAULT_LIST_STATUSES)
     select = (
         "SELECT u.id, u.first_name, u.last_name, u.user_type, u.subscription_status, u.email, "
-        "p.name, e.status, co.first_name || ' ' || co.last_name, u.reference_number, "
-        "u.ni_number, u.subscription_end, u.created_at FROM users_user u "
-        "LEFT JOIN programmes_enrolment e ON e.learner_id = u.id AND e.is_current "
-        "LEFT JOIN programmes_programme p ON p.id = e.programme_id "
+        "u.current_programme_name, u.current_programme_status, "
+        "co.first_name || ' ' || co.last_name, u.reference_number, u.ni_number, "
+        "u.subscription_end, u.created_at FROM users_user u "
         "LEFT JOIN users_user co ON co.id = u.case_owner_id "
         f"WHERE u.subscription_status IN ({statuses}) "
         f"ORDER BY u.last_name, u.first_name, u.id LIMIT {rows}"

@@ -24,9 +24,10 @@ Besides the page itself the table shows, per case:
 - admin: the Django admin changelist's search for the same words (name searches, supervisor:
   the tutor is not staff);
 - the profile of a learner with 1,000 rows in every section that lists rows;
-- the Users CSV export (supervisor, default filters) in a subprocess, for 100,000 rows and, at
-  1,000,000 learners or more, for the whole set: rows per second and the subprocess's peak RSS
-  (``resource.getrusage``), against PostgreSQL's COPY of the same rows as the floor.
+- the Users CSV export (supervisor, default filters) by ``bench/export.py``, a subprocess per
+  measurement, as the streamed response and as the background task's file, for 100,000 rows
+  and, at 1,000,000 learners or more, for the whole set: rows per second and the subprocess's
+  peak RSS (``resource.getrusage``), against PostgreSQL's COPY of the same rows as the floor.
 
 Targets (issue 13): each Users page case at most 100 ms median, the profile at most 80 ms,
 the export at least 50,000 rows a second; the admin's search within 500 ms.
@@ -41,7 +42,6 @@ import argparse
 import json
 import math
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -67,6 +67,7 @@ from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from aptem.pagination import paginate_capped  # noqa: E402
+from bench.export import copy_floor  # noqa: E402
 from bench.seed import ensure_heavy_profile, seed  # noqa: E402
 from portal.views import _search  # noqa: E402
 from programmes.models import Enrolment, Programme  # noqa: E402
@@ -137,10 +138,7 @@ def main() -> int:
     parser.add_argument("--explain", action="store_true", help="print SQL and EXPLAIN ANALYZE")
     parser.add_argument("--no-full-export", action="store_true", help="skip the whole export")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument("--export-child", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.export_child is not None:
-        return export_child(args.export_child)
 
     print(f"Database: {connection.vendor} ({connection.settings_dict['NAME']})")
     if connection.vendor != "postgresql":
@@ -462,95 +460,42 @@ def explain(result: Result) -> None:
 
 
 def measure_exports(args) -> list[Result]:
+    """The Users CSV export by bench/export.py, in a subprocess per measurement: the streamed
+    response and the background task's file, for 100,000 rows and (at a million learners) the
+    whole default list."""
     total = count(User.objects.get(email=VIEWERS[0]), {})
     sizes = [min(EXPORT_ROWS, total)]
     if total > EXPORT_ROWS and args.learners >= 1_000_000 and not args.no_full_export:
         sizes.append(total)
     results = []
     for rows in sizes:
-        child = subprocess.run(
-            [sys.executable, __file__, "--export-child", str(rows)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        figures = json.loads(child.stdout.strip().splitlines()[-1])
-        case = Case(f"Users CSV export, {rows:,} rows", "/users/export.csv")
-        case.target_ms = rows / EXPORT_TARGET_ROWS_PER_S * 1000
-        result = Result(case, VIEWERS[0], [figures["seconds"] * 1000], [{}] * figures["queries"])
-        result.count = figures["rows"]
-        result.floor_ms = copy_floor(rows)
-        result.note = (
-            f"{figures['rows'] / figures['seconds']:,.0f} rows/s, peak RSS "
-            f"{figures['peak_rss_mb']:.0f} MB ({figures['start_rss_mb']:.0f} MB before)"
-        )
-        results.append(result)
+        floor_ms = copy_floor(rows) * 1000
+        for path in ("response", "task"):
+            child = subprocess.run(
+                [
+                    sys.executable,
+                    str(Path(__file__).with_name("export.py")),
+                    "--child",
+                    f"{path}:{rows}",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            figures = json.loads(child.stdout.strip().splitlines()[-1])
+            case = Case(f"Users CSV export ({path}), {rows:,} rows", "/users/export.csv")
+            case.target_ms = rows / EXPORT_TARGET_ROWS_PER_S * 1000
+            result = Result(
+                case, VIEWERS[0], [figures["seconds"] * 1000], [{}] * figures["queries"]
+            )
+            result.count = figures["rows"]
+            result.floor_ms = floor_ms
+            result.note = (
+                f"{figures['rows'] / figures['seconds']:,.0f} rows/s, peak RSS "
+                f"{figures['peak_rss_mb']:.0f} MB ({figures['start_rss_mb']:.0f} MB before)"
+            )
+            results.append(result)
     return results
-
-
-def export_child(limit: int) -> int:
-    """In a process of its own, so its peak RSS is the export's: stream the Users CSV of the
-    supervisor's default list and stop after ``limit`` rows."""
-    settings.DEBUG = False
-    # Above EXPORT_INLINE_MAX_ROWS the page hands the export to a background task; the task and
-    # the streamed answer write the same rows through the same producer, so the threshold is
-    # lifted here to time that producer in this process.
-    settings.EXPORT_INLINE_MAX_ROWS = 10**9
-    if "testserver" not in settings.ALLOWED_HOSTS:
-        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    warnings.filterwarnings("ignore", message="No directory at", module="django.core.handlers")
-    client = Client()
-    client.force_login(User.objects.get(email=VIEWERS[0]))
-    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows = -1  # the header line
-    with CaptureQueriesContext(connection) as captured:
-        started = time.perf_counter()
-        response = client.get("/users/export.csv")
-        if response.status_code != 200:
-            raise SystemExit(f"/users/export.csv answered {response.status_code}, not 200")
-        chunks = response.streaming_content if response.streaming else [response.content]
-        for chunk in chunks:
-            rows += chunk.count(b"\n")
-            if rows >= limit:
-                break
-        seconds = time.perf_counter() - started
-        response.close()
-    figures = {
-        "rows": min(rows, limit),
-        "seconds": seconds,
-        "queries": len(captured.captured_queries),
-        "start_rss_mb": start_rss,
-        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }
-    print(json.dumps(figures))
-    return 0
-
-
-def copy_floor(rows: int) -> float:
-    """Milliseconds for the database alone to hand over the same rows and columns: COPY on
-    PostgreSQL, a plain fetch elsewhere."""
-    statuses = ", ".join(f"'{s}'" for s in User.DEFAULT_LIST_STATUSES)
-    select = (
-        "SELECT u.id, u.first_name, u.last_name, u.user_type, u.subscription_status, u.email, "
-        "p.name, e.status, co.first_name || ' ' || co.last_name, u.reference_number, "
-        "u.ni_number, u.subscription_end, u.created_at FROM users_user u "
-        "LEFT JOIN programmes_enrolment e ON e.learner_id = u.id AND e.is_current "
-        "LEFT JOIN programmes_programme p ON p.id = e.programme_id "
-        "LEFT JOIN users_user co ON co.id = u.case_owner_id "
-        f"WHERE u.subscription_status IN ({statuses}) "
-        f"ORDER BY u.last_name, u.first_name, u.id LIMIT {rows}"
-    )
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.connection.cursor().copy(f"COPY ({select}) TO STDOUT (FORMAT csv)") as cp:
-                for _ in cp:
-                    pass
-        else:
-            cursor.execute(select)
-            while cursor.fetchmany(5000):
-                pass
-    return (time.perf_counter() - started) * 1000
 
 
 def print_table(results: list[Result], args) -> None:

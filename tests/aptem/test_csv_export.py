@@ -6,7 +6,7 @@ from itertools import islice
 
 import pytest
 
-from aptem.csv_export import csv_lines, csv_response, row_count_trailer
+from aptem.csv_export import _safe_row, csv_chunks, csv_lines, csv_response, row_count_trailer
 
 
 def parse(lines) -> list[list[str]]:
@@ -74,3 +74,17 @@ def test_the_response_streams_the_same_lines_as_an_attachment():
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"].startswith('attachment; filename="people-')
     assert b"".join(response.streaming_content) == b"Name\r\nAnn\r\n# 1 row\r\n"
+
+
+@pytest.mark.parametrize(
+    "unsafe",
+    ["=SUM(A1)", "+1", "-1", "@here", "=a, quoted", "line one\n=line two", "# 3 rows"],
+)
+def test_one_unsafe_cell_deep_in_a_piece_of_safe_rows_is_still_neutralised(unsafe):
+    safe = [[n, "Smith-Brown", "a-b@example.org", "01/02/2025 10:00", "x, -y"] for n in range(50)]
+    rows = [["ID", "Name", "Email", "Created", "Note"], *safe[:30], [unsafe, unsafe], *safe[30:]]
+    text = "".join(csv_chunks(rows))
+    reference = io.StringIO()
+    csv.writer(reference).writerows(_safe_row(row) for row in rows)
+    assert text.startswith(reference.getvalue())
+    assert text == reference.getvalue() + "# 51 rows\r\n"

@@ -7,7 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.factories import AdminFactory, UserFactory
+from users import admin as admin_module
 from users.admin import CappedPaginator
+from users.models import User
 
 URL = "/admin/users/user/"
 
@@ -124,3 +126,44 @@ def test_a_search_past_the_cap_says_more_than_instead_of_counting(
     page = client.get(URL, {"q": "okafor"}).content.decode()
     assert "1 user" in page
     assert "More than" not in page
+
+
+def test_a_searched_list_keeps_the_name_order_without_the_name_index_driving_the_search(
+    client, superuser, people
+):
+    client.force_login(superuser)
+    older = UserFactory(first_name="Anna", last_name="Smith")
+    newer = UserFactory(first_name="Anna", last_name="Smith")
+    UserFactory(first_name="Bob", last_name="Smith")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": "smith"})
+    listed = [user.pk for user in response.context["cl"].result_list]
+    # The changelist's order before: surname, first name, then the newest first.
+    assert listed == list(
+        User.objects.filter(pk__in=listed)
+        .order_by("last_name", "first_name", "-pk")
+        .values_list("pk", flat=True)
+    )
+    assert listed.index(newer.pk) < listed.index(older.pk)
+    assert len(listed) == 5
+    # ...sorted by expressions rather than the bare columns the name index holds.
+    (page_sql,) = [
+        q["sql"] for q in captured if "search_name" in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    assert 'ORDER BY "users_user"."last_name"' not in page_sql
+
+
+def test_a_broad_search_walks_the_name_index_in_the_same_order(
+    client, superuser, people, monkeypatch
+):
+    # Matches spread along the whole name index: walking it finds a page of them soonest.
+    monkeypatch.setattr(admin_module, "NAME_SORTED_MATCHES", 1)
+    client.force_login(superuser)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL, {"q": "smith"})
+    listed = [user.pk for user in response.context["cl"].result_list]
+    assert listed == [people["jo"].pk, people["stranger"].pk]
+    (page_sql,) = [
+        q["sql"] for q in captured if "search_name" in q["sql"] and "ORDER BY" in q["sql"]
+    ]
+    assert 'ORDER BY "users_user"."last_name" ASC' in page_sql
