@@ -53,11 +53,14 @@ class Overlap(FieldGetDbPrepValueMixin, Lookup):
     lookup_name = "overlap"
 
     def get_prep_lookup(self):
-        values = _sorted_set(self.rhs)
-        if not values:
-            # As ``__in=[]`` does: nothing can match, so no query is sent.
+        return _sorted_set(self.rhs)
+
+    def process_rhs(self, compiler, connection):
+        if not self.rhs:
+            # As ``__in=[]`` does: nothing can match (the condition is false, and a query with
+            # nothing else to return is not sent).
             raise EmptyResultSet
-        return values
+        return super().process_rhs(compiler, connection)
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
@@ -66,6 +69,7 @@ class Overlap(FieldGetDbPrepValueMixin, Lookup):
 
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        self.process_rhs(compiler, connection)
         placeholders = ", ".join(["%s"] * len(self.rhs))
         return (
             f"EXISTS (SELECT 1 FROM json_each({lhs}) AS element "

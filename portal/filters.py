@@ -135,9 +135,17 @@ class UserFilter(django_filters.FilterSet):
     def filter_groups(self, queryset, name, value):
         if not value:
             return queryset
+        chosen = {int(pk) for pk in value}
+        roots = {g.pk for g in self.viewer.visible_group_roots()}
+        if not self.viewer.has_perm("users.view_all_groups") and chosen >= roots:
+            # Every group ticked is visible, so ticking all of the viewer's top groups asks for
+            # exactly the scope visible_to has applied already. A second copy of that condition
+            # would only make PostgreSQL think it twice as selective (a region: 6 % instead of
+            # 25 %) and pick a plan for a narrow result.
+            return queryset
         # Each user's scope_ids holds their groups and every ancestor (users/scope.py), so the
         # ticked groups' subtrees are one indexed condition on the user row, as in visible_to.
-        return queryset.filter(scope_ids__overlap=[int(pk) for pk in value])
+        return queryset.filter(scope_ids__overlap=sorted(chosen))
 
     def filter_email(self, queryset, name, value):
         return queryset.filter(email__contains=value.strip().lower())
