@@ -16,7 +16,8 @@ class IntegerSetField(models.Field):
     """A set of integers, stored sorted: ``integer[]`` on PostgreSQL, where a GIN index serves
     ``overlap`` (``&&``); a JSON list in a text column elsewhere (SQLite), where ``overlap``
     reads it with ``json_each``. The GIN index is PostgreSQL-only, so it lives in a migration
-    guarded by the database vendor (DESIGN.md §2)."""
+    guarded by the database vendor (DESIGN.md §2). ``integer`` elements: the ids it holds
+    (groups) number in the hundreds; SQL that computes them from ``bigint`` keys casts."""
 
     description = "A set of integers"
 

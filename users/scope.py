@@ -32,7 +32,7 @@ SELECT s.id, COALESCE(
     array_agg(DISTINCT ancestor.ancestor_id ORDER BY ancestor.ancestor_id)
     FILTER (WHERE ancestor.ancestor_id IS NOT NULL),
     '{{}}'
-) AS ids
+)::integer[] AS ids
 FROM users_user s
 LEFT JOIN users_user_groups m ON m.user_id = s.id
 LEFT JOIN ancestor ON ancestor.group_id = m.group_id
