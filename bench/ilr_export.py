@@ -48,6 +48,7 @@ from programmes.ilr import export_job, tasks, xml_file  # noqa: E402
 from programmes.ilr import models as ilr  # noqa: E402
 from programmes.models import Enrolment, Programme  # noqa: E402
 from users.models import Group, User  # noqa: E402
+from users.scope import scopes_by_group  # noqa: E402
 
 TARGET_SECONDS = 30.0
 BATCH = 1000
@@ -162,9 +163,12 @@ def create_learners(group: Group, programme: Programme, start: int, end: int) ->
 
 
 def _create_batch(group, programme, numbers, run) -> None:
+    # The group scope (users/scope.py) with the row: bulk_create sends no signals.
+    scope = scopes_by_group()[group.pk]
     users = User.objects.bulk_create(
         User(
             user_type=User.Type.LEARNER,
+            scope_ids=scope,
             email=f"ilr.bench.{run}.{n}@example.invalid",
             first_name="Bench",
             last_name=_letters(n),

@@ -42,6 +42,7 @@ from portal.management.commands.seed_demo import (
 )
 from programmes.models import Enrolment, FunctionalSkillAssessment, Milestone, Programme
 from users.models import Group, User
+from users.scope import scopes_by_group
 
 DEMO_LEARNERS = 300  # seed_demo's own learners, made with model instances as in the demo
 CHUNK = 50_000
@@ -97,6 +98,9 @@ class BulkLearners:
             self.case_owners.setdefault(path, []).append(pk)
         # A cohort's path starts with its region's path (root, then region: two steps).
         self.region_of = {pk: path[: Group.steplen * 2] for pk, path in self.cohorts}
+        # Each learner's group scope (users/scope.py), written with the row: COPY sends no
+        # signals.
+        self.scopes = scopes_by_group()
         self.employers = {}
         for pk, org in (
             User.objects.filter(user_type=User.Type.EMPLOYER)
@@ -218,6 +222,7 @@ class BulkLearners:
                     pick(created),
                     now,
                     *current,
+                    self.scopes[cohort],
                 )
             )
             memberships.append((pk, cohort))
@@ -280,6 +285,8 @@ _USER_COLUMNS = [
     "current_programme_id",
     "current_programme_name",
     "current_programme_status",
+    # The maintained group scope (users/scope.py): the cohort and its ancestors.
+    "scope_ids",
 ]
 _USER_CONSTANTS = {"user_type": User.Type.LEARNER, "password": "!unusable"}
 _ENROLMENT_COLUMNS = [

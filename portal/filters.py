@@ -2,7 +2,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, QuerySet, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
 
@@ -157,20 +157,17 @@ class UserFilter(django_filters.FilterSet):
     def filter_groups(self, queryset, name, value):
         if not value:
             return queryset
-        chosen = [self.visible_groups[int(pk)] for pk in value]
-        # Every group under a visible one is visible, so the subtree is read from the groups
-        # already loaded, and passed as a literal list of ids, as visible_to does: PostgreSQL
-        # then walks users in order against the membership index instead of collecting every
-        # member of a region first (at a million learners, 70-100 ms instead of 240-520 ms).
-        subtree = [
-            g.pk
-            for g in self.visible_groups.values()
-            if any(g.path.startswith(c.path) for c in chosen)
-        ]
-        membership = User.groups.through.objects.filter(
-            user_id=OuterRef("pk"), group_id__in=subtree
-        )
-        return queryset.filter(Exists(membership))
+        chosen = {int(pk) for pk in value}
+        roots = {g.pk for g in self.viewer.visible_group_roots()}
+        if not self.viewer.has_perm("users.view_all_groups") and chosen >= roots:
+            # Every group ticked is visible, so ticking all of the viewer's top groups asks for
+            # exactly the scope visible_to has applied already. A second copy of that condition
+            # would only make PostgreSQL think it twice as selective (a region: 6 % instead of
+            # 25 %) and pick a plan for a narrow result.
+            return queryset
+        # Each user's scope_ids holds their groups and every ancestor (users/scope.py), so the
+        # ticked groups' subtrees are one indexed condition on the user row, as in visible_to.
+        return queryset.filter(scope_ids__overlap=sorted(chosen))
 
     def filter_email(self, queryset, name, value):
         return queryset.filter(email__contains=value.strip().lower())

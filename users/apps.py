@@ -9,7 +9,10 @@ class UsersConfig(AppConfig):
         from axes.signals import user_locked_out
         from django.contrib.auth.signals import user_logged_in
 
-        from . import audit_registry  # noqa: F401  (registers the models with auditlog)
+        from . import (
+            audit_registry,  # noqa: F401  (registers the models with auditlog)
+            signals,  # noqa: F401  (keeps the users' group scope columns)
+        )
         from .lockout import record_lock
         from .two_factor import note_sign_in
 

@@ -24,6 +24,8 @@ auditlog.register(
         "current_programme",
         "current_programme_name",
         "current_programme_status",
+        # Derived from the groups, whose change is recorded as the m2m "groups".
+        "scope_ids",
     ],
     m2m_fields={"groups", "roles"},
 )

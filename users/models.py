@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from aptem.fields import IntegerSetField
 from aptem.validators import (
     TEMPORARY_ULN,
     fold_for_search,
@@ -87,6 +88,14 @@ class GroupManager(MP_NodeManager):
     def subtrees_of(self, groups) -> GroupQuerySet:
         return self.get_queryset().subtrees_of(groups)
 
+    def move(self, node, target, pos=None):
+        super().move(node, target, pos)
+        # The moved subtree's users have new ancestors; they all have the node in their scope.
+        # (Imported here: users/scope.py builds on these models.)
+        from .scope import group_scopes_refresh
+
+        group_scopes_refresh(User.objects.filter(scope_ids__overlap=[node.pk]))
+
 
 class Group(MP_Node):
     """A node in one of several group hierarchies (regions → centres → cohorts, say).
@@ -117,6 +126,8 @@ class Group(MP_Node):
 CURRENT_PROGRAMME_FIELDS = frozenset(
     {"current_programme", "current_programme_name", "current_programme_status"}
 )
+# Derived from the user's group memberships by users/scope.py, never by a form.
+GROUP_SCOPE_FIELDS = frozenset({"scope_ids"})
 
 SAME_NI = "the same NI number"
 SAME_ULN = "the same ULN"
@@ -142,12 +153,10 @@ class UserQuerySet(models.QuerySet):
             return self.none()
         qs = self
         if not viewer.has_perm("users.view_all_groups"):
-            # A literal list of group ids, not a subquery: PostgreSQL estimates the membership
-            # rows far better from it, which keeps name searches on the trigram index.
-            membership = User.groups.through.objects.filter(
-                user_id=OuterRef("pk"), group_id__in=[g.pk for g in viewer.visible_groups()]
-            )
-            qs = qs.filter(Exists(membership))
+            # One indexed condition on the user row (GIN on PostgreSQL) instead of a join over
+            # the region's memberships: each user's scope_ids holds their groups and every
+            # ancestor, so the viewer's topmost visible groups are enough.
+            qs = qs.filter(scope_ids__overlap=[g.pk for g in viewer.visible_group_roots()])
         if not viewer.has_perm("users.view_archived"):
             qs = qs.exclude(subscription_status=User.Status.ARCHIVED)
         if not viewer.has_perm("users.supervise_admins"):
@@ -376,6 +385,11 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
     current_programme_status = models.CharField(  # noqa: DJ001
         max_length=20, null=True, blank=True, editable=False
     )
+    # The ids of the user's groups and of all their ancestors, so "in the viewer's groups and
+    # sub-groups" is one indexed condition (scope_ids && the viewer's groups) instead of a join
+    # over the memberships. Derived data, kept right by users/scope.py with QuerySet.update():
+    # never audited, never a new version, never written by User.save().
+    scope_ids = IntegerSetField(default=list, blank=True, editable=False)
     # The profile sections (their keys) this administrator keeps collapsed: a display
     # preference of their own, applied when a profile renders so nothing flashes open.
     collapsed_sections = models.JSONField(default=list, blank=True, editable=False)
@@ -429,10 +443,15 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_name"}
         elif not self._state.adding and self.pk is not None:
-            # The current programme columns belong to programmes, which may have changed them
-            # since this instance was loaded: saving the person must not write them back. As
+            # The current programme columns belong to programmes, and scope_ids to the group
+            # memberships (users/scope.py): either may have changed since this instance was
+            # loaded, so saving the person must not write them back. As
             # Django does for an instance loaded with deferred fields, those stay unsaved too.
-            skipped = {*CURRENT_PROGRAMME_FIELDS, *self.get_deferred_fields()}
+            skipped = {
+                *CURRENT_PROGRAMME_FIELDS,
+                *GROUP_SCOPE_FIELDS,
+                *self.get_deferred_fields(),
+            }
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
@@ -494,6 +513,15 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         if not hasattr(self, "_visible_groups_cache"):
             self._visible_groups_cache = list(Group.objects.visible_to(self))
         return self._visible_groups_cache
+
+    def visible_group_roots(self) -> list[Group]:
+        """The visible groups that are not under another visible group: every visible group
+        is one of these or a descendant of one (from the cached visible_groups, no query)."""
+        roots: list[Group] = []
+        for group in self.visible_groups():  # in path order: an ancestor comes first
+            if not roots or not group.path.startswith(roots[-1].path):
+                roots.append(group)
+        return roots
 
     def grantable_roles(self) -> models.QuerySet:
         """The roles this user may give others (DESIGN.md §5): only roles they hold themselves,

@@ -41,6 +41,7 @@ from programmes.models import (
     Programme,
 )
 from users.models import Group, Organisation, User
+from users.scope import group_scopes_refresh, scopes_by_group
 
 DEMO_PASSWORD = "Demo-portal-2026!"
 DEMO_LOGINS = [
@@ -499,6 +500,8 @@ class Command(BaseCommand):
             if person.user_type == User.Type.EMPLOYER:
                 logins.setdefault(person.organisation_id, []).append(person)
         User.groups.through.objects.bulk_create(memberships)
+        # bulk_create sends no signals: the people's group scope (users/scope.py).
+        group_scopes_refresh(User.objects.filter(pk__in=[person.pk for person in people]))
         return logins
 
     def seed_learners(self, count: int) -> None:
@@ -514,6 +517,8 @@ class Command(BaseCommand):
         for admin in self.admins[3:]:
             case_owners.setdefault(admin.groups.first().pk, []).append(admin)
         cohorts = self.groups["cohorts"]
+        # Written with each learner row: bulk_create sends no signals (users/scope.py).
+        scopes = scopes_by_group()
         today = timezone.localdate()
         done = 0
         while done < count:
@@ -563,6 +568,8 @@ class Command(BaseCommand):
                     )
                 )
             self._assign_people(batch, cohort_of, case_owners)
+            for learner, cohort in zip(batch, cohort_of, strict=True):
+                learner.scope_ids = scopes[cohort.pk]
             User.objects.bulk_create(batch, batch_size=1000)
             memberships, enrolments = [], []
             for learner, cohort in zip(batch, cohort_of, strict=True):
