@@ -39,12 +39,17 @@ LEFT JOIN ancestor ON ancestor.group_id = m.group_id
 WHERE {users}
 GROUP BY s.id
 """
+# The computed scopes are MATERIALIZED: computed once, then joined. Inlined, on tables without
+# statistics (a test database, a fresh restore) the planner may recompute the whole aggregate
+# for every user row, which took minutes for a few hundred users.
 REFRESH_POSTGRESQL = """
-UPDATE users_user u SET scope_ids = c.ids FROM ({computed}) c
+WITH c AS MATERIALIZED ({computed})
+UPDATE users_user u SET scope_ids = c.ids FROM c
 WHERE c.id = u.id AND u.scope_ids IS DISTINCT FROM c.ids
 """
 MISMATCHES_POSTGRESQL = """
-SELECT u.id, u.scope_ids, c.ids FROM users_user u JOIN ({computed}) c ON c.id = u.id
+WITH c AS MATERIALIZED ({computed})
+SELECT u.id, u.scope_ids, c.ids FROM users_user u JOIN c ON c.id = u.id
 WHERE u.scope_ids IS DISTINCT FROM c.ids ORDER BY u.id
 """
 
