@@ -67,7 +67,7 @@ def test_a_learner_who_signs_in_lands_on_their_own_page(client, learner):
 
 
 @pytest.mark.parametrize("who", ["employer", "referrer"])
-def test_an_employer_or_referrer_who_signs_in_lands_on_their_own_page(request, client, who):
+def test_an_employer_or_referrer_who_signs_in_lands_on_their_own_page(db, request, client, who):
     person = request.getfixturevalue(who)
     assert sign_in(client, person)["Location"] == "/me/"
     response = client.get("/me/")

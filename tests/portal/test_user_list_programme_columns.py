@@ -72,8 +72,12 @@ def old_page(viewer: User, params: dict, sort: str = "name") -> list[int]:
     key, descending = sort.lstrip("-"), sort.startswith("-")
     fields = ["old_name", "old_status"] if key == "programme" else ["last_name", "first_name"]
     order = [F(f) for f in [*fields, "pk"]]
+    # PostgreSQL's own NULL placement (last going up, first going down), which the page keeps
+    # on every database; SQLite's default is the reverse.
     return list(
-        qs.order_by(*(o.desc() if descending else o.asc() for o in order)).values_list(
+        qs.order_by(
+            *(o.desc(nulls_first=True) if descending else o.asc(nulls_last=True) for o in order)
+        ).values_list(
             "pk", flat=True
         )[:100]
     )
