@@ -56,14 +56,14 @@ format: install-dev
 ## Users page, profile and CSV export timings (use with DATABASE_URL=postgres://...; BENCH_ARGS
 ## passes options such as --explain or --runs 3); then export 10,000 learners' ILRs and print the
 ## time, queries and file size; then import and export 10,000 learners through the task queue
-## with one and two workers (bench/queue.py); then the load table (bench/load.py: gunicorn on a loopback port,
-## 8 clients; LOAD_ARGS="--seconds 4").
+## with one and two workers (bench/task_queue.py); then the load table (bench/load.py: gunicorn on
+## a loopback port, 8 clients; LOAD_ARGS="--seconds 4").
 LEARNERS ?= 100000
 BENCH_ARGS ?=
 bench: migrate
 	$(BIN)/python bench/search.py --learners $(LEARNERS) $(BENCH_ARGS)
 	$(BIN)/python bench/ilr_export.py
-	$(BIN)/python bench/queue.py
+	$(BIN)/python bench/task_queue.py
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:

@@ -15,8 +15,10 @@ task, and these functions decide, the same way for every kind of job:
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 
 from django.conf import settings
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django_tasks import TaskResult, TaskResultStatus, default_task_backend, task_backends
 from django_tasks.exceptions import TaskResultDoesNotExist
@@ -67,3 +69,21 @@ def waiting_job_is_lost(result_id: str, waiting_since: datetime.datetime | None)
 def stalled_minutes() -> int:
     """``TASKS_STALLED_AFTER`` in whole minutes, for the reasons shown on job pages."""
     return max(1, int(settings.TASKS_STALLED_AFTER.total_seconds() // 60))
+
+
+def recover_each(
+    in_progress: QuerySet, recover_if_stalled: Callable[[Model], bool], label: str
+) -> list[str]:
+    """Apply a job kind's ``recover_if_stalled`` to each of its jobs ``in_progress`` (an ILR
+    export's or import's; they carry ``file_name``, ``attempts``, ``error`` and a FAILED
+    status): one line per job it changed, for ``manage.py recover_jobs``."""
+    lines = []
+    for job in in_progress.order_by("pk"):
+        if recover_if_stalled(job):
+            outcome = (
+                f"failed: {job.error}"
+                if job.status == job.Status.FAILED
+                else f"queued again (attempts so far: {job.attempts})"
+            )
+            lines.append(f"{label} {job.pk} ({job.file_name}): {outcome}")
+    return lines

@@ -49,10 +49,12 @@ def paginate(queryset: QuerySet, number, per_page: int, *, count_with_rows: bool
     return paginator.get_page(page_number(number))
 
 
-def capped_count(queryset: QuerySet, cap: int) -> int:
+def capped_count(queryset: QuerySet, cap: int | None) -> int:
     """How many rows ``queryset`` holds, counting no further than ``cap + 1``: a COUNT over a
     ``LIMIT cap + 1`` subquery, which stops as soon as it passes the cap, where a plain COUNT
-    of a broad search would visit every match."""
+    of a broad search would visit every match. No cap counts them all."""
+    if cap is None:
+        return queryset.count()
     return queryset.order_by()[: cap + 1].count()
 
 

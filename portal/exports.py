@@ -20,10 +20,11 @@ from django.utils import timezone
 
 from aptem.csv_export import csv_date
 from aptem.ordered_chunks import keyset_order, ordered_chunks
+from aptem.pagination import capped_count
 from audit.filters import AuditFilter
 from audit.trail import present, trail_for
 from programmes.models import Enrolment
-from reporting.exports import ExportKind, ExportRefused, capped_count, register
+from reporting.exports import ExportKind, ExportRefused, register
 from reporting.tasks import file_export_start
 from users.access import uses_admin_pages
 from users.models import User

@@ -23,8 +23,9 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import QueryDict
 
+from aptem.pagination import capped_count
 from documents.services import mandate_pdf
-from reporting.exports import ExportKind, ExportRefused, capped_count, register
+from reporting.exports import ExportKind, ExportRefused, register
 from reporting.models import FileExport
 from users.access import uses_admin_pages
 from users.models import User

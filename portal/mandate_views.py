@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from reporting.exports import capped_count
+from aptem.pagination import capped_count
 from reporting.tasks import file_export_start
 from users.access import require_portal_access
 

@@ -15,6 +15,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.db import models
 
+from aptem.pagination import capped_count
 from users.models import User
 
 from .models import FileExport
@@ -73,17 +74,6 @@ def kind_of(name: str) -> ExportKind:
         return KINDS[name]
     except KeyError:
         raise ExportRefused(f"This portal no longer offers the {name!r} export.") from None
-
-
-def capped_count(queryset: models.QuerySet, cap: int | None) -> int:
-    """How many rows ``queryset`` holds, counting no further than ``cap + 1``.
-
-    A COUNT over a LIMIT subquery stops as soon as it passes the cap: at a million learners an
-    unbounded COUNT of a name search would cost as much as the export itself.
-    """
-    if cap is None:
-        return queryset.count()
-    return queryset.order_by()[: cap + 1].count()
 
 
 def too_big_to_stream(queryset: models.QuerySet) -> bool:

@@ -113,19 +113,10 @@ def recover_if_stalled(job: IlrImport) -> bool:
 
 def recover_stalled() -> list[str]:
     """``recover_if_stalled`` for every import in progress: one line per import it changed."""
-    lines = []
     in_progress = IlrImport.objects.filter(
         status__in=[IlrImport.Status.QUEUED, IlrImport.Status.RUNNING]
     )
-    for job in in_progress.order_by("pk"):
-        if recover_if_stalled(job):
-            outcome = (
-                f"failed: {job.error}"
-                if job.status == IlrImport.Status.FAILED
-                else f"queued again (attempts so far: {job.attempts})"
-            )
-            lines.append(f"ILR import {job.pk} ({job.file_name}): {outcome}")
-    return lines
+    return jobs.recover_each(in_progress, recover_if_stalled, "ILR import")
 
 
 # Learners per chunk task. Each chunk re-reads the file (without the XSD check), so a chunk

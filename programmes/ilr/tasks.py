@@ -86,16 +86,7 @@ def recover_if_stalled(export: IlrExport) -> bool:
 
 def recover_stalled() -> list[str]:
     """``recover_if_stalled`` for every export in progress: one line per export it changed."""
-    lines = []
     waiting = IlrExport.objects.filter(
         status__in=[IlrExport.Status.PENDING, IlrExport.Status.RUNNING]
     )
-    for export in waiting.order_by("pk"):
-        if recover_if_stalled(export):
-            outcome = (
-                f"failed: {export.error}"
-                if export.status == IlrExport.Status.FAILED
-                else f"queued again (attempts so far: {export.attempts})"
-            )
-            lines.append(f"ILR export {export.pk} ({export.file_name}): {outcome}")
-    return lines
+    return jobs.recover_each(waiting, recover_if_stalled, "ILR export")

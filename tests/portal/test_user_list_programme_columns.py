@@ -77,9 +77,7 @@ def old_page(viewer: User, params: dict, sort: str = "name") -> list[int]:
     return list(
         qs.order_by(
             *(o.desc(nulls_first=True) if descending else o.asc(nulls_last=True) for o in order)
-        ).values_list(
-            "pk", flat=True
-        )[:100]
+        ).values_list("pk", flat=True)[:100]
     )
 
 

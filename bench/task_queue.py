@@ -3,7 +3,10 @@ two workers (issue 12, point 8).
 
 Run it with ``make bench`` (which migrates first), or alone::
 
-    DATABASE_URL=postgres://... python bench/queue.py
+    DATABASE_URL=postgres://... python bench/task_queue.py
+
+(Not ``queue.py``: Python puts a script's own directory first on its path, so a ``bench/queue.py``
+would stand in for the standard library's ``queue`` in every bench script and break its start.)
 
 Meant for PostgreSQL. With SQLite it runs, but two workers take turns on SQLite's one database
 write lock (and the import's chunks take turns on the job's row), so the second worker cannot help.
