@@ -60,7 +60,9 @@ INSTALLED_APPS = [
     "crm",
     "activity",
     "documents",
+    "signing",
     "reporting",
+    "compliance",
     "portal",
 ]
 
