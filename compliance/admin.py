@@ -2,13 +2,13 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
-from users.admin_scope import ScopedAdmin
+from users.admin_scope import ScopedAdmin, ScopedInline
 
 from .forms import TemplateVersionForm
 from .models import ComplianceDocument, DocumentType, ProgrammeRequirement, TemplateVersion
 
 
-class TemplateVersionInline(admin.TabularInline):
+class TemplateVersionInline(ScopedInline, admin.TabularInline):
     model = TemplateVersion
     fields = ["label", "valid_from", "valid_to"]
     readonly_fields = fields
@@ -18,13 +18,19 @@ class TemplateVersionInline(admin.TabularInline):
 
 
 @admin.register(DocumentType)
-class DocumentTypeAdmin(admin.ModelAdmin):
+class DocumentTypeAdmin(ScopedAdmin):
+    # Catalogue records: no personal data.
+    scope = None
+
     list_display = ["name", "code", "order"]
     inlines = [TemplateVersionInline]
 
 
 @admin.register(TemplateVersion)
-class TemplateVersionAdmin(admin.ModelAdmin):
+class TemplateVersionAdmin(ScopedAdmin):
+    # Catalogue records: no personal data.
+    scope = None
+
     # The portal's form: overlapping dates are refused here too.
     form = TemplateVersionForm
     list_display = ["document_type", "label", "valid_from", "valid_to"]
@@ -32,7 +38,10 @@ class TemplateVersionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgrammeRequirement)
-class ProgrammeRequirementAdmin(admin.ModelAdmin):
+class ProgrammeRequirementAdmin(ScopedAdmin):
+    # Catalogue records: no personal data.
+    scope = None
+
     list_display = ["programme", "document_type"]
     list_filter = ["document_type"]
 

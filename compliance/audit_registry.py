@@ -9,7 +9,8 @@ from .models import ComplianceDocument, ProgrammeRequirement, TemplateVersion
 from .sections import COMPLIANCE
 
 auditlog.register(ComplianceDocument, exclude_fields=["updated_at"])
-auditlog.register(TemplateVersion)
+# The version is bookkeeping for conflict detection; it travels in additional_data.
+auditlog.register(TemplateVersion, exclude_fields=["version"])
 auditlog.register(ProgrammeRequirement)
 
 # The stored path and the data snapshot are shown on the document's own page.

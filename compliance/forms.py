@@ -3,13 +3,14 @@ from django.template import TemplateSyntaxError, engines
 from django.template.defaultfilters import filesizeformat
 
 from aptem.uploads import CheckedFile
+from aptem.versioning import VersionedForm
 from aptem.widgets import DateInput
 
 from .models import TemplateVersion
 from .services import PAPER_COPY
 
 
-class TemplateVersionForm(forms.ModelForm):
+class TemplateVersionForm(VersionedForm):
     class Meta:
         model = TemplateVersion
         fields = ["document_type", "label", "valid_from", "valid_to", "body"]

@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from aptem.models import LearnerOwned, created_by_field, learner_field
 from aptem.uploads import random_name
+from aptem.versioning import Versioned
 from programmes.models import Enrolment, Programme
 
 # Legacy templates apply from this date (aptem-spec §16): "Valid From = 19/02/2009".
@@ -58,7 +59,7 @@ class TemplateVersionQuerySet(models.QuerySet):
         return qs
 
 
-class TemplateVersion(models.Model):
+class TemplateVersion(Versioned):
     """One version of a type's template: a Django template rendered to PDF. The version used for
     a learner is the one whose dates cover their programme start date."""
 

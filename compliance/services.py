@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from aptem import uploads
 from aptem.uploads import CheckedFile, Purpose
+from aptem.versioning import versioned_update
 from audit.context import signed_by_actor
 from programmes.ilr.codes import AimType
 from programmes.ilr.models import AppFinRecord
@@ -273,3 +274,18 @@ def programme_requirements_set(
             requirement.delete()
     for type_pk in wanted - current.keys():
         ProgrammeRequirement.objects.create(programme=programme, document_type_id=type_pk)
+
+
+@signed_by_actor
+def template_version_create(*, data: dict, actor: User) -> TemplateVersion:
+    return TemplateVersion.objects.create(**data, created_by=actor)
+
+
+@signed_by_actor
+@transaction.atomic
+def template_version_update(
+    *, version: TemplateVersion, data: dict, based_on_version: int, actor: User
+) -> TemplateVersion:
+    """Save the template version's new values unless someone saved it after
+    ``based_on_version``. Documents already made keep the PDF they were made with."""
+    return versioned_update(version, data, based_on_version)

@@ -2,9 +2,11 @@
 current programme requires compliance documents, by status, with bulk Create and Send reminders
 (role "Compliance mass processing")."""
 
+from dataclasses import asdict
+
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from aptem.pagination import query_without_page
@@ -16,6 +18,7 @@ from .signature_list import DEFAULT_VIEW, VIEWS, BulkForm, SignatureFilter, sign
 
 MASS = "compliance.mass_process"
 ROWS_PER_PAGE = 25
+REPORT_KEY = "compliance_bulk_report"
 
 
 @require_GET
@@ -54,5 +57,20 @@ def signature_bulk(request: HttpRequest) -> HttpResponse:
         return render(request, "compliance/signature_bulk.html", {"form": form}, status=400)
     action = form.cleaned_data["action"]
     report = bulk.run(action, form.cleaned_data["rows"], actor=request.user)
-    context = {"form": form, "report": report, "action_label": BulkForm.ACTIONS[action]}
+    # POST/redirect/GET: the report waits in the session for the page that shows it.
+    request.session[REPORT_KEY] = {
+        "action": BulkForm.ACTIONS[action],
+        "outcomes": [asdict(outcome) for outcome in report],
+    }
+    return redirect("compliance:signatures_report")
+
+
+@require_GET
+def signature_report(request: HttpRequest) -> HttpResponse:
+    """What the last bulk action did for each learner (shown once)."""
+    require_portal_access(request)
+    report = request.session.pop(REPORT_KEY, None)
+    if report is None:
+        return redirect("compliance:signatures")
+    context = {"report": report["outcomes"], "action_label": report["action"]}
     return render(request, "compliance/signature_bulk.html", context)

@@ -17,7 +17,8 @@ from .models import Programme
 class ProgrammeFormPart(Protocol):
     def fields(self, programme: Programme | None) -> dict[str, forms.Field]: ...
 
-    def save(self, programme: Programme, cleaned_data: dict, *, actor: User) -> None: ...
+    def save(self, programme: Programme, cleaned_data: dict, *, actor: User) -> None:
+        raise NotImplementedError(actor)
 
 
 _parts: list[ProgrammeFormPart] = []
