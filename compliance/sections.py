@@ -51,16 +51,18 @@ def current_enrolment(learner: User) -> Enrolment | None:
 
 
 def rows_for(enrolment: Enrolment | None) -> list[Row]:
-    """Each required type with its latest document: two queries however many versions."""
-    if enrolment is None:
-        return []
-    requirements = ProgrammeRequirement.objects.filter(
-        programme_id=enrolment.programme_id
-    ).select_related("document_type")
+    """Each required type with its latest document: two queries however many versions, the
+    same two without a current programme (so the profile's query count never changes)."""
+    programme_id = enrolment.programme_id if enrolment else None
+    enrolment_id = enrolment.pk if enrolment else None
+    requirements = ProgrammeRequirement.objects.filter(programme_id=programme_id).select_related(
+        "document_type"
+    )
     latest: dict[int, ComplianceDocument] = {}
-    for document in enrolment.compliance_documents.exclude(status=Status.SUPERSEDED).order_by(
-        "number"
-    ):
+    documents = ComplianceDocument.objects.filter(enrolment_id=enrolment_id).exclude(
+        status=Status.SUPERSEDED
+    )
+    for document in documents.order_by("number"):
         latest[document.document_type_id] = document
     rows = []
     for requirement in requirements:
