@@ -19,6 +19,7 @@ urlpatterns = [
     path("users/", include("documents.urls")),
     path("", include("programmes.urls")),
     path("exports/", include("reporting.urls")),
+    path("compliance/", include("compliance.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from activity.sections import ACTIVITY
 from aptem.sections import Section
 from audit.sections import AUDIT
+from compliance.sections import COMPLIANCE
 from crm.sections import CONTACTS, NOTES
 from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from programmes.sections import PROGRAMMES
@@ -29,6 +30,7 @@ SECTIONS: list[Section] = [
     NOTES,
     COURSES,
     CONTACTS,
+    COMPLIANCE,
     SUBSCRIPTION,
     AUDIT,
 ]

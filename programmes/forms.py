@@ -5,6 +5,7 @@ from aptem.versioning import VersionedForm, VersionForm
 from aptem.widgets import DateInput
 from users.models import User
 
+from . import hooks
 from .learning.models import code_change_order
 from .learning.services import ComponentChanges
 from .models import STOP_DATE, Enrolment, Programme, ProgrammeComponent
@@ -31,6 +32,18 @@ class ProgrammeForm(VersionedForm):
             "level": "The qualification level, 2 to 7.",
         }
         error_messages = {"code": {"unique": "Another programme already uses this code."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Fields the apps above add (compliance: the documents the programme requires).
+        self.parts = hooks.programme_form_parts()
+        for part in self.parts:
+            self.fields.update(part.fields(self.instance if self.instance.pk else None))
+
+    def save_parts(self, programme: Programme, *, actor) -> None:
+        """Save the added fields' values once the programme itself is saved."""
+        for part in self.parts:
+            part.save(programme, self.cleaned_data, actor=actor)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()

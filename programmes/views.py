@@ -49,6 +49,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         programme = form.save()
+        form.save_parts(programme, actor=request.user)
         messages.success(request, f"The programme {programme.name} was created.")
         return redirect("programmes:list")
     return render(request, "programmes/programme_form.html", {"form": form})
@@ -72,6 +73,7 @@ def programme_edit(request: HttpRequest, programme_pk: int) -> HttpResponse:
         )
         saved = update_unless_stale(request, form, update, "programme")
         if saved.ok:
+            form.save_parts(programme, actor=request.user)
             messages.success(request, f"Your changes to {programme.name} were saved.")
             return redirect("programmes:list")
         form, conflict = saved.form, saved.conflict

@@ -22,6 +22,7 @@ from auditlog.context import set_actor
 from django.db import transaction
 
 from aptem.versioning import versioned_update
+from compliance.models import TemplateVersion
 from crm.models import Note
 from programmes.ilr.models import IlrLearner
 from programmes.learning import services as learning_services
@@ -71,6 +72,15 @@ NOT_AN_EDIT = {
     "learning:plan_certification_add": CREATES,
     "learning:plan_evidence_add": CREATES,
     "learning:otj_add": CREATES,
+    "compliance:create": CREATES + " (a new version of the document; earlier ones are kept)",
+    "compliance:upload": CREATES + " (a new version of the document; earlier ones are kept)",
+    "compliance:template_add": CREATES,
+    "compliance:signatures_bulk": CREATES + " (documents), or sends reminders: edits nothing",
+    **dict.fromkeys(
+        ["compliance:verify", "compliance:reject"],
+        "a one-way QA decision on a signed document: once decided the document is no longer "
+        "signed-and-waiting, so a second decision is refused rather than overwriting the first",
+    ),
     "crm:contact_remove": "deletes a contact link, which has no edit form: no one's change to "
     "it can be lost",
     "activity:task_done": "sets a one-way flag and nothing else (a task has no edit form); "
@@ -119,6 +129,11 @@ STALE = [
     Stale("/users/{prospect}/invite/", _user("prospect"), {"email": "new@example.org"}),
     Stale("/users/{learner}/notes/{note}/edit/", _get(Note, "note"), {"text": "Theirs"}),
     Stale("/programmes/{programme}/edit/", _get(Programme, "programme"), {"name": "Theirs"}),
+    Stale(
+        "/compliance/templates/{template_version}/edit/",
+        _get(TemplateVersion, "template_version"),
+        {"label": "Theirs"},
+    ),
     *[
         Stale(
             f"/users/{{learner}}/programmes/{{enrolment}}/{action}/",

@@ -235,6 +235,67 @@ FORMS = [
         "sha256",
     ),
     Form(
+        "compliance:create",
+        "supervisor",
+        "/compliance/learners/{comp_learner}/create/{ilr_document}/",
+        {},
+        "sha256",
+    ),
+    Form(
+        "compliance:upload",
+        "supervisor",
+        "/compliance/learners/{comp_learner}/upload/{agreement}/",
+        {"file": "{pdf}"},
+        "sha256",
+    ),
+    Form(
+        "compliance:verify",
+        "supervisor",
+        "/compliance/learners/{comp_learner}/documents/{comp_signed}/verify/",
+        {},
+        "status",
+    ),
+    Form(
+        "compliance:reject",
+        "supervisor",
+        "/compliance/learners/{comp_learner}/documents/{comp_signed}/reject/",
+        {"reason": "Unsigned page 2"},
+        "rejection_reason",
+    ),
+    Form(
+        "compliance:signatures_bulk",
+        "supervisor",
+        "/compliance/signatures/bulk/",
+        {"action": "create", "rows": ["{comp_enrolment}-{otj_evidence}"]},
+        "sha256",
+    ),
+    Form(
+        "compliance:template_add",
+        "supervisor",
+        "/compliance/templates/add/",
+        {
+            "document_type": "{ilr_document}",
+            "label": "v9",
+            "valid_from": "1990-01-01",
+            "valid_to": "1990-12-31",
+            "body": "<p>x</p>",
+        },
+        "label",
+    ),
+    Form(
+        "compliance:template_edit",
+        "supervisor",
+        "/compliance/templates/{template_version}/edit/",
+        {
+            "document_type": "{ilr_document}",
+            "label": "v1 (2009)",
+            "valid_from": "2009-02-19",
+            "body": "<p>x</p>",
+            "version": 1,
+        },
+        "label",
+    ),
+    Form(
         "programmes:create",
         "supervisor",
         "/programmes/create/",
@@ -677,8 +738,10 @@ def objects(tree, learner, tutor, supervisor):
     EnrolmentFactory(learner=ilr_learner, programme__ilr_enabled=True)
     make_ilr(ilr_learner)
     plan = _learning_plan_objects(tree, supervisor)
+    compliance = _compliance_objects(tree, supervisor)
     return {
         **plan,
+        **compliance,
         "milestone": milestone.pk,
         "course": CourseFactory().pk,
         "learner_course": LearnerCourseFactory(learner=learner).pk,
@@ -702,6 +765,35 @@ def objects(tree, learner, tutor, supervisor):
         "contact": contact.pk,
         "tutor": tutor.pk,
         "org": OrganisationFactory().pk,
+    }
+
+
+def _compliance_objects(tree, supervisor) -> dict:
+    """A learner whose programme requires compliance documents, one signed on paper."""
+    from compliance import services as compliance_services
+    from compliance.models import DocumentType
+    from tests.compliance.factories import required_enrolment
+
+    comp_learner = UserFactory(groups=[tree["cohort"]])
+    codes = ["commitment-statement", "ilr-document", "apprenticeship-agreement", "otj-evidence"]
+    enrolment = required_enrolment(comp_learner, *codes)
+    types = {t.code: t for t in DocumentType.objects.all()}
+    upload = SimpleUploadedFile("signed.pdf", MINIMAL_PDF, content_type="application/pdf")
+    signed = compliance_services.compliance_document_upload(
+        enrolment=enrolment,
+        document_type=types["commitment-statement"],
+        upload=upload,
+        checked=compliance_services.PAPER_COPY.check(upload),
+        actor=supervisor,
+    )
+    return {
+        "comp_learner": comp_learner.pk,
+        "comp_enrolment": enrolment.pk,
+        "comp_signed": signed.pk,
+        "ilr_document": types["ilr-document"].pk,
+        "agreement": types["apprenticeship-agreement"].pk,
+        "otj_evidence": types["otj-evidence"].pk,
+        "template_version": types["ilr-document"].versions.get().pk,
     }
 
 

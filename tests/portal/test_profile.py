@@ -41,6 +41,7 @@ def test_learner_profile_shows_the_sections_in_order(as_user, tutor, learner):
         "notes",
         "courses",
         "contacts",
+        "compliance",
         "subscription",
         "audit",
     ]
@@ -89,6 +90,8 @@ def test_profile_runs_a_fixed_number_of_queries(as_user, tutor, learner, tree):
     EnrolmentFactory.create_batch(30, learner=learner, is_current=False)
     CrmLinkFactory.create_batch(30, learner=learner)
     assert _profile_queries(client, learner) == small
+    # The Compliance documents section adds three queries (current programme, its required
+    # types, their documents) and the header's "N documents need signatures" one.
     assert small <= 30
 
 
