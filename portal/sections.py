@@ -14,6 +14,7 @@ from activity.sections import ACTIVITY
 from aptem.sections import Section
 from audit.sections import AUDIT
 from crm.sections import CONTACTS, NOTES
+from documents.sections import DOCUMENTS
 from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from programmes.sections import PROGRAMMES
 from users.models import User
@@ -29,6 +30,7 @@ SECTIONS: list[Section] = [
     NOTES,
     COURSES,
     CONTACTS,
+    DOCUMENTS,
     SUBSCRIPTION,
     AUDIT,
 ]

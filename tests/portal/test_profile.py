@@ -41,6 +41,7 @@ def test_learner_profile_shows_the_sections_in_order(as_user, tutor, learner):
         "notes",
         "courses",
         "contacts",
+        "documents",
         "subscription",
         "audit",
     ]
