@@ -25,9 +25,9 @@ def may_change_documents(viewer: User, learner: User) -> dict:
 def _documents(request: HttpRequest, subject: User) -> dict:
     live = subject.documents.live()
     documents = list(
-        live.select_related("created_by", "uploaded_by").annotate(
-            earlier_versions=Count("versions")
-        )[:NEWEST_DOCUMENTS]
+        live.select_related("created_by", "uploaded_by")
+        .annotate(earlier_versions=Count("versions"))
+        .order_by("-created_at", "-pk")[:NEWEST_DOCUMENTS]
     )
     return {
         "documents": documents,

@@ -90,6 +90,8 @@ def document_list(request: HttpRequest, pk: int) -> HttpResponse:
         .in_folder(folder)
         .select_related("created_by", "uploaded_by")
         .annotate(earlier_versions=Count("versions"))
+        # An aggregate drops the model's ordering: newest first, said again.
+        .order_by("-created_at", "-pk")
     )
     page = paginate(documents, request.GET.get("page"), DOCUMENTS_PER_PAGE, count_with_rows=False)
     folder = folder if folder in Document.Folder.values else ""

@@ -23,6 +23,7 @@ from django.db import transaction
 
 from aptem.versioning import versioned_update
 from crm.models import Note
+from documents.models import Document
 from programmes.ilr.models import IlrLearner
 from programmes.learning import services as learning_services
 from programmes.learning.models import (
@@ -52,6 +53,7 @@ NOT_AN_EDIT = {
     "crm:contact_add": CREATES,
     "activity:task_add": CREATES,
     "documents:mandate_upload": CREATES,
+    "documents:upload": CREATES,
     "programmes:create": CREATES,
     "programmes:enrol": CREATES,
     "ilr:create": CREATES,
@@ -119,6 +121,14 @@ STALE = [
     Stale("/users/{prospect}/invite/", _user("prospect"), {"email": "new@example.org"}),
     Stale("/users/{learner}/notes/{note}/edit/", _get(Note, "note"), {"text": "Theirs"}),
     Stale("/programmes/{programme}/edit/", _get(Programme, "programme"), {"name": "Theirs"}),
+    *[
+        Stale(
+            f"/users/{{learner}}/documents/{{document}}/{action}/",
+            _get(Document, "document"),
+            {"description": "Theirs"},
+        )
+        for action in ("edit", "replace", "delete")
+    ],
     *[
         Stale(
             f"/users/{{learner}}/programmes/{{enrolment}}/{action}/",
