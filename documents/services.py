@@ -69,6 +69,7 @@ def mandate_pdf(*, learner: User, actor: User) -> bytes:
     return pdf
 
 
+@signed_by_actor
 def document_upload(
     *,
     learner: User,
@@ -90,6 +91,7 @@ def document_upload(
         return _create(learner, file, kind, folder, description, visible_to_learner, actor)
 
 
+@signed_by_actor
 def document_add(
     *,
     learner: User,
