@@ -81,6 +81,18 @@ def version_download(
 
 
 @require_GET
+def my_document_download(request: HttpRequest, document_pk: int) -> FileResponse:
+    """A learner's download of their own document: only one made visible to them and not
+    deleted; anyone else's, or any other, is a 404 like a missing one. Logged as access."""
+    document = get_object_or_404(
+        Document.objects.visible_to_learner(), pk=document_pk, learner_id=request.user.pk
+    )
+    return serve_download(
+        document, document.file, document.original_name, document.content_type, request.user
+    )
+
+
+@require_GET
 def document_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The learner's documents, newest first, in one folder or all of them."""
     learner = get_learner_for(request, pk)
