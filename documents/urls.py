@@ -19,6 +19,11 @@ urlpatterns = [
         name="download",
     ),
     path(
+        "<int:pk>/documents/<int:document_pk>/versions/",
+        views.document_versions,
+        name="versions",
+    ),
+    path(
         "<int:pk>/documents/<int:document_pk>/versions/<int:version_pk>/download/",
         views.version_download,
         name="version_download",

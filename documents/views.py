@@ -93,6 +93,18 @@ def my_document_download(request: HttpRequest, document_pk: int) -> FileResponse
 
 
 @require_GET
+def document_versions(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    """A document's current file and every earlier one, each downloadable, for anyone who may
+    see the learner."""
+    learner = get_learner_for(request, pk)
+    document = get_object_or_404(
+        learner.documents.live().select_related("uploaded_by"), pk=document_pk
+    )
+    context = {"subject": learner, "document": document, "versions": _versions(document)}
+    return render(request, "documents/document_versions.html", context)
+
+
+@require_GET
 def document_list(request: HttpRequest, pk: int) -> HttpResponse:
     """The learner's documents, newest first, in one folder or all of them."""
     learner = get_learner_for(request, pk)

@@ -204,3 +204,19 @@ def test_the_supervisor_role_holds_the_delete_permission(db):
     for name in ("Supervisor", "Delete User Documents"):
         role = Role.objects.get(name=name)
         assert role.permissions.filter(codename="delete_user_documents").exists(), name
+
+
+def test_every_viewer_in_scope_reaches_the_earlier_versions(
+    as_user, tutor, colleague, outsider, learner, document, client
+):
+    as_user(tutor).post(page(learner, document, "replace"), replace_data())
+    version = document.versions.get()
+    versions = f"/users/{learner.pk}/documents/{document.pk}/versions/"
+    client.logout()
+    assert client.get(versions)["Location"].startswith("/login/")
+    body = as_user(colleague).get(versions).content.decode()
+    assert f"/versions/{version.pk}/download/" in body
+    assert "payslip-may.pdf" in body
+    listing = as_user(colleague).get(f"/users/{learner.pk}/documents/").content.decode()
+    assert f'href="{versions}">Earlier' in listing
+    assert as_user(outsider).get(versions).status_code == 404
