@@ -9,14 +9,33 @@ from .models import Document
 
 @admin.register(Document)
 class DocumentAdmin(ScopedAdmin):
-    list_display = ["learner", "kind", "original_name", "size", "created_by", "created_at"]
-    list_filter = ["kind", "created_at"]
-    search_fields = ["original_name", "sha256", "learner__first_name", "learner__last_name"]
+    list_display = [
+        "learner",
+        "kind",
+        "folder",
+        "description",
+        "original_name",
+        "size",
+        "created_by",
+        "created_at",
+        "deleted_at",
+    ]
+    list_filter = ["kind", "folder", "created_at", ("deleted_at", admin.EmptyFieldListFilter)]
+    search_fields = [
+        "original_name",
+        "description",
+        "sha256",
+        "learner__first_name",
+        "learner__last_name",
+    ]
     list_select_related = ["learner", "created_by"]
     raw_id_fields = ["learner", "created_by"]
     # Files arrive only through the portal's checked upload; support staff see the record.
     readonly_fields = [
         "kind",
+        "folder",
+        "description",
+        "visible_to_learner",
         "learner",
         "stored_file",
         "original_name",
@@ -25,6 +44,10 @@ class DocumentAdmin(ScopedAdmin):
         "sha256",
         "created_at",
         "created_by",
+        "uploaded_at",
+        "uploaded_by",
+        "deleted_at",
+        "deleted_by",
     ]
 
     fields = readonly_fields
@@ -39,5 +62,5 @@ class DocumentAdmin(ScopedAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        # Mandates are kept as evidence; deleting one would lose the record.
+        # Documents are kept as evidence; the portal's Delete only marks them deleted.
         return False

@@ -27,5 +27,8 @@ def my_home(request: HttpRequest) -> HttpResponse:
     # Programmes and tasks belong to learners; employers and referrers have neither.
     enrolments = list(me.enrolments.select_related("programme")) if me.is_learner else []
     open_tasks = list(me.tasks.filter(status=Task.Status.OPEN)) if me.is_learner else []
-    context = {"enrolments": enrolments, "open_tasks": open_tasks}
+    # Only the documents made visible to them, never deleted ones (documents.my_document_download
+    # checks the same again).
+    documents = list(me.documents.visible_to_learner()) if me.is_learner else []
+    context = {"enrolments": enrolments, "open_tasks": open_tasks, "documents": documents}
     return render(request, "portal/my_home.html", context)

@@ -15,6 +15,7 @@ from aptem.sections import Section
 from audit.sections import AUDIT
 from compliance.sections import COMPLIANCE
 from crm.sections import CONTACTS, NOTES
+from documents.sections import DOCUMENTS
 from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from programmes.sections import PROGRAMMES
 from users.models import User
@@ -31,6 +32,7 @@ SECTIONS: list[Section] = [
     COURSES,
     CONTACTS,
     COMPLIANCE,
+    DOCUMENTS,
     SUBSCRIPTION,
     AUDIT,
 ]

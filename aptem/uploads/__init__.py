@@ -12,6 +12,8 @@ from .purposes import (
     FUNCTIONAL_SKILL_EVIDENCE,
     MANDATE,
     PLAN_EVIDENCE,
+    SECTION_DOCUMENT,
+    SECTION_DOCUMENT_TYPES,
     Purpose,
 )
 
@@ -20,6 +22,8 @@ __all__ = [
     "FUNCTIONAL_SKILL_EVIDENCE",
     "MANDATE",
     "PLAN_EVIDENCE",
+    "SECTION_DOCUMENT",
+    "SECTION_DOCUMENT_TYPES",
     "CheckedFile",
     "Purpose",
     "StoredFile",

@@ -147,6 +147,10 @@ OLE2_STREAMS = {
     "ppt": ("PowerPoint Document",),
 }
 
+# Where Office keeps macros (VBA): a part of an OOXML archive, storages of an OLE2 file.
+OOXML_MACRO_PART = "vbaproject.bin"
+OLE2_MACRO_STORAGES = ("Macros", "_VBA_PROJECT_CUR", "_VBA_PROJECT")
+
 
 class Unreadable(Exception):
     """The file does not parse as the type it claims; the message says why, if known."""
@@ -230,6 +234,11 @@ def _check_archive(upload: UploadedFile, extension: str) -> None:
         entries = archive.infolist()
         if len(entries) > MAX_ARCHIVE_ENTRIES:
             raise Unreadable("it holds too many parts")
+        if extension in OOXML_PARTS and any(
+            entry.filename.lower().endswith(OOXML_MACRO_PART) for entry in entries
+        ):
+            # A macro-enabled file (.docm, .xlsm) renamed to the plain extension.
+            raise _has_macros(extension)
         # The sizes an archive declares are checked first, so a bomb is refused unread ...
         if sum(entry.file_size for entry in entries) > limit:
             raise too_big
@@ -250,6 +259,17 @@ def _check_ole2(upload: UploadedFile, extension: str) -> None:
     with olefile.OleFileIO(upload) as ole:
         if not any(ole.exists(stream) for stream in OLE2_STREAMS[extension]):
             raise Unreadable()
+        if any(ole.exists(storage) for storage in OLE2_MACRO_STORAGES):
+            raise _has_macros(extension)
+
+
+def _has_macros(extension: str) -> ValidationError:
+    kind = KIND_NAMES[extension]
+    return ValidationError(
+        f"This {kind} contains macros, which the portal does not accept. Save a copy without "
+        "macros and upload that.",
+        code="macros",
+    )
 
 
 STRUCTURE_CHECKS: dict[str, Callable[[UploadedFile, str], None]] = {

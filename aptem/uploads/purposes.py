@@ -17,6 +17,22 @@ DOCUMENT_TYPES = {
     "odt": ODT_TYPE,
 }
 
+# The Documents section takes office files of every kind and pictures too, in this order.
+SECTION_DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "doc": "application/msword",
+    "docx": DOCX_TYPE,
+    "xls": "application/vnd.ms-excel",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt": "application/vnd.ms-powerpoint",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": ODT_TYPE,
+    "ods": "application/vnd.oasis.opendocument.spreadsheet",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
+
 
 @dataclass(frozen=True)
 class Purpose:
@@ -60,3 +76,6 @@ PLAN_EVIDENCE = Purpose("learning-plan evidence", "evidence", DOCUMENT_TYPES)
 FUNCTIONAL_SKILL_EVIDENCE = Purpose(
     "functional-skills evidence", "documents/functional-skills", DOCUMENT_TYPES
 )
+# The learner's Documents section (and files the portal makes, such as sealed compliance PDFs).
+# Its limit is DOCUMENT_MAX_UPLOAD_BYTES, 20 MB unless the operator sets another.
+SECTION_DOCUMENT = Purpose("document", "documents/document", SECTION_DOCUMENT_TYPES)

@@ -24,6 +24,7 @@ from django.db import transaction
 from aptem.versioning import versioned_update
 from compliance.models import TemplateVersion
 from crm.models import Note
+from documents.models import Document
 from programmes.ilr.models import IlrLearner
 from programmes.learning import services as learning_services
 from programmes.learning.models import (
@@ -53,6 +54,7 @@ NOT_AN_EDIT = {
     "crm:contact_add": CREATES,
     "activity:task_add": CREATES,
     "documents:mandate_upload": CREATES,
+    "documents:upload": CREATES,
     "programmes:create": CREATES,
     "programmes:enrol": CREATES,
     "ilr:create": CREATES,
@@ -134,6 +136,14 @@ STALE = [
         _get(TemplateVersion, "template_version"),
         {"label": "Theirs"},
     ),
+    *[
+        Stale(
+            f"/users/{{learner}}/documents/{{document}}/{action}/",
+            _get(Document, "document"),
+            {"description": "Theirs"},
+        )
+        for action in ("edit", "replace", "delete")
+    ],
     *[
         Stale(
             f"/users/{{learner}}/programmes/{{enrolment}}/{action}/",

@@ -18,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from activity.models import Task
 from audit.models import AuditEntry
 from crm.models import LearnerContact, Note
+from documents.models import Document
 from programmes.ilr import services as ilr_services
 from tests.factories import (
     CourseFactory,
@@ -294,6 +295,34 @@ FORMS = [
             "version": 1,
         },
         "label",
+    ),
+    Form(
+        "documents:upload",
+        "tutor",
+        "/users/{learner}/documents/upload/",
+        {"file": "{pdf}", "description": "Payslip", "folder": "OWN"},
+        "description",
+    ),
+    Form(
+        "documents:edit",
+        "tutor",
+        "/users/{learner}/documents/{document}/edit/",
+        {"description": "Payslip, May", "folder": "OWN", "visible_to_learner": "on", "version": 1},
+        "description",
+    ),
+    Form(
+        "documents:replace",
+        "tutor",
+        "/users/{learner}/documents/{document}/replace/",
+        {"file": "{pdf}", "version": 1},
+        "sha256",
+    ),
+    Form(
+        "documents:delete",
+        "supervisor",
+        "/users/{learner}/documents/{document}/delete/",
+        {"version": 1},
+        "deleted_at",
     ),
     Form(
         "programmes:create",
@@ -725,6 +754,17 @@ def objects(tree, learner, tutor, supervisor):
         created_by=tutor,
     )
     task = Task.objects.create(learner=learner, title="Open task", created_by=tutor)
+    # The row alone: editing, replacing and deleting never read the stored file.
+    document = Document.objects.create(
+        learner=learner,
+        description="Payslip",
+        file="documents/document/0123456789abcdef.pdf",
+        original_name="payslip.pdf",
+        content_type="application/pdf",
+        size=100,
+        sha256="0" * 64,
+        created_by=tutor,
+    )
     plan_task = Task.objects.create(learner=learner, title="Plan task", created_by=tutor)
     enrolment = EnrolmentFactory(learner=learner, programme__code="DA4")
     onboarding = ProgrammeFactory(kind="ONBOARDING")
@@ -755,6 +795,7 @@ def objects(tree, learner, tutor, supervisor):
         "enrolment": enrolment.pk,
         "onboarding": onboarding.pk,
         "task": task.pk,
+        "document": document.pk,
         "plan_task": plan_task.pk,
         "cohort": tree["cohort"].pk,
         "north": tree["north"].pk,

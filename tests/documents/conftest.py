@@ -34,3 +34,19 @@ def stored_files(media) -> list:
     if s3.BUCKET:
         return s3.stored_objects(media)
     return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+
+
+def add_document(learner, actor=None, **fields):
+    """A document filed through the public service (a real stored file)."""
+    from documents import services
+
+    values = {
+        "name": "payslip.pdf",
+        "content": MINIMAL_PDF,
+        "content_type": "application/pdf",
+        "folder": "OWN",
+        "description": "Payslip",
+        "actor": actor,
+    }
+    values.update(fields)
+    return services.document_add(learner=learner, **values)

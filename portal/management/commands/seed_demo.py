@@ -6,10 +6,12 @@ PostgreSQL. Bulk inserts skip the audit trail on purpose: seeding is not an edit
 """
 
 import datetime
+import io
 import random
 import string
 from decimal import Decimal
 
+import pypdf
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group as Role
 from django.core.management.base import BaseCommand
@@ -19,6 +21,7 @@ from faker import Faker
 
 from activity.models import ActivityEvent, Task
 from aptem.validators import fold_for_search, is_postcode_format, uln_check_digit
+from documents.services import document_add
 from programmes.current import current_programmes_refresh
 from programmes.ilr import codes
 from programmes.ilr.models import (
@@ -260,6 +263,7 @@ class Command(BaseCommand):
         self.seed_otj_hours()
         self.seed_learner_login()
         self.seed_learner_components()
+        self.seed_documents()
 
     def seed_programme_components(self) -> None:
         components = []
@@ -623,6 +627,29 @@ class Command(BaseCommand):
             created_by=self.admins[1],
         )
 
+    def seed_documents(self) -> None:
+        """A few documents for the demo learner (John Smith), one shared with him, so the
+        Documents section, its page and the learner's own page have something to show."""
+        learner = User.objects.filter(email=DEMO_LEARNER).first()
+        if learner is None:
+            return
+        files = [
+            ("Commitment statement.pdf", "Commitment statement", "PROGRAMME", True),
+            ("Payslip March.pdf", "Payslip, March", "OWN", False),
+            ("First review.pdf", "First progress review", "REVIEWS", False),
+        ]
+        for name, description, folder, shared in files:
+            document_add(
+                learner=learner,
+                name=name,
+                content=_demo_pdf(),
+                content_type="application/pdf",
+                folder=folder,
+                description=description,
+                actor=self.admins[1],
+                visible_to_learner=shared,
+            )
+
     def seed_activity(self, learners: int = 200) -> None:
         """Sign-ins and page visits over the last two months for the first learners, so the
         activity summary and usage report have something to show."""
@@ -939,6 +966,14 @@ def _components_done(rng, total: int, status: str, start, end, today) -> int:
     # Most keep pace, a third fall behind, a few are ahead.
     pace = rng.choice((1.0, 1.0, 1.1, 0.9, 0.6, 0.4))
     return min(total, round(total * elapsed * pace))
+
+
+def _demo_pdf() -> bytes:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _slug(name: str) -> str:
