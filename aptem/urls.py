@@ -17,6 +17,7 @@ urlpatterns = [
     path("users/", include("crm.urls")),
     path("users/", include("activity.urls")),
     path("users/", include("documents.urls")),
+    path("", include("signing.urls")),
     path("", include("programmes.urls")),
     path("exports/", include("reporting.urls")),
     path("admin/", admin.site.urls),
