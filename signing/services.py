@@ -182,8 +182,7 @@ def signer_sign(
     signer.ip_address = ip or None
     signer.user_agent = (user_agent or "")[:500]
     signer.signed_sha256 = signed_sha256
-    # The link is used up: nobody can open it again.
-    signer.token_nonce = ""
+    # The nonce stays: the used link then says "already signed" (tokens.check_token).
     signer.save()
     if not any(not s.is_signed for s in envelope.signers.all()):
         envelope_seal(envelope)

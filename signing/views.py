@@ -2,7 +2,7 @@
 portal, and an envelope's page with its signers, resend and the re-verified sealed file."""
 
 from csp.constants import SELF
-from csp.decorators import csp_update
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -24,7 +24,7 @@ from .sealing import pdf_text
 
 DONE_KEY = "signing_done"
 # The document to sign is shown in a frame of the portal's own signing page, and nowhere else.
-_frameable = csp_update({"frame-ancestors": [SELF]})
+_frameable = csp_replace({"frame-ancestors": [SELF]})
 
 
 def _source_bytes(envelope: Envelope) -> bytes:
