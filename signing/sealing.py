@@ -9,12 +9,14 @@ and reused after, so `make run` works with no setup; in production it logs a war
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import hashlib
 import io
 import logging
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -192,7 +194,7 @@ def seal_pdf(data: bytes, *, reason: str) -> bytes:
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
     pdf_signer = signers.PdfSigner(meta, signer=seal_signer())
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return _outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
 
 
 def pdf_text(data: bytes) -> str:
@@ -210,8 +212,23 @@ def pdf_text(data: bytes) -> str:
 # Checking a sealed file -----------------------------------------------------------------------
 
 
+def _outside_event_loop(function, *args, **kwargs):
+    """Run ``function`` where pyHanko can start its own asyncio loop: in this thread, or in a
+    worker thread when this one already runs a loop (an ASGI server, a browser test)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def verify_pdf_bytes(data: bytes) -> Verification:
     """Whether ``data`` carries the provider's seal over the whole file, unchanged since."""
+    return _outside_event_loop(_verify, data)
+
+
+def _verify(data: bytes) -> Verification:
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
