@@ -334,6 +334,15 @@ if not DEBUG:
 PROVIDER_NAME = env("PROVIDER_NAME", default="Demo Training Provider")
 PROVIDER_UKPRN = env("PROVIDER_UKPRN", default="99999999")
 
+# Electronic signatures (signing app, docs in README): links work SIGNING_LINK_DAYS days; the
+# final PDF is sealed with the provider's PKCS#12 certificate SIGNING_CERT_FILE (its password
+# SIGNING_CERT_PASSWORD). Without one a self-signed development certificate is made on first use
+# in SIGNING_DEV_CERT_DIR and reused (a warning is logged when DEBUG is off).
+SIGNING_LINK_DAYS = env.int("SIGNING_LINK_DAYS", default=14)
+SIGNING_CERT_FILE = env("SIGNING_CERT_FILE", default="")
+SIGNING_CERT_PASSWORD = env("SIGNING_CERT_PASSWORD", default="")
+SIGNING_DEV_CERT_DIR = env.path("SIGNING_DEV_CERT_DIR", default=BASE_DIR / "var" / "signing")
+
 # Background work (Django's task framework through the django-tasks backport): queued in the
 # database and run by `manage.py db_worker` (`make run` starts one). TASKS_IMMEDIATE runs every
 # task inside the code that queues it, with no worker (tests about something else).

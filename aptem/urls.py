@@ -18,6 +18,7 @@ urlpatterns = [
     path("users/", include("activity.urls")),
     path("users/", include("documents.urls")),
     path("me/documents/", include("documents.me_urls")),
+    path("", include("signing.urls")),
     path("", include("programmes.urls")),
     path("exports/", include("reporting.urls")),
     path("compliance/", include("compliance.urls")),

@@ -89,6 +89,11 @@ NOT_AN_EDIT = {
     "doing it twice is reported as already done, so no change can be overwritten",
     "activity:task_action_plan": "sets a one-way flag and nothing else (a task has no edit "
     "form); doing it twice is reported as already there, so no change can be overwritten",
+    "signing:sign": "records a signature once: a row already signed is refused (the link "
+    "and the service check it under a row lock), so no signature can be overwritten",
+    "signing:portal_sign": "records a signature once, like signing:sign",
+    "signing:resend": "rotates a signing link and its expiry, which no form edits: resending "
+    "twice leaves one working link",
     "users:unlock": "clears failed sign-in attempts, which no form edits: unlocking twice "
     "leaves the account just as unlocked",
     **dict.fromkeys(

@@ -61,6 +61,11 @@ TWO_FACTOR_FORMS = {"login_code", "account:setup", "account:disable", "account:n
 # Re-running a stopped ILR import needs a job stopped midway, which this walk cannot make;
 # tests/programmes/ilr/test_import_job.py proves the learners it imports are audited.
 JOB_ACTIONS = {"ilr:import_again"}
+# Signing needs an envelope with its stored PDF and a signer's own link or row, which this walk
+# does not make; tests/signing/test_sign_link.py and test_portal_views.py prove that a signature
+# (by link or inside the portal) and a resent link each write an entry naming the actor and
+# address.
+SIGNING_FORMS = {"signing:sign", "signing:portal_sign", "signing:resend"}
 # The Export buttons post (above settings.EXPORT_INLINE_MAX_ROWS they start a file export job,
 # which writes no change); what they take out is logged as an access entry, proved by
 # tests/portal/test_user_export.py, tests/portal/test_audit_export.py and tests/reporting/ (the
@@ -936,6 +941,13 @@ def _allowed_methods(view) -> set[str]:
 
 
 def test_every_form_is_listed():
-    listed = {f.name for f in FORMS} | NOT_WRITES | TWO_FACTOR_FORMS | JOB_ACTIONS | EXPORTS
+    listed = (
+        {f.name for f in FORMS}
+        | NOT_WRITES
+        | TWO_FACTOR_FORMS
+        | JOB_ACTIONS
+        | EXPORTS
+        | SIGNING_FORMS
+    )
     missing = _post_url_names() - listed
     assert not missing, f"POST views without an audit walk case: {sorted(missing)}"

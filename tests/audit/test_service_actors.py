@@ -12,7 +12,17 @@ from tests.factories import MilestoneFactory
 from users import services as user_services
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["aptem", "audit", "users", "programmes", "crm", "activity", "documents", "compliance"]
+APPS = [
+    "aptem",
+    "audit",
+    "users",
+    "programmes",
+    "crm",
+    "activity",
+    "documents",
+    "signing",
+    "compliance",
+]
 
 
 def _decorated_with(node: ast.FunctionDef, name: str) -> bool:
