@@ -8,7 +8,8 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from programmes import hooks
 
-        from . import audit_registry  # noqa: F401  (registers the models with auditlog)
+        # Registers the models with auditlog; listens to the signing signals.
+        from . import audit_registry, signatures  # noqa: F401
         from .programme_form import REQUIRED_DOCUMENTS
 
         # programmes cannot import compliance (it sits below): compliance adds its field to the
