@@ -110,7 +110,7 @@ def status_for(envelope: Envelope) -> str:
 
 def _document_of(envelope_id: int) -> ComplianceDocument | None:
     return (
-        ComplianceDocument.objects.select_for_update()
+        ComplianceDocument.objects.select_for_update(of=("self",))
         .select_related("document_type", "learner")
         .filter(envelope_id=envelope_id, status__in=ComplianceDocument.NEEDS_SIGNATURES)
         .first()

@@ -3,6 +3,8 @@ following each signature, the sealed PDF filed in the learner's Documents, regen
 reminders."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from compliance import bulk, services
@@ -223,3 +225,23 @@ def test_reminders_skip_when_only_the_providers_signature_is_missing(tutor, enro
     done, what = bulk._remind(enrolment, kind(), tutor)
     assert not done
     assert what == "skipped because only the provider's signature in the portal is missing"
+
+
+def _profile_queries(client, learner) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(f"/users/{learner.pk}/").status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_section_shows_the_signers_in_a_fixed_number_of_queries(
+    as_user, tutor, learner, enrolment
+):
+    create(enrolment, tutor)
+    client = as_user(tutor)
+    small = _profile_queries(client, learner)
+    enrolment.programme.compliance_requirements.create(document_type=kind("written-agreement"))
+    services.compliance_document_create(
+        enrolment=enrolment, document_type=kind("written-agreement"), actor=tutor
+    )
+    create(enrolment, tutor)
+    assert _profile_queries(client, learner) == small
