@@ -8,7 +8,10 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from programmes import hooks
 
-        from . import audit_registry  # noqa: F401  (registers the models with auditlog)
+        from . import (
+            audit_registry,  # noqa: F401  (registers the models with auditlog)
+            bulk,  # noqa: F401  (registers the bulk actions' export kind)
+        )
         from .programme_form import REQUIRED_DOCUMENTS
 
         # programmes cannot import compliance (it sits below): compliance adds its field to the
