@@ -8,8 +8,11 @@ class ComplianceConfig(AppConfig):
     def ready(self) -> None:
         from programmes import hooks
 
-        # Registers the models with auditlog; listens to the signing signals.
-        from . import audit_registry, signatures  # noqa: F401
+        from . import (
+            audit_registry,  # noqa: F401  (registers the models with auditlog)
+            bulk,  # noqa: F401  (registers the bulk actions' export kind)
+            signatures,  # noqa: F401  (listens to the signing signals)
+        )
         from .programme_form import REQUIRED_DOCUMENTS
 
         # programmes cannot import compliance (it sits below): compliance adds its field to the

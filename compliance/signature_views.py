@@ -2,23 +2,21 @@
 current programme requires compliance documents, by status, with bulk Create and Send reminders
 (role "Compliance mass processing")."""
 
-from dataclasses import asdict
-
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from aptem.pagination import query_without_page
 from aptem.permissions import require_permission
+from reporting.models import FileExport
 from users.access import require_portal_access
 
 from . import bulk
 from .signature_list import DEFAULT_VIEW, VIEWS, BulkForm, SignatureFilter, signature_rows
 
-MASS = "compliance.mass_process"
+MASS = bulk.PERMISSION
 ROWS_PER_PAGE = 25
-REPORT_KEY = "compliance_bulk_report"
 
 
 @require_GET
@@ -55,22 +53,25 @@ def signature_bulk(request: HttpRequest) -> HttpResponse:
     form = BulkForm(request.POST)
     if not form.is_valid():
         return render(request, "compliance/signature_bulk.html", {"form": form}, status=400)
-    action = form.cleaned_data["action"]
-    report = bulk.run(action, form.cleaned_data["rows"], actor=request.user)
-    # POST/redirect/GET: the report waits in the session for the page that shows it.
-    request.session[REPORT_KEY] = {
-        "action": BulkForm.ACTIONS[action],
-        "outcomes": [asdict(outcome) for outcome in report],
-    }
-    return redirect("compliance:signatures_report")
+    job = bulk.bulk_start(
+        action=form.cleaned_data["action"], pairs=form.cleaned_data["rows"], actor=request.user
+    )
+    # POST/redirect/GET: the report page follows the job until its report is written.
+    return redirect("compliance:signatures_report", pk=job.pk)
 
 
 @require_GET
-def signature_report(request: HttpRequest) -> HttpResponse:
-    """What the last bulk action did for each learner (shown once)."""
+def signature_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a bulk action did for each learner: its progress while the task runs (the page polls
+    with htmx), then the report. Only its own administrator sees it."""
     require_portal_access(request)
-    report = request.session.pop(REPORT_KEY, None)
-    if report is None:
-        return redirect("compliance:signatures")
-    context = {"report": report["outcomes"], "action_label": report["action"]}
-    return render(request, "compliance/signature_bulk.html", context)
+    require_permission(request, MASS)
+    jobs = FileExport.objects.filter(kind=bulk.KIND, created_by=request.user)
+    job = get_object_or_404(jobs, pk=pk)
+    context = {
+        "job": job,
+        "action_label": bulk.ACTION_LABELS.get(job.parameters.get("action"), "Bulk action"),
+        "report": bulk.read_report(job) if job.downloadable else None,
+    }
+    template = "compliance/signature_bulk.html"
+    return render(request, f"{template}#status" if request.htmx else template, context)

@@ -1,6 +1,8 @@
 """The Signatures page: the viewer's scope by status, its filters, and the bulk actions'
 per-learner report."""
 
+from dataclasses import astuple
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -120,7 +122,7 @@ def test_bulk_create_reports_per_learner(as_user, tutor, outsider, tree, enrolme
         f"{far.pk}-{kind().pk}",
     ]
     response = client.post(f"{URL}bulk/", {"action": "create", "rows": rows}, follow=True)
-    report = [tuple(o.values()) for o in response.context["report"]]
+    report = [astuple(o) for o in response.context["report"]]
     assert report == [
         (
             "John Smith",
@@ -146,7 +148,7 @@ def test_bulk_reminders_report_per_learner(as_user, tutor, enrolment):
     services.compliance_document_create(enrolment=enrolment, document_type=kind(), actor=tutor)
     rows = [f"{enrolment.pk}-{kind().pk}", f"{enrolment.pk}-{kind('written-agreement').pk}"]
     response = client.post(f"{URL}bulk/", {"action": "remind", "rows": rows}, follow=True)
-    whats = [o["what"] for o in response.context["report"]]
+    whats = [o.what for o in response.context["report"]]
     assert "Skipped because it does not need signatures" in response.content.decode()
     assert whats[1] == "skipped because it does not need signatures"
     # The learner is reminded; the tutor who created it signs in the portal.
@@ -167,5 +169,46 @@ def test_a_document_made_before_electronic_signing_is_not_reminded(as_user, tuto
     )
     rows = [f"{enrolment.pk}-{kind().pk}"]
     response = client.post(f"{URL}bulk/", {"action": "remind", "rows": rows}, follow=True)
-    whats = [o["what"] for o in response.context["report"]]
+    whats = [o.what for o in response.context["report"]]
     assert whats == ["skipped because it was made before electronic signing"]
+
+
+def test_bulk_create_runs_as_a_task_whose_page_follows_it(as_user, tutor, enrolment, settings):
+    """With the database queue and no worker yet, the report page shows the job waiting and
+    polls; a worker's run then writes the report the page shows and offers as a file."""
+    from django.core.management import call_command
+
+    from reporting.models import FileExport
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client = as_user(grant(tutor, "Compliance mass processing"))
+    response = client.post(
+        f"{URL}bulk/", {"action": "create", "rows": [f"{enrolment.pk}-{kind().pk}"]}
+    )
+    job = FileExport.objects.get()
+    assert response["Location"] == f"{URL}bulk/{job.pk}/"
+    assert not ComplianceDocument.objects.exists()
+    waiting = client.get(response["Location"]).content.decode()
+    assert "waiting for a task worker" in waiting
+    assert 'hx-trigger="every 2s"' in waiting
+
+    call_command("db_worker", batch=True, verbosity=0)
+
+    job.refresh_from_db()
+    assert job.status == FileExport.Status.READY
+    assert ComplianceDocument.objects.count() == 1
+    done = client.get(response["Location"])
+    assert [astuple(o) for o in done.context["report"]] == [
+        ("John Smith", "Commitment Statement", True, "created version 1")
+    ]
+    assert "hx-trigger" not in done.content.decode()
+    assert job.file_name.endswith("-1-row.csv")
+
+
+def test_a_bulk_report_is_only_its_administrators(as_user, tutor, supervisor, enrolment):
+    client = as_user(grant(tutor, "Compliance mass processing"))
+    client.post(f"{URL}bulk/", {"action": "create", "rows": [f"{enrolment.pk}-{kind().pk}"]})
+    from reporting.models import FileExport
+
+    job = FileExport.objects.get()
+    assert as_user(supervisor).get(f"{URL}bulk/{job.pk}/").status_code == 404
