@@ -11,6 +11,7 @@ class ComplianceConfig(AppConfig):
         from . import (
             audit_registry,  # noqa: F401  (registers the models with auditlog)
             bulk,  # noqa: F401  (registers the bulk actions' export kind)
+            signatures,  # noqa: F401  (listens to the signing signals)
         )
         from .programme_form import REQUIRED_DOCUMENTS
 

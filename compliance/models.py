@@ -184,7 +184,22 @@ class ComplianceDocument(LearnerOwned):
         verbose_name="QA by",
     )
     qa_at = models.DateTimeField("QA at", null=True, blank=True)
-    # The electronic signing envelope (signing.Envelope) is linked when signing is wired in.
+    # The electronic signing envelope of a document made from a template (compliance.signatures).
+    envelope = models.OneToOneField(
+        "signing.Envelope",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="compliance_document",
+    )
+    # The sealed PDF as filed in the learner's Documents (Compliance documents folder).
+    signed_document = models.ForeignKey(
+        "documents.Document",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ComplianceDocumentQuerySet.as_manager()

@@ -59,8 +59,12 @@ def rows_for(enrolment: Enrolment | None) -> list[Row]:
         "document_type"
     )
     latest: dict[int, ComplianceDocument] = {}
-    documents = ComplianceDocument.objects.filter(enrolment_id=enrolment_id).exclude(
-        status=Status.SUPERSEDED
+    # The envelopes' signers come in one more query only when some document has an envelope.
+    documents = (
+        ComplianceDocument.objects.filter(enrolment_id=enrolment_id)
+        .exclude(status=Status.SUPERSEDED)
+        .select_related("envelope")
+        .prefetch_related("envelope__signers")
     )
     for document in documents.order_by("number"):
         latest[document.document_type_id] = document

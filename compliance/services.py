@@ -186,13 +186,18 @@ def compliance_document_create(
     storage_name = _save_file(name, pdf)
     try:
         with transaction.atomic():
+            number = _next_number_superseding(enrolment, document_type, actor)
+            envelope = signatures.send_for_signature(
+                enrolment.learner, f"{document_type.name} (version {number})", pdf=pdf, actor=actor
+            )
             document = ComplianceDocument.objects.create(
                 learner=enrolment.learner,
                 enrolment=enrolment,
                 document_type=document_type,
                 template_version=version,
-                number=_next_number_superseding(enrolment, document_type, actor),
+                number=number,
                 status=Status.CREATED,
+                envelope=envelope,
                 file=storage_name,
                 original_name=name,
                 content_type="application/pdf",
@@ -201,7 +206,6 @@ def compliance_document_create(
                 data=data,
                 created_by=actor,
             )
-            signatures.send_for_signature(document, pdf=pdf, actor=actor)
     except BaseException:
         default_storage.delete(storage_name)
         raise

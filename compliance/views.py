@@ -11,7 +11,7 @@ from aptem.permissions import require_permission
 from audit.downloads import serve_download
 from users.access import get_learner_for, may_edit
 
-from . import services
+from . import services, signatures
 from .forms import PaperCopyForm, RejectForm
 from .models import ComplianceDocument, DocumentType
 from .sections import CREATE, QA, current_enrolment, rows_for
@@ -60,6 +60,8 @@ def document_create(request: HttpRequest, pk: int, type_pk: int) -> HttpResponse
             error = str(exc)
         else:
             messages.success(request, f"{document} was created for {learner.full_name}.")
+            if signatures.employer_missing(document):
+                messages.warning(request, signatures.NO_EMPLOYER)
             return redirect("compliance:document", learner.pk, document.pk)
     context = {
         "subject": learner,
@@ -97,8 +99,14 @@ def _document(request: HttpRequest, pk: int, document_pk: int) -> ComplianceDocu
     learner = get_learner_for(request, pk)
     return get_object_or_404(
         learner.compliance_documents.select_related(
-            "learner", "document_type", "template_version", "enrolment__programme", "qa_by"
-        ),
+            "learner",
+            "document_type",
+            "template_version",
+            "enrolment__programme",
+            "qa_by",
+            "envelope",
+            "signed_document",
+        ).prefetch_related("envelope__signers"),
         pk=document_pk,
     )
 
@@ -114,6 +122,8 @@ def document_detail(request: HttpRequest, pk: int, document_pk: int) -> HttpResp
         "document": document,
         "versions": versions,
         "may_qa": request.user.has_perm(QA) and document.status in document.QA_STATUSES,
+        "no_employer": signatures.employer_missing(document),
+        "no_employer_text": signatures.NO_EMPLOYER,
         "reject_form": RejectForm(),
     }
     return render(request, "compliance/document_detail.html", context)

@@ -31,7 +31,7 @@ from .sealing import (
     signature_page_pdf,
     verify_pdf_bytes,
 )
-from .signals import envelope_sealed
+from .signals import envelope_sealed, signer_signed
 
 __all__ = [
     "SignerSpec",
@@ -184,6 +184,7 @@ def signer_sign(
     signer.signed_sha256 = signed_sha256
     # The nonce stays: the used link then says "already signed" (tokens.check_token).
     signer.save()
+    signer_signed.send(sender=Signer, signer=signer)
     if not any(not s.is_signed for s in envelope.signers.all()):
         envelope_seal(envelope)
     return signer

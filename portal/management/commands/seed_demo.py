@@ -21,6 +21,9 @@ from faker import Faker
 
 from activity.models import ActivityEvent, Task
 from aptem.validators import fold_for_search, is_postcode_format, uln_check_digit
+from compliance.models import DocumentType, ProgrammeRequirement
+from compliance.sections import current_enrolment
+from compliance.services import CannotCreate, compliance_document_create
 from documents.services import document_add
 from programmes.current import current_programmes_refresh
 from programmes.ilr import codes
@@ -264,6 +267,7 @@ class Command(BaseCommand):
         self.seed_learner_login()
         self.seed_learner_components()
         self.seed_documents()
+        self.seed_compliance()
 
     def seed_programme_components(self) -> None:
         components = []
@@ -649,6 +653,36 @@ class Command(BaseCommand):
                 actor=self.admins[1],
                 visible_to_learner=shared,
             )
+
+    def seed_compliance(self) -> None:
+        """The apprenticeship programmes require the Commitment Statement and the Apprenticeship
+        Agreement; the demo learner's Commitment Statement is made and waits for signatures (one
+        PDF, so it costs about a second)."""
+        types = list(
+            DocumentType.objects.filter(
+                code__in=("commitment-statement", "apprenticeship-agreement")
+            )
+        )
+        ProgrammeRequirement.objects.bulk_create(
+            ProgrammeRequirement(programme=programme, document_type=kind)
+            for programme in self.programmes
+            if programme.is_apprenticeship
+            for kind in types
+        )
+        learner = User.objects.filter(email=DEMO_LEARNER).first()
+        if learner is None:
+            return
+        current_programmes_refresh([learner.pk])
+        enrolment = current_enrolment(learner)
+        statement = next((t for t in types if t.code == "commitment-statement"), None)
+        if enrolment is None or statement is None or not enrolment.programme.is_apprenticeship:
+            return
+        try:
+            compliance_document_create(
+                enrolment=enrolment, document_type=statement, actor=self.admins[1]
+            )
+        except CannotCreate as exc:
+            self.stdout.write(f"  No demo compliance document: {exc}")
 
     def seed_activity(self, learners: int = 200) -> None:
         """Sign-ins and page visits over the last two months for the first learners, so the
