@@ -655,9 +655,10 @@ class Command(BaseCommand):
             )
 
     def seed_compliance(self) -> None:
-        """The apprenticeship programmes require the Commitment Statement and the Apprenticeship
-        Agreement; the demo learner's Commitment Statement is made and waits for signatures (one
-        PDF, so it costs about a second)."""
+        """The apprenticeship programmes, and the onboarding programme where apprentices sign up,
+        require the Commitment Statement and the Apprenticeship Agreement; the demo learner's
+        Commitment Statement is made and waits for signatures (one PDF, so it costs about a
+        second)."""
         types = list(
             DocumentType.objects.filter(
                 code__in=("commitment-statement", "apprenticeship-agreement")
@@ -666,7 +667,7 @@ class Command(BaseCommand):
         ProgrammeRequirement.objects.bulk_create(
             ProgrammeRequirement(programme=programme, document_type=kind)
             for programme in self.programmes
-            if programme.is_apprenticeship
+            if programme.is_apprenticeship or programme.kind == Programme.Kind.ONBOARDING
             for kind in types
         )
         learner = User.objects.filter(email=DEMO_LEARNER).first()
@@ -675,7 +676,10 @@ class Command(BaseCommand):
         current_programmes_refresh([learner.pk])
         enrolment = current_enrolment(learner)
         statement = next((t for t in types if t.code == "commitment-statement"), None)
-        if enrolment is None or statement is None or not enrolment.programme.is_apprenticeship:
+        required = ProgrammeRequirement.objects.filter(
+            programme_id=getattr(enrolment, "programme_id", None), document_type=statement
+        )
+        if enrolment is None or statement is None or not required.exists():
             return
         try:
             compliance_document_create(
