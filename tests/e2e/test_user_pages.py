@@ -32,6 +32,8 @@ def test_details_page_shows_the_learner_and_leads_to_the_edit_form(page, sign_in
             "Notes",
             "Course progress",
             "Contacts",
+            "Compliance documents",
+            "Documents",
             "Subscription details",
             "Audit trail",
         ]
