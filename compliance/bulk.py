@@ -107,10 +107,6 @@ def run_each(action: str, pairs: list[tuple[int, int]], *, actor: User) -> Itera
         yield Outcome(enrolment.learner.full_name, kind.name, done, what)
 
 
-def run(action: str, pairs: list[tuple[int, int]], *, actor: User) -> list[Outcome]:
-    return list(run_each(action, pairs, actor=actor))
-
-
 def bulk_start(*, action: str, pairs: list[tuple[int, int]], actor: User) -> FileExport:
     """Queue ``action`` for the ticked ``pairs`` (enrolment pk, document type pk)."""
     count = len(pairs)
