@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "signing",
     "reporting",
     "compliance",
+    "reviews",
     "portal",
 ]
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ReviewsConfig(AppConfig):
+    name = "reviews"
+    verbose_name = "Progress reviews"
+
+    def ready(self) -> None:
+        from . import audit_registry  # noqa: F401  (registers the models with auditlog)
