@@ -171,6 +171,8 @@ class Review(LearnerOwned, Versioned):
     # Agreed actions typed so far ({"text", "due"} each); they become action-plan tasks when
     # the review is completed.
     actions = models.JSONField(default=list, blank=True)
+    # Signatures recorded on the current envelope: each one is a step on the audit trail.
+    signatures_received = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-planned_for", "-held_on", "-pk"]

@@ -505,7 +505,7 @@ def _send(review: Review, actor: User) -> None:
     envelope = signatures.send_for_signature(review, pdf, specs, actor=actor)
     save_as_new_version(
         review,
-        {"status": Status.AWAITING_SIGNATURES, "envelope": envelope},
+        {"status": Status.AWAITING_SIGNATURES, "envelope": envelope, "signatures_received": 0},
         reason="Sent for signatures",
     )
 

@@ -105,8 +105,9 @@ def _on_signed(sender, signer: Signer, **kwargs) -> None:
     if review is None:
         return
     review.version += 1
+    review.signatures_received += 1
     review.audit_reason = f"Signed by {signer.name} ({signer.get_role_display()})"
-    review.save(update_fields=["version"])
+    review.save(update_fields=["signatures_received", "version"])
 
 
 @receiver(envelope_sealed, sender=Envelope, dispatch_uid="reviews_envelope_sealed")
