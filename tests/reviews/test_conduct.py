@@ -84,7 +84,8 @@ def pdf_text(data: bytes) -> str:
 
 def test_anonymous_is_sent_to_sign_in(client, learner, template):
     response = client.get(start_url(learner))
-    assert response.status_code == 302 and "login" in response["Location"]
+    assert response.status_code == 302
+    assert "login" in response["Location"]
 
 
 def test_outsider_gets_404(as_user, outsider, learner, template):
@@ -102,7 +103,8 @@ def test_colleague_without_the_permission_gets_403(as_user, colleague, learner, 
 def test_tutor_and_supervisor_see_the_checklist(request, as_user, who, learner, template):
     client = as_user(request.getfixturevalue(who))
     body = client.get(start_url(learner), {"template": template.pk}).content.decode()
-    assert "Read the last review" in body and "Meeting type" in body
+    assert "Read the last review" in body
+    assert "Meeting type" in body
 
 
 def test_starting_needs_every_checklist_item_and_a_meeting_type(as_user, tutor, learner, template):
@@ -126,7 +128,8 @@ def test_starting_takes_the_snapshot_and_is_audited(as_user, tutor, learner, tem
     finally:
         review_changed.disconnect(dispatch_uid="t1")
     review = Review.objects.get()
-    assert response.status_code == 302 and response["Location"] == form_url(review)
+    assert response.status_code == 302
+    assert response["Location"] == form_url(review)
     assert review.status == Status.IN_PROGRESS
     assert review.meeting_type == "FACE_TO_FACE"
     assert review.conductor == tutor
@@ -171,7 +174,8 @@ def test_saving_keeps_the_answers_to_resume(as_user, tutor, enrolment, template)
     data = answers_post(template, action="save", version=str(review.version))
     data[f"q_{q['What went well?'].pk}"] = ""  # required only to complete
     response = as_user(tutor).post(form_url(review), data)
-    assert response.status_code == 302 and response["Location"] == form_url(review)
+    assert response.status_code == 302
+    assert response["Location"] == form_url(review)
     review.refresh_from_db()
     assert review.status == Status.IN_PROGRESS
     assert Answer.objects.get(review=review, question=q["Confidence"]).value == "4"
@@ -255,7 +259,8 @@ def test_completing_sends_for_signatures_makes_tasks_and_the_pdf(
     ]
     task = Task.objects.get()
     assert task.title == "Log this week's OTJ hours"
-    assert task.in_action_plan and task.due_date == datetime.date(2026, 4, 10)
+    assert task.in_action_plan
+    assert task.due_date == datetime.date(2026, 4, 10)
     with review.envelope.source_pdf.open("rb") as handle:
         text = pdf_text(handle.read())
     for words in (
@@ -305,7 +310,8 @@ def test_signing_through_the_engine_makes_it_signed_and_files_the_sealed_pdf(
         (e.additional_data or {}).get("reason")
         for e in AuditEntry.objects.filter(learner=learner, object_pk=str(review.pk)).order_by("pk")
     ]
-    assert "Completed" in reasons and "Sent for signatures" in reasons
+    assert "Completed" in reasons
+    assert "Sent for signatures" in reasons
     assert "Signed by John Smith (Learner)" in reasons
     assert "Signed by Erin Boss (Employer)" in reasons
     assert reasons[-1] == "Signed by every party and sealed"
@@ -324,9 +330,11 @@ def test_a_template_without_signatures_goes_straight_to_signed(tutor, learner, e
         based_on_version=review.version,
         actor=tutor,
     )
-    assert review.status == Status.SIGNED and review.envelope is None
+    assert review.status == Status.SIGNED
+    assert review.envelope is None
     filing = review.filings.get()
-    assert filing.document.folder == Document.Folder.REVIEWS and filing.envelope is None
+    assert filing.document.folder == Document.Folder.REVIEWS
+    assert filing.envelope is None
 
 
 def test_a_change_after_signing_voids_and_resends(as_user, tutor, learner, enrolment, template):
@@ -342,7 +350,8 @@ def test_a_change_after_signing_voids_and_resends(as_user, tutor, learner, enrol
     review.refresh_from_db()
     first.refresh_from_db()
     assert first.status == Envelope.Status.VOIDED
-    assert review.revision == 2 and review.status == Status.AWAITING_SIGNATURES
+    assert review.revision == 2
+    assert review.status == Status.AWAITING_SIGNATURES
     assert review.envelope != first
     with review.envelope.source_pdf.open("rb") as handle:
         assert "Changed after the meeting" in pdf_text(handle.read())
@@ -371,7 +380,8 @@ def test_a_signed_review_changed_keeps_its_earlier_pdf(tutor, learner, enrolment
     review = services.review_revise(
         review=review, answers={}, based_on_version=review.version, actor=tutor
     )
-    assert review.revision == 2 and review.status == Status.AWAITING_SIGNATURES
+    assert review.revision == 2
+    assert review.status == Status.AWAITING_SIGNATURES
     assert Document.objects.filter(learner=learner, folder=Document.Folder.REVIEWS).count() == 1
 
 
