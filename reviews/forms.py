@@ -87,13 +87,18 @@ class CloneForm(forms.Form):
         self.fields["source"].label_from_instance = lambda t: f"{t.programme.name}: {t}"
 
 
+def conductors_for(viewer: User):
+    """The administrators who may conduct a review the viewer plans: those in the viewer's
+    groups (or below them), every one for a viewer who sees all groups."""
+    admins = User.objects.administrators().filter(is_active=True)
+    if not viewer.has_perm("users.view_all_groups"):
+        roots = [group.pk for group in viewer.visible_group_roots()]
+        admins = admins.filter(scope_ids__overlap=roots)
+    return admins.order_by("last_name", "first_name")
+
+
 def _conductor_field(viewer: User) -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        label="Conducted by",
-        queryset=User.objects.visible_to(viewer)
-        .filter(user_type=User.Type.ADMINISTRATOR, is_active=True)
-        .order_by("last_name", "first_name"),
-    )
+    return forms.ModelChoiceField(label="Conducted by", queryset=conductors_for(viewer))
 
 
 class PlanForm(forms.Form):
