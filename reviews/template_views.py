@@ -108,17 +108,24 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Your changes to {template.name} were saved.")
             return _saved(request, template, saved.result)
         form, conflict = saved.form, saved.conflict
-    sections = template.sections.prefetch_related("questions")
+    return _edit_page(request, template, form, conflict)
+
+
+def _edit_page(request, template, form, conflict, action_conflict=None) -> HttpResponse:
+    """The template's page: its settings form, then its sections and questions with their
+    buttons; shown again at 409 when a save or an action on it was refused as stale."""
     context = {
         "form": form,
         "template": template,
         "programme": template.programme,
-        "sections": sections,
+        "sections": template.sections.prefetch_related("questions"),
         "in_use": services.template_in_use(template),
         "conflict": conflict,
+        "action_conflict": action_conflict,
         "older": ReviewTemplate.objects.filter(family=template.family, is_current=False),
     }
-    return render(request, "reviews/template_edit.html", context, status=conflict_status(conflict))
+    status = conflict_status(conflict or action_conflict)
+    return render(request, "reviews/template_edit.html", context, status=status)
 
 
 def _section(template: ReviewTemplate, section_pk: int) -> TemplateSection:
@@ -198,7 +205,9 @@ def question_form(
 def _act(request: HttpRequest, template: ReviewTemplate, update) -> HttpResponse:
     saved = act_on_posted_version(request, update, "review template")
     if not saved.ok:
-        return redirect("reviews:template_edit", template.pk)
+        current = saved.conflict.record
+        form = TemplateForm(instance=current)
+        return _edit_page(request, current, form, None, action_conflict=saved.conflict)
     return _saved(request, template, saved.result)
 
 

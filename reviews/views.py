@@ -171,7 +171,7 @@ def review_start(request: HttpRequest, pk: int, review_pk: int | None = None) ->
     if review and review.template_id and template is None:
         # The planned template was replaced by a newer version since: start from that.
         template = next((t for t in templates if t.family == review.template.family), None)
-    form = None
+    form = conflict = None
     if template is not None:
         form = StartForm(
             request.POST or None, template=template, version=review.version if review else 0
@@ -187,8 +187,9 @@ def review_start(request: HttpRequest, pk: int, review_pk: int | None = None) ->
                     based_on_version=form.based_on_version(),
                     actor=request.user,
                 )
-            except EditConflict:
+            except EditConflict as exc:
                 form.add_error(None, CONFLICT_MESSAGE.format(what="review"))
+                conflict = exc
             else:
                 messages.success(
                     request, "The review has started: its answers are saved as you go."
@@ -201,8 +202,10 @@ def review_start(request: HttpRequest, pk: int, review_pk: int | None = None) ->
         "template": template,
         "form": form,
         "enrolment": enrolment,
+        "conflict": conflict,
     }
     status = 400 if form is not None and form.errors else 200
+    status = CONFLICT_STATUS if conflict else status
     return render(request, "reviews/review_start.html", context, status=status)
 
 
@@ -239,14 +242,14 @@ def review_form(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
         # A change after signing is to the answers; when and how long it was stays as held.
         del form.fields["held_on"], form.fields["duration_minutes"]
     actions = ActionFormSet(data, initial=action_initial(review), prefix="actions")
-    status = 200
+    status, conflict = 200, None
     if request.method == "POST":
         if form.is_valid() and (revising or actions.is_valid()):
             try:
                 message = _save(review, form, actions, completing, revising, request.user)
-            except EditConflict:
+            except EditConflict as exc:
                 form.add_error(None, CONFLICT_MESSAGE.format(what="review"))
-                status = CONFLICT_STATUS
+                conflict, status = exc, CONFLICT_STATUS
             except services.ReviewRefused as exc:
                 form.add_error(None, str(exc))
                 status = 400
@@ -264,9 +267,11 @@ def review_form(request: HttpRequest, pk: int, review_pk: int) -> HttpResponse:
         "review": review,
         "form": form,
         "actions": actions,
+        "actions_list": [actions],
         "sections": sections,
         "snapshot": review.snapshot,
         "revising": revising,
+        "conflict": conflict,
     }
     return render(request, "reviews/review_form.html", context, status=status)
 
