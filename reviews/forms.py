@@ -4,6 +4,7 @@ and the review form built from a template's questions."""
 import datetime
 
 from django import forms
+from django.utils import timezone
 
 from activity.models import TASK_TITLE_MAX_LENGTH
 from aptem.validators import date_range, past_date, sensible_date
@@ -118,7 +119,7 @@ class PlanForm(forms.Form):
 
     def clean_planned_for(self) -> datetime.date:
         value = self.cleaned_data["planned_for"]
-        if value < datetime.date.today() - datetime.timedelta(days=366):
+        if value < timezone.localdate() - datetime.timedelta(days=366):
             raise forms.ValidationError("A planned date cannot be more than a year ago.")
         return value
 
