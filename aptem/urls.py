@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("exports/", include("reporting.urls")),
     path("compliance/", include("compliance.urls")),
+    path("", include("reviews.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -18,6 +18,7 @@ from crm.sections import CONTACTS, NOTES
 from documents.sections import DOCUMENTS
 from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from programmes.sections import PROGRAMMES
+from reviews.sections import REVIEW_DOCUMENTS, REVIEWS
 from users.models import User
 from users.sections import PEOPLE, SUBSCRIPTION
 
@@ -27,11 +28,13 @@ SECTIONS: list[Section] = [
     PROGRAMMES,
     FUNCTIONAL_SKILLS,
     PEOPLE,
+    REVIEWS,
     MILESTONES,
     NOTES,
     COURSES,
     CONTACTS,
     COMPLIANCE,
+    REVIEW_DOCUMENTS,
     DOCUMENTS,
     SUBSCRIPTION,
     AUDIT,

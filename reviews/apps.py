@@ -6,4 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Progress reviews"
 
     def ready(self) -> None:
-        from . import audit_registry  # noqa: F401  (registers the models with auditlog)
+        from . import (
+            audit_registry,  # noqa: F401  (registers the models with auditlog)
+            signatures,  # noqa: F401  (listens to the signing signals)
+        )

@@ -168,6 +168,11 @@ class Review(LearnerOwned, Versioned):
         blank=True,
         related_name="+",
     )
+    # Agreed actions typed so far ({"text", "due"} each); they become action-plan tasks when
+    # the review is completed.
+    actions = models.JSONField(default=list, blank=True)
+    # Signatures recorded on the current envelope: each one is a step on the audit trail.
+    signatures_received = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-planned_for", "-held_on", "-pk"]
@@ -197,3 +202,38 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.value[:50]
+
+    @property
+    def audit_learner_id(self) -> int:
+        # An answer sits on its review's learner's audit trail.
+        return self.review.learner_id
+
+
+class ReviewFiling(models.Model):
+    """A review's PDF filed in the learner's Documents (folder Reviews): one per signed
+    revision, so earlier signed forms stay listed after a change. ``envelope`` is the sealed
+    envelope it came from (None when the template asks for no signatures)."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="filings")
+    revision = models.PositiveSmallIntegerField(default=1)
+    document = models.OneToOneField(
+        "documents.Document", on_delete=models.PROTECT, related_name="review_filing"
+    )
+    envelope = models.ForeignKey(
+        "signing.Envelope", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["review", "revision"]
+
+    def __str__(self) -> str:
+        return f"{self.review} revision {self.revision}"
+
+    @property
+    def audit_learner_id(self) -> int:
+        return self.review.learner_id
+
+    @property
+    def seal_matches(self) -> bool:
+        """The filed file is byte for byte the sealed one (compared by hash: no file read)."""
+        return bool(self.envelope and self.envelope.sealed_sha256 == self.document.sha256)

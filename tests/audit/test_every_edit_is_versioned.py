@@ -36,6 +36,7 @@ from programmes.learning.models import (
 )
 from programmes.models import Enrolment, Programme
 from programmes.progress.models import FunctionalSkillAssessment, LearnerCourse, Milestone
+from reviews.models import Review, ReviewTemplate
 from tests.audit.test_every_form_is_audited import (  # noqa: F401 (fixture)
     FORMS,
     NOT_WRITES,
@@ -77,6 +78,12 @@ NOT_AN_EDIT = {
     "compliance:create": CREATES + " (a new version of the document; earlier ones are kept)",
     "compliance:upload": CREATES + " (a new version of the document; earlier ones are kept)",
     "compliance:template_add": CREATES,
+    "reviews:template_add": CREATES,
+    "reviews:template_clone": CREATES + " (a copy of another programme's template)",
+    "reviews:section_add": CREATES + " (the template's version is checked all the same)",
+    "reviews:question_add": CREATES + " (the template's version is checked all the same)",
+    "reviews:plan": CREATES,
+    "reviews:start": CREATES + " (a review started without being planned)",
     "compliance:signatures_bulk": CREATES + " (documents), or sends reminders: edits nothing",
     **dict.fromkeys(
         ["compliance:verify", "compliance:reject"],
@@ -225,6 +232,54 @@ STALE = [
         "/users/{learner}/wizard/assessments/",
         _get(FunctionalSkillAssessment, "assessment"),
         {"score": 66},
+    ),
+    Stale(
+        "/review-templates/{rv_template}/",
+        _get(ReviewTemplate, "rv_template"),
+        {"name": "Theirs"},
+    ),
+    Stale(
+        "/review-templates/{rv_template}/sections/{rv_section}/edit/",
+        _get(ReviewTemplate, "rv_template"),
+        {"name": "Theirs"},
+    ),
+    Stale(
+        "/review-templates/{rv_template}/questions/{rv_question}/edit/",
+        _get(ReviewTemplate, "rv_template"),
+        {"name": "Theirs"},
+    ),
+    *[
+        Stale(
+            url,
+            _get(ReviewTemplate, "rv_template"),
+            {"name": "Theirs"},
+            "/review-templates/{rv_template}/",
+        )
+        for url in (
+            "/review-templates/{rv_template}/sections/{rv_section2}/move/up/",
+            "/review-templates/{rv_template}/sections/{rv_section2}/delete/",
+            "/review-templates/{rv_template}/questions/{rv_question2}/move/up/",
+            "/review-templates/{rv_template}/questions/{rv_question2}/delete/",
+        )
+    ],
+    *[
+        Stale(
+            f"/users/{{rv_learner}}/reviews/{{rv_planned}}/{action}/",
+            _get(Review, "rv_planned"),
+            {"duration_minutes": 77},
+        )
+        for action in ("reschedule", "reassign")
+    ],
+    Stale(
+        "/users/{rv_learner}/reviews/{rv_planned}/start/",
+        _get(Review, "rv_planned"),
+        {"duration_minutes": 77},
+        "/users/{rv_learner}/reviews/{rv_planned}/start/?template={rv_template}",
+    ),
+    Stale(
+        "/users/{rv_learner}/reviews/{rv_started}/form/",
+        _get(Review, "rv_started"),
+        {"duration_minutes": 77},
     ),
 ]
 

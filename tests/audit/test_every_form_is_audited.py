@@ -241,6 +241,137 @@ FORMS = [
         "sha256",
     ),
     Form(
+        "reviews:template_add",
+        "supervisor",
+        "/programmes/{rv_programme}/review-templates/add/",
+        {"name": "Gateway", "purpose": "GATEWAY", "checklist": "Portfolio"},
+        "name",
+    ),
+    Form(
+        "reviews:template_clone",
+        "supervisor",
+        "/programmes/{programme}/review-templates/clone/",
+        {"source": "{rv_template}"},
+        "name",
+    ),
+    Form(
+        "reviews:template_edit",
+        "supervisor",
+        "/review-templates/{rv_template}/",
+        {"name": "Termly review", "purpose": "PROGRESS", "learner_signs": "on", "version": 1},
+        "name",
+    ),
+    Form(
+        "reviews:section_add",
+        "supervisor",
+        "/review-templates/{rv_template}/sections/add/",
+        {"title": "Wellbeing", "version": 1},
+        "title",
+    ),
+    Form(
+        "reviews:section_edit",
+        "supervisor",
+        "/review-templates/{rv_template}/sections/{rv_section}/edit/",
+        {"title": "Conversation", "version": 1},
+        "title",
+    ),
+    Form(
+        "reviews:section_move",
+        "supervisor",
+        "/review-templates/{rv_template}/sections/{rv_section2}/move/up/",
+        {"version": 1},
+        "position",
+    ),
+    Form(
+        "reviews:section_delete",
+        "supervisor",
+        "/review-templates/{rv_template}/sections/{rv_section2}/delete/",
+        {"version": 1},
+        "title",
+    ),
+    Form(
+        "reviews:question_add",
+        "supervisor",
+        "/review-templates/{rv_template}/sections/{rv_section}/questions/add/",
+        {"kind": "SHORT_TEXT", "text": "Anything else?", "version": 1},
+        "text",
+    ),
+    Form(
+        "reviews:question_edit",
+        "supervisor",
+        "/review-templates/{rv_template}/questions/{rv_question}/edit/",
+        {"kind": "LONG_TEXT", "text": "What went really well?", "version": 1},
+        "text",
+    ),
+    Form(
+        "reviews:question_move",
+        "supervisor",
+        "/review-templates/{rv_template}/questions/{rv_question2}/move/up/",
+        {"version": 1},
+        "position",
+    ),
+    Form(
+        "reviews:question_delete",
+        "supervisor",
+        "/review-templates/{rv_template}/questions/{rv_question2}/delete/",
+        {"version": 1},
+        "text",
+    ),
+    Form(
+        "reviews:plan",
+        "supervisor",
+        "/users/{rv_learner}/reviews/plan/",
+        {"planned_for": "2026-06-01", "conductor": "{tutor}"},
+        "planned_for",
+    ),
+    Form(
+        "reviews:reschedule",
+        "supervisor",
+        "/users/{rv_learner}/reviews/{rv_planned}/reschedule/",
+        {"planned_for": "2026-07-01", "version": 1},
+        "planned_for",
+    ),
+    Form(
+        "reviews:reassign",
+        "supervisor",
+        "/users/{rv_learner}/reviews/{rv_planned}/reassign/",
+        {"conductor": "{tutor}", "version": 1},
+        "conductor",
+    ),
+    Form(
+        "reviews:start",
+        "supervisor",
+        "/users/{rv_learner}/reviews/start/",
+        {"template": "{rv_template}", "meeting_type": "VIDEO", "checklist": ["Read the notes"]},
+        "meeting_type",
+    ),
+    Form(
+        "reviews:start_planned",
+        "supervisor",
+        "/users/{rv_learner}/reviews/{rv_planned}/start/",
+        {
+            "template": "{rv_template}",
+            "meeting_type": "VIDEO",
+            "checklist": ["Read the notes"],
+            "version": 1,
+        },
+        "meeting_type",
+    ),
+    Form(
+        "reviews:form",
+        "supervisor",
+        "/users/{rv_learner}/reviews/{rv_started}/form/",
+        {
+            "action": "save",
+            "version": 1,
+            "actions-TOTAL_FORMS": "1",
+            "actions-INITIAL_FORMS": "0",
+            "actions-0-text": "Log OTJ hours",
+            "actions-0-due": "2026-06-01",
+        },
+        "actions",
+    ),
+    Form(
         "compliance:create",
         "supervisor",
         "/compliance/learners/{comp_learner}/create/{ilr_document}/",
@@ -784,9 +915,11 @@ def objects(tree, learner, tutor, supervisor):
     make_ilr(ilr_learner)
     plan = _learning_plan_objects(tree, supervisor)
     compliance = _compliance_objects(tree, supervisor)
+    reviews = _review_objects(tree, supervisor)
     return {
         **plan,
         **compliance,
+        **reviews,
         "milestone": milestone.pk,
         "course": CourseFactory().pk,
         "learner_course": LearnerCourseFactory(learner=learner).pk,
@@ -840,6 +973,50 @@ def _compliance_objects(tree, supervisor) -> dict:
         "agreement": types["apprenticeship-agreement"].pk,
         "otj_evidence": types["otj-evidence"].pk,
         "template_version": types["ilr-document"].versions.get().pk,
+    }
+
+
+def _review_objects(tree, supervisor) -> dict:
+    """A learner on a programme with a review template (two sections), a planned review and
+    one in progress."""
+    from reviews import services as review_services
+    from reviews.models import Question, ReviewTemplate, TemplateSection
+
+    rv_learner = UserFactory(groups=[tree["cohort"]])
+    enrolment = EnrolmentFactory(learner=rv_learner, is_current=True)
+    template = ReviewTemplate.objects.create(
+        programme=enrolment.programme, name="Progress review", checklist="Read the notes"
+    )
+    first = TemplateSection.objects.create(template=template, title="Talk", position=1)
+    second = TemplateSection.objects.create(template=template, title="Record", position=2)
+    question = Question.objects.create(section=first, position=1, text="What went well?")
+    second_question = Question.objects.create(section=first, position=2, text="Concerns?")
+    planned = review_services.review_plan(
+        enrolment=enrolment,
+        planned_for=datetime.date(2026, 5, 1),
+        conductor=supervisor,
+        template=None,
+        actor=supervisor,
+    )
+    # Not from the template the walk edits: a review using it would make each edit a new version.
+    other = ReviewTemplate.objects.create(programme=enrolment.programme, name="Welfare")
+    started = review_services.review_start(
+        enrolment=enrolment,
+        template=other,
+        meeting_type="VIDEO",
+        checklist_done=[],
+        actor=supervisor,
+    )
+    return {
+        "rv_learner": rv_learner.pk,
+        "rv_programme": enrolment.programme_id,
+        "rv_template": template.pk,
+        "rv_section": first.pk,
+        "rv_section2": second.pk,
+        "rv_question": question.pk,
+        "rv_question2": second_question.pk,
+        "rv_planned": planned.pk,
+        "rv_started": started.pk,
     }
 
 

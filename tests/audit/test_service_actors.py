@@ -22,6 +22,7 @@ APPS = [
     "documents",
     "signing",
     "compliance",
+    "reviews",
 ]
 
 

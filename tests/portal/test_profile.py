@@ -37,11 +37,13 @@ def test_learner_profile_shows_the_sections_in_order(as_user, tutor, learner):
         "activity",
         "programmes",
         "functional-skills",
+        "reviews",
         "milestones",
         "notes",
         "courses",
         "contacts",
         "compliance",
+        "review-documents",
         "documents",
         "subscription",
         "audit",
@@ -93,8 +95,10 @@ def test_profile_runs_a_fixed_number_of_queries(as_user, tutor, learner, tree):
     assert _profile_queries(client, learner) == small
     # The Compliance documents section adds three queries (current programme, its required
     # types, their documents) and the header's "N documents need signatures" one; the
-    # Documents section one (the newest few with the live count in a window).
-    assert small <= 32
+    # Documents section one (the newest few with the live count in a window). The Reviews
+    # section adds three (its counts, the newest reviews, the last one held) and the Review
+    # documents section two (the newest review PDFs with their seals, their count).
+    assert small <= 37
 
 
 def test_extend_needs_permission(as_user, colleague, learner):
@@ -201,6 +205,7 @@ def test_full_profile_query_count_does_not_grow_with_any_section(
     from django.core.files.base import ContentFile
 
     from documents.models import Document
+    from reviews.models import Review
     from tests.activity.factories import SignInFactory, TaskFactory, VisitFactory
     from tests.crm.factories import AdminLinkFactory, CrmLinkFactory, NoteFactory
 
@@ -225,6 +230,25 @@ def test_full_profile_query_count_does_not_grow_with_any_section(
             OutboundEmail.objects.create(
                 recipient=learner, address=learner.email, kind="INVITATION", subject="s"
             )
+            enrolment = EnrolmentFactory(learner=learner, is_current=False)
+            Review.objects.create(learner=learner, enrolment=enrolment, conductor=tutor)
+            Review.objects.create(
+                learner=learner,
+                enrolment=enrolment,
+                conductor=tutor,
+                status=Review.Status.SIGNED,
+                held_on=enrolment.start_date,
+            )
+            Document.objects.create(
+                learner=learner,
+                folder=Document.Folder.REVIEWS,
+                original_name="r.pdf",
+                file=ContentFile(b"%PDF-1.4", name="r.pdf"),
+                content_type="application/pdf",
+                size=8,
+                sha256="0" * 64,
+                created_by=tutor,
+            )
 
     # Invited, so the subscription section looks up the last invitation email's delivery.
     learner.invitation_sent_at = learner.created_at
@@ -235,4 +259,5 @@ def test_full_profile_query_count_does_not_grow_with_any_section(
     small = _profile_queries(client, learner)
     add(10)
     assert _profile_queries(client, learner) == small
-    assert small <= 32
+    # The Reviews (three) and Review documents (two) sections' queries included.
+    assert small <= 37

@@ -46,6 +46,9 @@ from programmes.models import (
     Milestone,
     Programme,
 )
+from reviews import services as review_services
+from reviews.models import Question, ReviewTemplate, TemplateSection
+from signing import services as signing_services
 from users.models import Group, Organisation, User
 from users.scope import group_scopes_refresh, scopes_by_group
 
@@ -57,6 +60,38 @@ DEMO_LOGINS = [
     ("learner@example.org", "Activated learner (John Smith): lands on their own page"),
 ]
 DEMO_LEARNER = "learner@example.org"
+
+REVIEW_SECTIONS = [
+    (
+        "Progress since the last review",
+        [
+            ("LONG_TEXT", "What has gone well since the last review?", True, ""),
+            ("RATING", "How confident do you feel in your role (1 to 5)?", True, ""),
+            ("PROGRESS_BLOCK", "Progress against the plan", False, ""),
+            ("OTJ_BLOCK", "Off-the-job hours", False, ""),
+        ],
+    ),
+    (
+        "Wellbeing and support",
+        [
+            ("CHOICE", "How are you feeling?", True, "Good\nOkay\nStruggling"),
+            ("YES_NO", "Do you need any extra support?", False, ""),
+        ],
+    ),
+    (
+        "Next steps",
+        [
+            ("TARGETS_BLOCK", "Open targets", False, ""),
+            ("DATE", "Date agreed for the next review", False, ""),
+        ],
+    ),
+]
+REVIEW_ANSWERS = {
+    "What has gone well since the last review?": "Completed the health and safety unit.",
+    "How confident do you feel in your role (1 to 5)?": "4",
+    "How are you feeling?": "Good",
+    "Do you need any extra support?": "No",
+}
 REGIONS = {
     "North": ["Leeds centre", "Newcastle centre"],
     "Midlands": ["Birmingham centre", "Nottingham centre"],
@@ -268,6 +303,7 @@ class Command(BaseCommand):
         self.seed_learner_components()
         self.seed_documents()
         self.seed_compliance()
+        self.seed_reviews()
 
     def seed_programme_components(self) -> None:
         components = []
@@ -687,6 +723,84 @@ class Command(BaseCommand):
             )
         except CannotCreate as exc:
             self.stdout.write(f"  No demo compliance document: {exc}")
+
+    def seed_reviews(self) -> None:
+        """Every demo programme gets a "Progress review" template; the demo learner (John
+        Smith) has one review held and signed by everyone through the signing engine (its
+        sealed PDF filed in Review documents) and the next one planned."""
+        for programme in self.programmes:
+            template = ReviewTemplate.objects.create(
+                programme=programme,
+                name="Progress review",
+                checklist="Read the last review and its actions\nCheck the off-the-job log",
+            )
+            for position, (title, questions) in enumerate(REVIEW_SECTIONS, start=1):
+                section = TemplateSection.objects.create(
+                    template=template, title=title, position=position
+                )
+                for number, (kind, text, required, options) in enumerate(questions, start=1):
+                    Question.objects.create(
+                        section=section,
+                        position=number,
+                        kind=kind,
+                        text=text,
+                        required=required,
+                        options=options,
+                    )
+        learner = User.objects.filter(email=DEMO_LEARNER).first()
+        enrolment = current_enrolment(learner) if learner else None
+        if enrolment is None:
+            return
+        template = ReviewTemplate.objects.filter(
+            programme=enrolment.programme, is_current=True
+        ).first()
+        if template is None:
+            return
+        conductor = self.admins[1]
+        today = timezone.localdate()
+        review = review_services.review_start(
+            enrolment=enrolment,
+            template=template,
+            meeting_type="FACE_TO_FACE",
+            checklist_done=template.checklist_items(),
+            actor=conductor,
+        )
+        answers = {
+            q.pk: REVIEW_ANSWERS.get(q.text, "")
+            for q in Question.objects.filter(section__template=template)
+            if not q.is_read_only
+        }
+        review = review_services.review_complete(
+            review=review,
+            answers=answers,
+            actions=[
+                {
+                    "text": "Log this month's off-the-job hours",
+                    "due": (today + datetime.timedelta(days=14)).isoformat(),
+                }
+            ],
+            held_on=today - datetime.timedelta(days=7),
+            duration_minutes=45,
+            based_on_version=review.version,
+            actor=conductor,
+        )
+        if review.envelope is not None:
+            for signer in review.envelope.signers.all():
+                signing_services.signer_sign(
+                    signer=signer,
+                    typed_name=signer.name,
+                    consent=True,
+                    ip="127.0.0.1",
+                    user_agent="seed_demo",
+                    actor=conductor if signer.user_id == conductor.pk else None,
+                )
+        review_services.review_plan(
+            enrolment=enrolment,
+            planned_for=today + datetime.timedelta(weeks=11),
+            conductor=conductor,
+            template=template,
+            actor=conductor,
+        )
 
     def seed_activity(self, learners: int = 200) -> None:
         """Sign-ins and page visits over the last two months for the first learners, so the
