@@ -337,7 +337,11 @@ def review_delete(*, review: Review, based_on_version: int, actor: User) -> None
 
 
 def _decimal(value) -> str:
-    return "" if value is None else str(value)
+    """Hours and weeks as people write them: at most two decimals, no trailing zeros (sums of
+    logged hours can carry binary-float noise such as 348.740000000000)."""
+    if value is None:
+        return ""
+    return f"{float(value):.2f}".rstrip("0").rstrip(".")
 
 
 def snapshot(enrolment: Enrolment, today: datetime.date | None = None) -> dict:

@@ -1,5 +1,7 @@
 """Template helpers shared by every app."""
 
+import datetime
+
 from django import forms, template
 from django.core.paginator import Page
 from django.forms.utils import flatatt
@@ -24,6 +26,15 @@ def field_label(form, name: str) -> str:
 def have_errors(formsets) -> bool:
     """Whether any of ``formsets`` (or none given) has an error in a row or across rows."""
     return any(fs.non_form_errors() or fs.total_error_count() for fs in formsets or ())
+
+
+@register.filter
+def iso_date(value: str) -> str:
+    """A date stored as ISO text in JSON (``2026-12-16``) shown as the portal shows dates."""
+    try:
+        return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+    except (TypeError, ValueError):
+        return value
 
 
 @register.simple_tag
