@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("programmes.urls")),
     path("exports/", include("reporting.urls")),
     path("compliance/", include("compliance.urls")),
+    # Reviews due and the review data exports (/reviews/due/, /users/<id>/reviews/export.csv).
+    path("", include("reviews.due_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from aptem.versioning import lock_unless_stale, save_as_new_version, versioned_update
 from audit.context import signed_by_actor
@@ -12,7 +13,7 @@ from users.models import User
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery
 from .learning.services import ComponentChanges, components_copy, programme_components_save
-from .models import Enrolment, Programme
+from .models import Enrolment, LearningBreak, Programme
 
 
 class AlreadyEnrolled(Exception):
@@ -97,7 +98,28 @@ def enrolment_change_status(
     current = lock_unless_stale(enrolment, based_on_version)
     if not current.may_change_to(status):
         raise ValueError(f"{current.status} → {status} is not an allowed change.")
-    return save_as_new_version(current, {"status": status})
+    before = current.status
+    saved = save_as_new_version(current, {"status": status})
+    breaks_follow_status(saved, before, on=timezone.localdate(), actor=actor)
+    return saved
+
+
+def breaks_follow_status(
+    enrolment: Enrolment, before: str, *, on: datetime.date, actor: User | None = None
+) -> None:
+    """Record the break in learning a status change starts or ends (the review schedule's
+    clock stops during a break): going On a Break opens one on ``on``, leaving that status
+    closes the open one on ``on``. Called inside the status change's transaction."""
+    on_break = Enrolment.Status.ON_A_BREAK
+    if enrolment.status == on_break and before != on_break:
+        LearningBreak.objects.create(
+            learner_id=enrolment.learner_id, enrolment=enrolment, started_on=on, created_by=actor
+        )
+    elif before == on_break and enrolment.status != on_break:
+        # One save per break, not update(): the audit trail records each.
+        for open_break in enrolment.breaks.filter(ended_on__isnull=True):
+            open_break.ended_on = max(on, open_break.started_on)
+            open_break.save()
 
 
 @transaction.atomic
@@ -154,6 +176,7 @@ def _enrolment_end(
     """End the programme for good, whichever way it ends: it is no longer current, and its open
     ILR aims are withdrawn on the same date, the audit reason saying how it ended."""
     current = lock_unless_stale(enrolment, based_on_version)
+    before = current.status
     current.status = status
     current.end_date = end_date
     for name, value in fields.items():
@@ -161,6 +184,8 @@ def _enrolment_end(
     current.is_current = False
     current.version += 1
     current.save()
+    # Stopping from a break ends the break on the stop date.
+    breaks_follow_status(current, before, on=end_date)
     ilr_aims_withdraw(
         enrolment=current,
         end_date=end_date,

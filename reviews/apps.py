@@ -6,4 +6,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Progress reviews"
 
     def ready(self) -> None:
-        from . import audit_registry  # noqa: F401  (registers the models with auditlog)
+        from . import (
+            audit_registry,  # noqa: F401  (registers the models with auditlog)
+            due_signals,  # noqa: F401  (the review schedule follows its records)
+        )

@@ -197,3 +197,7 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.value[:50]
+
+
+# The review schedule's models live in their own module; Django registers them from here.
+from reviews.due_models import ReviewDue, ReviewSchedule  # noqa: E402, F401
