@@ -98,24 +98,25 @@ def enrolment_change_status(
     current = lock_unless_stale(enrolment, based_on_version)
     if not current.may_change_to(status):
         raise ValueError(f"{current.status} → {status} is not an allowed change.")
-    before = current.status
-    saved = save_as_new_version(current, {"status": status})
-    breaks_follow_status(saved, before, on=timezone.localdate(), actor=actor)
-    return saved
+    # The break first, so the status change stays the enrolment's latest audit entry.
+    breaks_follow_status(current, status, on=timezone.localdate(), actor=actor)
+    return save_as_new_version(current, {"status": status})
 
 
 def breaks_follow_status(
-    enrolment: Enrolment, before: str, *, on: datetime.date, actor: User | None = None
+    enrolment: Enrolment, status: str, *, on: datetime.date, actor: User | None = None
 ) -> None:
-    """Record the break in learning a status change starts or ends (the review schedule's
-    clock stops during a break): going On a Break opens one on ``on``, leaving that status
-    closes the open one on ``on``. Called inside the status change's transaction."""
+    """Record the break in learning that changing the enrolment's status to ``status`` starts
+    or ends (the review schedule's clock stops during a break): going On a Break opens one on
+    ``on``, leaving that status closes the open one on ``on``. Called inside the status
+    change's transaction, before the enrolment is saved with its new status."""
     on_break = Enrolment.Status.ON_A_BREAK
-    if enrolment.status == on_break and before != on_break:
+    before = enrolment.status
+    if status == on_break and before != on_break:
         LearningBreak.objects.create(
             learner_id=enrolment.learner_id, enrolment=enrolment, started_on=on, created_by=actor
         )
-    elif before == on_break and enrolment.status != on_break:
+    elif before == on_break and status != on_break:
         # One save per break, not update(): the audit trail records each.
         for open_break in enrolment.breaks.filter(ended_on__isnull=True):
             open_break.ended_on = max(on, open_break.started_on)
@@ -176,7 +177,8 @@ def _enrolment_end(
     """End the programme for good, whichever way it ends: it is no longer current, and its open
     ILR aims are withdrawn on the same date, the audit reason saying how it ended."""
     current = lock_unless_stale(enrolment, based_on_version)
-    before = current.status
+    # Stopping from a break ends the break on the stop date.
+    breaks_follow_status(current, status, on=end_date)
     current.status = status
     current.end_date = end_date
     for name, value in fields.items():
@@ -184,8 +186,6 @@ def _enrolment_end(
     current.is_current = False
     current.version += 1
     current.save()
-    # Stopping from a break ends the break on the stop date.
-    breaks_follow_status(current, before, on=end_date)
     ilr_aims_withdraw(
         enrolment=current,
         end_date=end_date,
