@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from programmes.models import Enrolment
 
@@ -176,8 +177,14 @@ def next_due_for(enrolment: Enrolment, *, today: datetime.date | None = None) ->
     if not applies_to(enrolment):
         return Due(today=today, applies=False)
     last = last_progress_review_on(enrolment)
+    start = enrolment.start_date
+    if isinstance(start, str):  # an instance saved with text, not yet read back as a date
+        try:
+            start = parse_date(start)
+        except ValueError:
+            start = None
     due, paused = due_on(
-        start_date=enrolment.start_date,
+        start_date=start,
         last_review_on=last,
         interval_weeks=interval_weeks_for(enrolment.programme_id),
         breaks=enrolment.breaks.values_list("started_on", "ended_on"),
