@@ -61,9 +61,12 @@ def test_each_administrator_sees_only_learners_in_their_groups(
     assert rows(as_user(outsider).get(URL)) == [far.learner.full_name]
 
 
-def test_the_nav_links_to_the_page_for_administrators(as_user, tutor):
+def test_the_nav_links_to_the_page_for_administrators_only(as_user, tutor, learner):
     body = as_user(tutor).get("/users/").content.decode()
-    assert 'href="/reviews/due/"' in body
+    assert 'href="/reviews/due/">Reviews due</a>' in body
+    response = as_user(learner).get("/", follow=True)
+    assert response.status_code == 200
+    assert "/reviews/due/" not in response.content.decode()
 
 
 # --- the rows ----------------------------------------------------------------------------------
