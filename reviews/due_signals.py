@@ -12,6 +12,7 @@ from django.dispatch import receiver
 from programmes import hooks
 from programmes.models import Enrolment, LearningBreak
 
+from . import exports  # noqa: F401  (registers the export kinds a task may run)
 from .due_models import ReviewSchedule
 from .due_services import refresh_due
 from .interval_form import REVIEW_INTERVAL

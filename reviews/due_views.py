@@ -2,16 +2,21 @@
 data exports, one learner's (/users/<id>/reviews/export.csv) and portal-wide (/reviews/export/).
 """
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from aptem.csv_export import csv_response
 from aptem.pagination import query_without_page
 from aptem.permissions import require_permission
 from audit.services import log_access
+from reporting.exports import too_big_to_stream
+from reporting.tasks import file_export_start
 from users.access import get_learner_for, require_portal_access
 
 from .due_filters import (
@@ -23,7 +28,7 @@ from .due_filters import (
     sort_key,
     sorted_rows,
 )
-from .exports import due_export_rows, review_export
+from .exports import due_export_rows, export_row_keys, review_export
 from .models import Review
 from .schedule import Due
 
@@ -94,9 +99,25 @@ def due_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/due/due_list.html", context)
 
 
-@require_GET
+def _file_export(request: HttpRequest, kind: str, label: str, query: str, back: str):
+    """An export with more rows than settings.EXPORT_INLINE_MAX_ROWS: a task writes its file.
+    Only a POST makes the job, so a reload or a link prefetch never makes two."""
+    if request.method != "POST":
+        messages.info(
+            request,
+            f"This export has more than {settings.EXPORT_INLINE_MAX_ROWS:,} rows: press Export "
+            "CSV to have its file made in the background.",
+        )
+        return redirect(back)
+    job = file_export_start(actor=request.user, kind=kind, label=label, parameters={"query": query})
+    messages.success(request, "The export has started: its file is made in the background.")
+    return redirect("reporting:detail", pk=job.pk)
+
+
+@require_http_methods(["GET", "POST"])
 def due_export(request: HttpRequest) -> HttpResponse:
-    """The Reviews due page's filtered rows as CSV, streamed."""
+    """The Reviews due page's filtered rows as CSV, streamed (the page's Export button posts;
+    a saved GET link still works), or made by a task when there are too many."""
     require_portal_access(request)
     require_permission(request, EXPORT_PERMISSION)
     due_filter, sort = _due_search(request)
@@ -107,15 +128,18 @@ def due_export(request: HttpRequest) -> HttpResponse:
             {"filter": due_filter, "page": None, "entries": [], "sort": sort, "headers": {}},
             status=400,
         )
+    rows = sorted_rows(due_filter.qs, sort)
+    query = request.GET.urlencode()
+    if too_big_to_stream(rows):
+        back = f"{reverse('reviews_due:list')}?{query}"
+        return _file_export(request, "reviews_due", "Reviews due", query, back)
     log_access(
         request.user,
         kind="export",
-        detail=f"Reviews due CSV: {request.GET.urlencode() or 'all'}",
+        detail=f"Reviews due CSV: {query or 'all'}",
         actor=request.user,
     )
-    return csv_response(
-        due_export_rows(sorted_rows(due_filter.qs, sort)), filename_prefix="reviews-due"
-    )
+    return csv_response(due_export_rows(rows), filename_prefix="reviews-due")
 
 
 @require_GET
@@ -129,27 +153,28 @@ def learner_reviews_export(request: HttpRequest, pk: int) -> HttpResponse:
     return csv_response(review_export(reviews), filename_prefix=f"reviews-{learner.pk}")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def reviews_export(request: HttpRequest) -> HttpResponse:
-    """Review data of every learner in the viewer's scope: the form, then (its Export button)
-    the CSV of the reviews held in the date range matching the filters, streamed."""
+    """Review data of every learner in the viewer's scope: the form, then (its Export button
+    posts) the CSV of the reviews held in the date range matching the filters, streamed, or
+    made by a task when there are too many rows. A GET with ``export`` (a saved link) streams."""
     require_portal_access(request)
     require_permission(request, EXPORT_PERMISSION)
-    submitted = "export" in request.GET
+    data = request.POST if request.method == "POST" else request.GET
+    submitted = "export" in data
     export_filter = ReviewExportFilter(
-        request.GET if submitted else None,
-        queryset=review_rows(request.user),
-        viewer=request.user,
+        data if submitted else None, queryset=review_rows(request.user), viewer=request.user
     )
     if not submitted or not export_filter.is_valid():
         status = 400 if submitted else 200
         return render(
             request, "reviews/due/reviews_export.html", {"filter": export_filter}, status=status
         )
-    log_access(
-        request.user,
-        kind="export",
-        detail=f"Reviews CSV: {request.GET.urlencode()}",
-        actor=request.user,
-    )
+    query = data.copy()
+    query.pop("csrfmiddlewaretoken", None)
+    query = query.urlencode()
+    if too_big_to_stream(export_row_keys(export_filter.qs)):
+        back = f"{reverse('reviews_due:reviews_export')}?{query}"
+        return _file_export(request, "reviews", "Review data", query, back)
+    log_access(request.user, kind="export", detail=f"Reviews CSV: {query}", actor=request.user)
     return csv_response(review_export(export_filter.qs), filename_prefix="reviews")

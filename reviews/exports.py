@@ -8,10 +8,15 @@ line) and read their rows in chunks, so memory stays flat however many there are
 from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch, QuerySet
+from django.http import QueryDict
 from django.utils import timezone
 
 from aptem.csv_export import csv_date
+from aptem.pagination import capped_count
+from reporting.exports import ExportKind, ExportRefused, register
 from signing.models import Signer
+from users.access import uses_admin_pages
+from users.models import User
 
 from .due_models import ReviewDue
 from .models import Answer, Review
@@ -125,7 +130,72 @@ def review_export_rows(reviews: Iterable[Review]) -> Iterator[list]:
             yield [*common, answer.question.text, answer.value, signed_by, signed_at]
 
 
+def export_row_keys(reviews: QuerySet) -> QuerySet:
+    """One item per row ``review_export_rows`` writes for ``reviews`` (each answer, or the review
+    alone when it has none: the LEFT JOIN gives exactly that), for counting them."""
+    return reviews.order_by().values_list("pk", "answers__pk")
+
+
 def review_export(reviews: QuerySet) -> Iterator[list]:
     """``review_export_rows`` over ``reviews`` read in chunks of ``CHUNK``."""
     ordered = reviews_for_export(reviews).order_by("learner__last_name", "learner_id", "held_on")
     return review_export_rows(ordered.iterator(chunk_size=CHUNK))
+
+
+# --- Exports too large to stream: made by a task (reporting.tasks), as their creator --------
+
+PERMISSION = "users.export_data"
+
+
+def _due_search(viewer: User, parameters: dict):
+    from .due_filters import DueFilter, due_rows, sort_key, sorted_rows
+
+    if not uses_admin_pages(viewer):
+        raise ExportRefused("You no longer have access to the Reviews due page.")
+    query = QueryDict(parameters.get("query", ""))
+    due_filter = DueFilter(query, queryset=due_rows(viewer), viewer=viewer)
+    if not due_filter.is_valid():
+        raise ExportRefused(
+            "The filters no longer apply (a group or programme may have gone): filter the "
+            "Reviews due page again and export from there."
+        )
+    return sorted_rows(due_filter.qs, sort_key(query.get("sort")))
+
+
+def _review_search(viewer: User, parameters: dict) -> QuerySet:
+    from .due_filters import ReviewExportFilter, review_rows
+
+    if not uses_admin_pages(viewer):
+        raise ExportRefused("You no longer have access to the administration pages.")
+    query = QueryDict(parameters.get("query", ""))
+    export_filter = ReviewExportFilter(query, queryset=review_rows(viewer), viewer=viewer)
+    if not export_filter.is_valid():
+        raise ExportRefused("The export's dates or filters no longer apply: export it again.")
+    return export_filter.qs
+
+
+register(
+    ExportKind(
+        kind="reviews_due",
+        label="Reviews due",
+        permission=PERMISSION,
+        rows=lambda viewer, parameters: due_export_rows(_due_search(viewer, parameters)),
+        count=lambda viewer, parameters, cap: capped_count(_due_search(viewer, parameters), cap),
+        # The list spans many learners: the access is noted on the exporter's own trail.
+        access_record=lambda viewer, parameters: viewer,
+        file_prefix=lambda parameters: "reviews-due",
+    )
+)
+register(
+    ExportKind(
+        kind="reviews",
+        label="Review data",
+        permission=PERMISSION,
+        rows=lambda viewer, parameters: review_export(_review_search(viewer, parameters)),
+        count=lambda viewer, parameters, cap: capped_count(
+            export_row_keys(_review_search(viewer, parameters)), cap
+        ),
+        access_record=lambda viewer, parameters: viewer,
+        file_prefix=lambda parameters: "reviews",
+    )
+)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.models import AuditEntry
 from programmes.models import Enrolment
+from reporting.models import FileExport
 from reviews.due_models import ReviewDue
 from tests.factories import EnrolmentFactory, ProgrammeFactory, UserFactory
 from tests.reviews.due_factories import a_break, held_review, learning
@@ -240,3 +241,22 @@ def test_rows_come_from_the_stored_table(as_user, tutor, enrolment):
     # The page reads ReviewDue, not the reviews: a row edited behind its back shows as stored.
     ReviewDue.objects.filter(enrolment=enrolment).update(due_on=D(2026, 4, 20))
     assert "Due in 9 days" in as_user(tutor).get(URL).content.decode()
+
+
+def test_the_export_button_posts_with_the_filters_and_counts_the_rows(as_user, tutor, three):
+    body = as_user(tutor).get(URL, {"when": "30"}).content.decode()
+    assert 'action="/reviews/due/export.csv?when=30' in body
+    assert "Export CSV (2 rows)" in body
+    lines = _csv(as_user(tutor).post(f"{EXPORT}?when=30"))
+    assert lines[-1] == "# 2 rows"
+
+
+def test_a_large_due_export_is_made_by_a_task(as_user, tutor, three, settings):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    client = as_user(tutor)
+    assert client.get(EXPORT, {"when": "30"})["Location"] == "/reviews/due/?when=30"
+    response = client.post(f"{EXPORT}?when=30")
+    job = FileExport.objects.get()
+    assert response["Location"] == f"/exports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.row_count) == ("reviews_due", FileExport.Status.READY, 2)

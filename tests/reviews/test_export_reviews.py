@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from audit.models import AuditEntry
+from reporting.models import FileExport
 from reviews.models import Answer, Question, Review, TemplateSection
 from signing.models import Envelope, Signer
 from tests.factories import AdminFactory, ProgrammeFactory, UserFactory
@@ -173,3 +174,26 @@ def test_an_employer_is_refused(client, tree):
     employer = AdminFactory(user_type="EMPLOYER", groups=[tree["cohort"]], roles=["Data Export"])
     client.force_login(employer)
     assert client.get(WIDE).status_code == 403
+
+
+# --- too many rows to stream: a task makes the file ----------------------------------------
+
+
+def test_the_form_posts_and_streams(as_user, tutor, review):
+    lines = _csv(as_user(tutor).post(WIDE, {"held_from": "01/03/2026", "export": "csv"}))
+    assert lines[-1] == "# 2 rows"
+
+
+def test_a_large_export_is_made_by_a_task_as_its_creator(as_user, tutor, review, settings):
+    settings.EXPORT_INLINE_MAX_ROWS = 1
+    client = as_user(tutor)
+    # A GET (a saved link) makes no job: it goes back to the form with the reason.
+    response = client.get(WIDE, {"held_from": "01/03/2026", "export": "csv"})
+    assert response.status_code == 302
+    assert not FileExport.objects.exists()
+    response = client.post(WIDE, {"held_from": "01/03/2026", "export": "csv"})
+    job = FileExport.objects.get()
+    assert response["Location"] == f"/exports/{job.pk}/"
+    job.refresh_from_db()
+    assert (job.kind, job.status, job.row_count) == ("reviews", FileExport.Status.READY, 2)
+    assert job.parameters == {"query": "held_from=01%2F03%2F2026&export=csv"}
