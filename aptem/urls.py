@@ -23,6 +23,8 @@ urlpatterns = [
     path("exports/", include("reporting.urls")),
     path("compliance/", include("compliance.urls")),
     path("", include("reviews.urls")),
+    # Reviews due and the review data exports (/reviews/due/, /users/<id>/reviews/export.csv).
+    path("", include("reviews.due_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -12,13 +12,14 @@ from audit.display import StructuredField, describe
 from .ilr.models import ILR_MODELS, IlrLearner
 from .learning.forms import AdviceForm, IntroductionForm
 from .learning.models import LEARNING_MODELS, OtjEntry, WizardProgress
-from .models import Enrolment, Programme
+from .models import Enrolment, LearningBreak, Programme
 from .progress.models import Course, FunctionalSkillAssessment, LearnerCourse, Milestone
 from .progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from .sections import PROGRAMMES
 
 auditlog.register(Programme, exclude_fields=["version"])
 auditlog.register(Enrolment, exclude_fields=["version"])
+auditlog.register(LearningBreak)
 auditlog.register(IlrLearner, exclude_fields=["updated_at", "version"])
 for model in ILR_MODELS[1:]:
     auditlog.register(model)
@@ -41,6 +42,7 @@ for model in LEARNING_MODELS:
 describe(
     Programme,
     Enrolment,
+    LearningBreak,
     *ILR_MODELS,
     *LEARNING_MODELS,
     section=PROGRAMMES.title,

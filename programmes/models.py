@@ -277,6 +277,36 @@ class Enrolment(LearnerOwned, Versioned):
         return self.status in PLAN_READ_ONLY_STATUSES
 
 
+class LearningBreak(LearnerOwned):
+    """A break in learning: from the day the enrolment went On a Break to the day it left that
+    status (open, ``ended_on`` empty, while the learner is still on the break).
+
+    Written by the status-change services in the same transaction as the status, so the
+    history of breaks always matches the statuses the enrolment went through.
+    """
+
+    learner = learner_field("learning_breaks")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="breaks")
+    started_on = models.DateField("break started", validators=[sensible_date])
+    ended_on = models.DateField("break ended", null=True, blank=True, validators=[sensible_date])
+
+    class Meta:
+        ordering = ["enrolment", "started_on", "pk"]
+        indexes = [models.Index(fields=["enrolment", "started_on"], name="break_enrolment_start")]
+
+    def __str__(self) -> str:
+        if self.ended_on is None:
+            return f"Break in learning from {self.started_on:%d/%m/%Y}"
+        return f"Break in learning {self.started_on:%d/%m/%Y} to {self.ended_on:%d/%m/%Y}"
+
+    @property
+    def days(self) -> int | None:
+        """How long the break lasted, in days (None while it is open)."""
+        if self.ended_on is None:
+            return None
+        return max((self.ended_on - self.started_on).days, 0)
+
+
 PLAN_READ_ONLY_STATUSES = frozenset(
     {
         Enrolment.Status.ON_A_BREAK,
@@ -359,6 +389,7 @@ __all__ = [
     "LearnerFAM",
     "LearnerHE",
     "LearnerHEFinancialSupport",
+    "LearningBreak",
     "LearningDelivery",
     "LearningDeliveryFAM",
     "LearningDeliveryHE",

@@ -4,6 +4,7 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from aptem.versioning import lock_unless_stale, save_as_new_version, versioned_update
 from audit.context import signed_by_actor
@@ -12,7 +13,7 @@ from users.models import User
 from .ilr import codes
 from .ilr.models import IlrLearner, LearningDelivery
 from .learning.services import ComponentChanges, components_copy, programme_components_save
-from .models import Enrolment, Programme
+from .models import Enrolment, LearningBreak, Programme
 
 
 class AlreadyEnrolled(Exception):
@@ -97,7 +98,29 @@ def enrolment_change_status(
     current = lock_unless_stale(enrolment, based_on_version)
     if not current.may_change_to(status):
         raise ValueError(f"{current.status} → {status} is not an allowed change.")
+    # The break first, so the status change stays the enrolment's latest audit entry.
+    breaks_follow_status(current, status, on=timezone.localdate(), actor=actor)
     return save_as_new_version(current, {"status": status})
+
+
+def breaks_follow_status(
+    enrolment: Enrolment, status: str, *, on: datetime.date, actor: User | None = None
+) -> None:
+    """Record the break in learning that changing the enrolment's status to ``status`` starts
+    or ends (the review schedule's clock stops during a break): going On a Break opens one on
+    ``on``, leaving that status closes the open one on ``on``. Called inside the status
+    change's transaction, before the enrolment is saved with its new status."""
+    on_break = Enrolment.Status.ON_A_BREAK
+    before = enrolment.status
+    if status == on_break and before != on_break:
+        LearningBreak.objects.create(
+            learner_id=enrolment.learner_id, enrolment=enrolment, started_on=on, created_by=actor
+        )
+    elif before == on_break and status != on_break:
+        # One save per break, not update(): the audit trail records each.
+        for open_break in enrolment.breaks.filter(ended_on__isnull=True):
+            open_break.ended_on = max(on, open_break.started_on)
+            open_break.save()
 
 
 @transaction.atomic
@@ -154,6 +177,8 @@ def _enrolment_end(
     """End the programme for good, whichever way it ends: it is no longer current, and its open
     ILR aims are withdrawn on the same date, the audit reason saying how it ended."""
     current = lock_unless_stale(enrolment, based_on_version)
+    # Stopping from a break ends the break on the stop date.
+    breaks_follow_status(current, status, on=end_date)
     current.status = status
     current.end_date = end_date
     for name, value in fields.items():

@@ -237,3 +237,7 @@ class ReviewFiling(models.Model):
     def seal_matches(self) -> bool:
         """The filed file is byte for byte the sealed one (compared by hash: no file read)."""
         return bool(self.envelope and self.envelope.sealed_sha256 == self.document.sha256)
+
+
+# The review schedule's models live in their own module; Django registers them from here.
+from reviews.due_models import ReviewDue, ReviewSchedule  # noqa: E402, F401

@@ -62,6 +62,8 @@ NOT_AN_EDIT = {
     "ilr:export_start": CREATES + " (an export job)",
     "portal:user_export": "streams a CSV, or creates a file export job: edits nothing",
     "portal:audit_export": "streams a CSV, or creates a file export job: edits nothing",
+    "reviews_due:export": "streams a CSV, or creates a file export job: edits nothing",
+    "reviews_due:reviews_export": "streams a CSV, or creates a file export job: edits nothing",
     "portal:user_mandates": CREATES + " (a Mandates (PDF) file export job)",
     "reporting:start_again": CREATES + " (a file export job)",
     "ilr:import": "imports a file: matching existing learners is the duplicate guard's "

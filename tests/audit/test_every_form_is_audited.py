@@ -69,10 +69,13 @@ SIGNING_FORMS = {"signing:sign", "signing:portal_sign", "signing:resend"}
 # The Export buttons post (above settings.EXPORT_INLINE_MAX_ROWS they start a file export job,
 # which writes no change); what they take out is logged as an access entry, proved by
 # tests/portal/test_user_export.py, tests/portal/test_audit_export.py and tests/reporting/ (the
-# Mandates (PDF) batch logs each PDF on its learner's trail: tests/reporting/test_mandate_batch.py).
+# Mandates (PDF) batch logs each PDF on its learner's trail: tests/reporting/test_mandate_batch.py),
+# and for the review exports tests/reviews/test_due_page.py and test_export_reviews.py.
 EXPORTS = {
     "portal:user_export",
     "portal:audit_export",
+    "reviews_due:export",
+    "reviews_due:reviews_export",
     "portal:user_mandates",
     "reporting:start_again",
 }

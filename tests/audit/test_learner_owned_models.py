@@ -8,10 +8,12 @@ from django.apps import apps
 
 from aptem.models import LearnerOwned
 from audit.models import AuditEntry
+from reviews.models import ReviewDue
 from tests.crm.factories import NoteFactory
 
 # The audit entry's own learner link files entries under a learner; it is not a record of theirs.
-NOT_LEARNER_OWNED = {AuditEntry}
+# ReviewDue is derived data (the next review date), recomputed from audited records.
+NOT_LEARNER_OWNED = {AuditEntry, ReviewDue}
 
 
 def _models_with_a_learner_link() -> list:
