@@ -32,7 +32,7 @@ from .forms import (
     actions_of,
 )
 from .models import Question, Review
-from .sections import CONDUCT, review_documents, review_rows
+from .sections import CONDUCT, EXPORT, review_documents, review_rows
 
 PER_PAGE = 25
 Status = Review.Status
@@ -66,6 +66,7 @@ def review_list(request: HttpRequest, pk: int) -> HttpResponse:
         "page": page,
         "query": "",
         "may_conduct": request.user.has_perm(CONDUCT),
+        "may_export": request.user.has_perm(EXPORT),
     }
     return render(request, "reviews/review_list.html", context)
 
