@@ -64,8 +64,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -
         options["options"] = f"{options.get('options', '')} -c audit.allow_truncate=on".strip()
 
 
-@pytest.fixture
-def tree(db) -> dict[str, Group]:
+def make_tree() -> dict[str, Group]:
     root = Group.objects.add_root(instance=Group(name="Regions"))
     north = Group.objects.add_child(root, instance=Group(name="North"))
     leeds = Group.objects.add_child(north, instance=Group(name="Leeds"))
@@ -74,8 +73,7 @@ def tree(db) -> dict[str, Group]:
     return {"root": root, "north": north, "leeds": leeds, "cohort": cohort, "south": south}
 
 
-@pytest.fixture
-def tutor(tree):
+def make_tutor(tree: dict[str, Group]):
     return AdminFactory(
         first_name="Tara",
         last_name="Tutor",
@@ -83,6 +81,16 @@ def tutor(tree):
         groups=[tree["north"]],
         roles=TUTOR_ROLES,
     )
+
+
+@pytest.fixture
+def tree(db) -> dict[str, Group]:
+    return make_tree()
+
+
+@pytest.fixture
+def tutor(tree):
+    return make_tutor(tree)
 
 
 @pytest.fixture

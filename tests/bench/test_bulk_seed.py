@@ -2,6 +2,7 @@
 rows (COPY on PostgreSQL), which must look to the portal exactly like saved learners."""
 
 import pytest
+from django.db import transaction
 from django.db.models import Count
 
 from activity.models import ActivityEvent
@@ -15,9 +16,20 @@ from users.models import Group, User
 LEARNERS = DEMO_LEARNERS + 200
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    """Seeded once for the module (several seconds each time) in a transaction rolled back
+    after its last test; each test runs in a savepoint inside it, so a test's own changes are
+    undone as usual."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed(LEARNERS, log=lambda line: None)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def seeded(db):
-    seed(LEARNERS, log=lambda line: None)
+def seeded(db, _seeded_once):
+    return None
 
 
 def bulk_learners():
