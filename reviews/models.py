@@ -57,7 +57,6 @@ class ReviewTemplate(Versioned):
         permissions = [
             ("manage_review_templates", "Can manage review templates"),
             ("conduct_reviews", "Can plan and conduct reviews"),
-            ("export_reviews", "Can export review data"),
         ]
 
     def __str__(self) -> str:

@@ -105,7 +105,6 @@ class Migration(migrations.Migration):
                 "permissions": [
                     ("manage_review_templates", "Can manage review templates"),
                     ("conduct_reviews", "Can plan and conduct reviews"),
-                    ("export_reviews", "Can export review data"),
                 ],
             },
         ),

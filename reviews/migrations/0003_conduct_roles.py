@@ -1,16 +1,16 @@
 """Grant the review permissions as compliance grants its own: the new role "Manage Review
 Templates" and Manage Programmes manage the templates, Edit Learner Details (the tutors who
-change a learner's record) and Supervisor plan and conduct reviews, Data Export exports them."""
+change a learner's record) and Supervisor plan and conduct reviews; exporting them needs Data
+Export (users.export_data), as every export does."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 GRANTS = {
-    "Supervisor": ["manage_review_templates", "conduct_reviews", "export_reviews"],
+    "Supervisor": ["manage_review_templates", "conduct_reviews"],
     "Manage Review Templates": ["manage_review_templates"],
     "Manage Programmes": ["manage_review_templates"],
     "Edit Learner Details": ["conduct_reviews"],
-    "Data Export": ["export_reviews"],
 }
 
 
