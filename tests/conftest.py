@@ -83,6 +83,26 @@ def make_tutor(tree: dict[str, Group]):
     )
 
 
+def make_supervisor(tree: dict[str, Group]):
+    return AdminFactory(
+        first_name="Sam",
+        last_name="Supervisor",
+        email="supervisor@example.org",
+        groups=[tree["root"]],
+        roles=list(Role.objects.values_list("name", flat=True)),
+    )
+
+
+def make_learner(tree: dict[str, Group]):
+    return UserFactory(
+        first_name="John",
+        last_name="Smith",
+        email="john.smith@example.com",
+        groups=[tree["cohort"]],
+        ni_number="AB123456C",
+    )
+
+
 @pytest.fixture
 def tree(db) -> dict[str, Group]:
     return make_tree()
@@ -117,24 +137,12 @@ def outsider(tree):
 
 @pytest.fixture
 def supervisor(tree):
-    return AdminFactory(
-        first_name="Sam",
-        last_name="Supervisor",
-        email="supervisor@example.org",
-        groups=[tree["root"]],
-        roles=list(Role.objects.values_list("name", flat=True)),
-    )
+    return make_supervisor(tree)
 
 
 @pytest.fixture
 def learner(tree):
-    return UserFactory(
-        first_name="John",
-        last_name="Smith",
-        email="john.smith@example.com",
-        groups=[tree["cohort"]],
-        ni_number="AB123456C",
-    )
+    return make_learner(tree)
 
 
 @pytest.fixture

@@ -37,12 +37,17 @@ from programmes.learning.models import (
 from programmes.models import Enrolment, Programme
 from programmes.progress.models import FunctionalSkillAssessment, LearnerCourse, Milestone
 from reviews.models import Review, ReviewTemplate
-from tests.audit.test_every_form_is_audited import (  # noqa: F401 (fixture)
+from tests.audit.test_every_form_is_audited import (  # noqa: F401 (the cast with the records)
     FORMS,
     NOT_WRITES,
     _fill,
+    _made_once,
     _post_url_names,
+    learner,
     objects,
+    supervisor,
+    tree,
+    tutor,
 )
 from users.models import User
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from activity.models import Task
@@ -20,6 +21,7 @@ from audit.models import AuditEntry
 from crm.models import LearnerContact, Note
 from documents.models import Document
 from programmes.ilr import services as ilr_services
+from tests.conftest import make_learner, make_supervisor, make_tree, make_tutor
 from tests.factories import (
     CourseFactory,
     EnrolmentFactory,
@@ -873,8 +875,50 @@ FORMS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def _made_once(django_db_setup, django_db_blocker):
+    """The cast and every record the forms act on, made once for the module (about half a
+    second a form otherwise) in a transaction rolled back after its last test. Each test runs
+    in a savepoint inside it, so what a form changes is undone before the next one; the tests
+    read the records by pk only."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = make_tree()
+        cast = {
+            "tree": tree,
+            "learner": make_learner(tree),
+            "tutor": make_tutor(tree),
+            "supervisor": make_supervisor(tree),
+        }
+        yield cast, _objects(cast["tree"], cast["learner"], cast["tutor"], cast["supervisor"])
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def objects(tree, learner, tutor, supervisor):
+def tree(db, _made_once):
+    return _made_once[0]["tree"]
+
+
+@pytest.fixture
+def learner(db, _made_once):
+    return _made_once[0]["learner"]
+
+
+@pytest.fixture
+def tutor(db, _made_once):
+    return _made_once[0]["tutor"]
+
+
+@pytest.fixture
+def supervisor(db, _made_once):
+    return _made_once[0]["supervisor"]
+
+
+@pytest.fixture
+def objects(db, _made_once):
+    return _made_once[1]
+
+
+def _objects(tree, learner, tutor, supervisor) -> dict:
 
     learner.subscription_end = datetime.date(2027, 1, 31)
     learner.save()
