@@ -47,6 +47,7 @@ from programmes.models import (
     Programme,
 )
 from reviews import services as review_services
+from reviews.due_services import refresh_all as refresh_review_due
 from reviews.models import Question, ReviewTemplate, TemplateSection
 from signing import services as signing_services
 from users.models import Group, Organisation, User
@@ -304,6 +305,9 @@ class Command(BaseCommand):
         self.seed_documents()
         self.seed_compliance()
         self.seed_reviews()
+        # The learners' enrolments were bulk-created (no signals): their next review due dates
+        # for the profile and the Reviews due page.
+        refresh_review_due()
 
     def seed_programme_components(self) -> None:
         components = []
