@@ -62,6 +62,23 @@ class ReviewTemplate(Versioned):
     def __str__(self) -> str:
         return f"{self.name} (v{self.number})"
 
+    @property
+    def signers_text(self) -> str:
+        """Who signs a review made from it, in words ("Learner, employer and administrator")."""
+        parties = [
+            party
+            for party, signs in (
+                ("learner", self.learner_signs),
+                ("employer", self.employer_signs),
+                ("administrator", self.administrator_signs),
+            )
+            if signs
+        ]
+        if not parties:
+            return "Nobody"
+        words = parties[0] if len(parties) == 1 else ", ".join(parties[:-1]) + " and " + parties[-1]
+        return words[0].upper() + words[1:]
+
     def checklist_items(self) -> list[str]:
         return [line.strip() for line in self.checklist.splitlines() if line.strip()]
 

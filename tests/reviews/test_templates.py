@@ -262,3 +262,23 @@ def test_a_template_edit_is_on_the_audit_trail_of_the_template(manager, used):
     new = ReviewTemplate.objects.get(is_current=True)
     created = AuditEntry.objects.filter(content_type=kind, object_pk=str(new.pk)).latest("pk")
     assert created.changes_dict["name"][1] == "Renamed"
+
+
+@pytest.mark.parametrize(
+    ("learner_signs", "employer_signs", "administrator_signs", "words"),
+    [
+        (True, True, True, "Learner, employer and administrator"),
+        (True, False, True, "Learner and administrator"),
+        (False, True, False, "Employer"),
+        (False, False, False, "Nobody"),
+    ],
+)
+def test_the_templates_list_says_who_signs_in_words(
+    learner_signs, employer_signs, administrator_signs, words
+):
+    template = ReviewTemplate(
+        learner_signs=learner_signs,
+        employer_signs=employer_signs,
+        administrator_signs=administrator_signs,
+    )
+    assert template.signers_text == words
