@@ -2,7 +2,7 @@
 order, for every sort both ways, NULLs included (issue 13 point 3)."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
@@ -11,14 +11,14 @@ from portal import exports
 from portal.exports import EXPORTED_VALUES, search_users, user_rows
 from portal.filters import SORTS
 from programmes.models import Enrolment
+from tests.conftest import make_supervisor, make_tree
 from tests.factories import AdminFactory, UserFactory
 from users.models import User
 
 SORT_PARAMETERS = [f"{sign}{key}" for key in SORTS for sign in ("", "-")]
 
 
-@pytest.fixture
-def crowd(supervisor, tree):
+def make_crowd(supervisor, tree):
     """Ties on every sort key, and NULLs where the columns allow them."""
     owners = [AdminFactory(first_name="Ann", last_name="Owner"), None]
     for n in range(14):
@@ -40,6 +40,21 @@ def crowd(supervisor, tree):
                 ],
             )
     return supervisor
+
+
+@pytest.fixture(scope="module")
+def _made_once(django_db_setup, django_db_blocker):
+    """The crowd, made once for this module's tests (over half a second a test otherwise) in a
+    transaction rolled back after its last test; each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        tree = make_tree()
+        yield make_crowd(make_supervisor(tree), tree)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def crowd(db, _made_once):
+    return _made_once
 
 
 @pytest.mark.parametrize("sort", SORT_PARAMETERS)
