@@ -1,9 +1,11 @@
 import datetime
 import io
 
+import pytest
 from django.core.management import call_command
 from django.db import transaction
 from django.http import HttpRequest
+from django.test import override_settings
 from django.utils import timezone
 
 from programmes.ilr import rules
@@ -60,8 +62,25 @@ def test_the_same_seed_gives_the_same_learners(db):
     assert first != _seeded_learners(12)
 
 
-def test_demo_logins_work_with_their_roles_and_scope(db, client):
-    call_command("seed_demo", learners=40, seed=3)
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker):
+    """seed_demo's 300 learners (seed 7), loaded once for the tests below that only read them,
+    in a transaction rolled back after the module's last test; each test runs in a savepoint
+    inside it."""
+    # The tests' fast password hasher (conftest's _fast_passwords is per test, set up after this).
+    fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+    with django_db_blocker.unblock(), transaction.atomic(), fast:
+        call_command("seed_demo", learners=300, seed=7, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(db, _demo_once):
+    return None
+
+
+def test_demo_logins_work_with_their_roles_and_scope(demo, client):
     assert client.login(
         request=HttpRequest(), username="tutor@example.org", password="Demo-portal-2026!"
     )
@@ -76,25 +95,21 @@ def test_demo_logins_work_with_their_roles_and_scope(db, client):
     assert 0 < visible < User.objects.filter(user_type=User.Type.LEARNER).count()
 
 
-def test_demo_learners_have_recent_activity(db):
+def test_demo_learners_have_recent_activity(demo):
     from activity.models import ActivityEvent
 
-    call_command("seed_demo", learners=30, seed=5)
     assert ActivityEvent.objects.filter(kind=ActivityEvent.Kind.SIGN_IN).exists()
     assert ActivityEvent.objects.exclude(area="").exists()
 
 
-def test_demo_programmes_have_their_delivery_details(db):
+def test_demo_programmes_have_their_delivery_details(demo):
     from programmes.models import Programme
 
-    call_command("seed_demo", learners=10, seed=2)
     ba = Programme.objects.get(code="BA3")
     assert (ba.level, ba.duration_months, ba.ilr_enabled) == (3, 18, True)
 
 
-def test_demo_ilrs_pass_the_dfe_rules(db):
-    call_command("seed_demo", learners=300, seed=7, stdout=io.StringIO())
-
+def test_demo_ilrs_pass_the_dfe_rules(demo):
     ilrs = list(with_ilr_children(IlrLearner.objects.all()))
     assert len(ilrs) >= 20
     for ilr in ilrs:
@@ -102,11 +117,11 @@ def test_demo_ilrs_pass_the_dfe_rules(db):
         assert [f.message for f in findings if f.is_error] == [], ilr.learn_ref_number
 
 
-def test_demo_apprentices_have_otj_hours_some_behind_plan_and_verified_ilrs_name_their_verifier(db):
+def test_demo_apprentices_have_otj_hours_some_behind_plan_and_verified_ilrs_name_their_verifier(
+    demo,
+):
     from programmes.learning.models import OtjEntry
     from programmes.learning.progress import otj_summary
-
-    call_command("seed_demo", learners=300, seed=7, stdout=io.StringIO())
 
     assert OtjEntry.objects.filter(verified_by__isnull=False).exists()
     enrolments = {entry.enrolment for entry in OtjEntry.objects.select_related("enrolment")}
@@ -123,8 +138,7 @@ def test_demo_apprentices_have_otj_hours_some_behind_plan_and_verified_ilrs_name
     assert not verified.filter(qa_verified_at__isnull=True).exists()
 
 
-def test_demo_addresses_fit_one_line_each(db):
+def test_demo_addresses_fit_one_line_each(demo):
     # A newline in a one-line field would be stripped, and so silently changed, by the next save
     # of the learner's edit form.
-    call_command("seed_demo", learners=60, seed=3)
     assert not User.objects.filter(address_line_1__contains="\n").exists()
