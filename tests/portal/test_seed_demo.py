@@ -8,10 +8,15 @@ from django.http import HttpRequest
 from django.test import override_settings
 from django.utils import timezone
 
+from programmes.current import current_programme_mismatches
 from programmes.ilr import rules
 from programmes.ilr.data import learner_values, with_ilr_children
 from programmes.ilr.models import IlrLearner
+from programmes.models import Enrolment
+from reviews.models import ReviewDue
+from reviews.schedule import LEARNING_STATUSES
 from users.models import User
+from users.scope import group_scope_mismatches
 
 
 def test_seed_demo_loads_every_status_and_is_repeatable(db, capsys):
@@ -142,3 +147,25 @@ def test_demo_addresses_fit_one_line_each(demo):
     # A newline in a one-line field would be stripped, and so silently changed, by the next save
     # of the learner's edit form.
     assert not User.objects.filter(address_line_1__contains="\n").exists()
+
+
+# Derived data the seed writes in bulk, checked on the shared load: each must agree with what a
+# save through the portal would have written.
+
+
+def test_seed_demo_leaves_every_group_scope_right(demo):
+    assert User.objects.filter(user_type=User.Type.LEARNER).exclude(scope_ids=[]).exists()
+    assert group_scope_mismatches() == []
+
+
+def test_seed_demo_leaves_every_current_programme_column_right(demo):
+    assert User.objects.exclude(current_programme=None).exists()
+    assert current_programme_mismatches() == []
+
+
+def test_seed_demo_gives_every_learning_enrolment_its_next_review_due(demo):
+    learning = Enrolment.objects.filter(is_current=True, status__in=LEARNING_STATUSES)
+    assert learning.exists()
+    assert set(ReviewDue.objects.values_list("enrolment_id", flat=True)) == set(
+        learning.values_list("pk", flat=True)
+    )

@@ -215,9 +215,3 @@ def test_bulk_writes_are_caught_by_the_refresh_and_the_check_command(learner, ca
     assert stored(learner)[2] == S.ON_A_BREAK
     assert current_programmes_refresh([learner.pk]) == 1
     assert_consistent()
-
-
-def test_seed_demo_leaves_every_column_right(db):
-    call_command("seed_demo", learners=60, seed=5)
-    assert User.objects.exclude(current_programme=None).exists()
-    assert_consistent()

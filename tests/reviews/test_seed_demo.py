@@ -6,9 +6,8 @@ import io
 from django.core.management import call_command
 
 from documents.models import Document
-from programmes.models import Enrolment, Programme
-from reviews.models import Review, ReviewDue, ReviewTemplate
-from reviews.schedule import LEARNING_STATUSES
+from programmes.models import Programme
+from reviews.models import Review, ReviewTemplate
 from users.models import User
 
 
@@ -20,12 +19,3 @@ def test_seed_demo_adds_templates_and_the_demo_learners_reviews(db):
     assert statuses == [Review.Status.PLANNED, Review.Status.SIGNED]
     filed = Document.objects.filter(learner=learner, folder=Document.Folder.REVIEWS)
     assert filed.filter(review_filing__isnull=False).count() == 1
-
-
-def test_seed_demo_gives_every_learning_enrolment_its_next_review_due(db):
-    call_command("seed_demo", learners=20, seed=3, stdout=io.StringIO())
-    learning = Enrolment.objects.filter(is_current=True, status__in=LEARNING_STATUSES)
-    assert learning.exists()
-    assert set(ReviewDue.objects.values_list("enrolment_id", flat=True)) == set(
-        learning.values_list("pk", flat=True)
-    )

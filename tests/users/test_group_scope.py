@@ -180,12 +180,6 @@ def test_bulk_writes_are_caught_by_the_refresh_and_the_check_command(learner, tr
     assert_consistent()
 
 
-def test_seed_demo_leaves_every_scope_right(db):
-    call_command("seed_demo", learners=60, seed=5)
-    assert User.objects.filter(user_type=User.Type.LEARNER).exclude(scope_ids=[]).exists()
-    assert_consistent()
-
-
 def test_the_bench_seeder_writes_the_scope_with_each_row(db):
     from bench.seed import seed
 
