@@ -563,5 +563,7 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         return self.subscription_status == self.Status.CANCELLED
 
 
-# Django registers an app's models from users.models; the outbox lives in its own module.
+# Django registers an app's models from users.models; the outbox and the notifications live in
+# their own modules.
 from users.email_models import OutboundEmail  # noqa: E402, F401
+from users.notification_models import Notification  # noqa: E402, F401
