@@ -12,6 +12,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("account/", include("users.account_urls")),
+    path("notifications/", include("users.notification_urls")),
     path("", include("portal.urls")),
     path("users/", include("users.urls")),
     path("users/", include("crm.urls")),

@@ -47,7 +47,9 @@ MINIMAL_ILR = (
 
 # URLs that accept POST but do not change portal data (or change it outside the audited models).
 # portal:profile_section_state keeps which profile sections the viewer collapses: their own
-# display preference, not portal data (tests/portal/test_profile_section_state.py).
+# display preference, not portal data (tests/portal/test_profile_section_state.py). Opening a
+# notification or marking them all read changes only whether the viewer has read their own
+# notifications, which are not audited (users/notification_models.py).
 NOT_WRITES = {
     "home",
     "login",
@@ -55,6 +57,8 @@ NOT_WRITES = {
     "admin:*",
     "users:activate",
     "portal:profile_section_state",
+    "notifications:open",
+    "notifications:mark_all_read",
 }
 # Two-factor forms need a live code from the user's authenticator app (and the session's own
 # verification state), so they cannot be walked here; tests/users/test_two_factor.py proves
