@@ -18,7 +18,7 @@ import django_otp
 from django.conf import settings
 from django.contrib import auth, messages
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -41,6 +41,10 @@ PENDING_SECONDS = 5 * 60
 # The pages a pending or unverified user may reach: finishing or abandoning the sign-in.
 VERIFY_VIEWS = {"login", "logout", "login_code"}
 SETUP_VIEWS = VERIFY_VIEWS | {"account:security", "account:setup", "account:recovery_codes"}
+# Fragments a page loads by itself once shown (the header's unread count): for an unfinished
+# sign-in they answer nothing, instead of a redirect that would repeat the set-up message and
+# fetch a whole page for the header.
+QUIET_VIEWS = {"notifications:badge"}
 
 
 def app_device(user: User) -> TOTPDevice | None:
@@ -213,11 +217,15 @@ class TwoFactorMiddleware:
         if enabled:
             if name in VERIFY_VIEWS:
                 return None
+            if name in QUIET_VIEWS:
+                return HttpResponse(status=204)
             query = urlencode({"next": request.get_full_path()})
             return redirect(f"{reverse('login_code')}?{query}")
         if settings.PORTAL_REQUIRE_2FA_FOR_ADMINS and user.is_administrator:
             if name in SETUP_VIEWS:
                 return None
+            if name in QUIET_VIEWS:
+                return HttpResponse(status=204)
             messages.info(
                 request,
                 "Administrators must use two-factor sign-in here. Set up an authenticator app "

@@ -47,3 +47,17 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// The header's unread notifications count (templates/base.html): fetched once the page is
+// shown, so that no page spends a query on it. Only the badge is taken from the answer, so a
+// redirect to another page (a session that ended meanwhile) never lands in the header.
+document.addEventListener("DOMContentLoaded", () => {
+  const slot = document.querySelector("[data-unread-url]");
+  if (slot && window.htmx) {
+    htmx.ajax("GET", slot.dataset.unreadUrl, {
+      target: slot,
+      swap: "outerHTML",
+      select: "#notifications-unread",
+    });
+  }
+});
