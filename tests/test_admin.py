@@ -10,6 +10,7 @@ PAGES = [
     "/admin/programmes/programme/",
     "/admin/programmes/enrolment/",
     "/admin/audit/auditentry/",
+    "/admin/users/notification/",
 ]
 
 

@@ -22,6 +22,7 @@ from .email_models import OutboundEmail
 from .emails import email_send_again
 from .forms import PERSONAL
 from .models import Group, Organisation, User
+from .notification_models import Notification
 
 # Only a superuser hands out the admin's own powers.
 SUPERUSER_ONLY_FIELDS = ["is_superuser", "user_permissions"]
@@ -434,3 +435,31 @@ class OutboundEmailAdmin(ScopedAdmin):
             + (f" {skipped} not failed, left alone." if skipped else ""),
             messages.SUCCESS if queued else messages.WARNING,
         )
+
+
+@admin.register(Notification)
+class NotificationAdmin(ScopedAdmin):
+    """Notifications, read-only, so support staff can answer "was I told?": who was told what,
+    when, and whether they have read it. Staff see those of users the portal shows them."""
+
+    scope = "recipient"
+    list_display = ["created_at", "recipient", "kind", "title", "actor", "read_at"]
+    list_filter = ["kind"]
+    list_select_related = ["recipient", "actor"]
+    search_fields = ["recipient__email", "title"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    # Delete keeps the model permission: deleting a user deletes their notifications, and an
+    # admin that refused it would refuse to delete anyone who had ever been notified.
