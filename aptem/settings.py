@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reporting",
     "compliance",
     "reviews",
+    "trackers",
     "portal",
 ]
 

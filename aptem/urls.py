@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("reviews.urls")),
     # Reviews due and the review data exports (/reviews/due/, /users/<id>/reviews/export.csv).
     path("", include("reviews.due_urls")),
+    # A learner's trackers (/users/<id>/trackers/) and the Trackers page (/trackers/).
+    path("", include("trackers.urls")),
     path("admin/", admin.site.urls),
 ]
 

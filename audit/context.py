@@ -25,6 +25,7 @@ from typing import Any
 _actor: ContextVar[Any] = ContextVar("audit_actor", default=None)
 _cid: ContextVar[str | None] = ContextVar("audit_cid", default=None)
 _remote_addr: ContextVar[str | None] = ContextVar("audit_remote_addr", default=None)
+_because: ContextVar[dict | None] = ContextVar("audit_because", default=None)
 
 
 def current_cid() -> str | None:
@@ -76,3 +77,28 @@ def signed_by_actor(service: Callable) -> Callable:
             return service(*args, **kwargs)
 
     return wrapper
+
+
+@contextmanager
+def because(reason: str, **data: Any) -> Iterator[None]:
+    """Every audit entry written inside gives ``reason`` (before any reason of its own) and
+    carries ``data``: an approved change request's entries all name the tracker that made
+    them, whichever service writes them."""
+    token = _because.set({"reason": reason, **data})
+    try:
+        yield
+    finally:
+        _because.reset(token)
+
+
+def with_cause(additional_data: dict | None) -> dict | None:
+    """``additional_data`` of an entry written now, with the ``because`` in force added."""
+    cause = _because.get()
+    if cause is None:
+        return additional_data
+    data = dict(additional_data or {})
+    own = data.get("reason")
+    data.update(cause)
+    if own and own != cause["reason"]:
+        data["reason"] = f"{cause['reason']}: {own}"
+    return data

@@ -2,7 +2,7 @@ from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.db import models
 
-from .context import current_actor, current_remote_addr
+from .context import current_actor, current_remote_addr, with_cause
 
 
 class AuditEntryManager(LogEntryManager):
@@ -16,7 +16,16 @@ class AuditEntryManager(LogEntryManager):
     def log_create(self, instance, force_log: bool = False, **kwargs):
         kwargs.setdefault("learner_id", getattr(instance, "audit_learner_id", None))
         self._name_the_actor(kwargs)
+        self._name_the_cause(instance, kwargs)
         return super().log_create(instance, force_log=force_log, **kwargs)
+
+    @staticmethod
+    def _name_the_cause(instance, kwargs: dict) -> None:
+        # auditlog fills additional_data from the instance only when it is not given.
+        if "additional_data" not in kwargs:
+            own = getattr(instance, "get_additional_data", None)
+            kwargs["additional_data"] = own() if callable(own) else None
+        kwargs["additional_data"] = with_cause(kwargs["additional_data"])
 
     @staticmethod
     def _name_the_actor(kwargs: dict) -> None:
@@ -32,6 +41,7 @@ class AuditEntryManager(LogEntryManager):
     def log_m2m_changes(self, changed_queryset, instance, operation, field_name, **kwargs):
         kwargs.setdefault("learner_id", getattr(instance, "audit_learner_id", None))
         self._name_the_actor(kwargs)
+        self._name_the_cause(instance, kwargs)
         return super().log_m2m_changes(changed_queryset, instance, operation, field_name, **kwargs)
 
 

@@ -19,6 +19,7 @@ from documents.sections import DOCUMENTS
 from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from programmes.sections import PROGRAMMES
 from reviews.sections import REVIEW_DOCUMENTS, REVIEWS
+from trackers.sections import TRACKERS
 from users.models import User
 from users.sections import PEOPLE, SUBSCRIPTION
 
@@ -29,6 +30,7 @@ SECTIONS: list[Section] = [
     FUNCTIONAL_SKILLS,
     PEOPLE,
     REVIEWS,
+    TRACKERS,
     MILESTONES,
     NOTES,
     COURSES,

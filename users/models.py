@@ -46,6 +46,15 @@ class Organisation(models.Model):
     address_line_1 = models.CharField(max_length=100, blank=True)
     town = models.CharField(max_length=100, blank=True)
     postcode = models.CharField(max_length=8, blank=True, validators=[validate_postcode])
+    # The administrator who looks after the organisation (required when a tracker adds one).
+    owner = models.ForeignKey(
+        "User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_organisations",
+        limit_choices_to={"user_type": "ADMINISTRATOR"},
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -37,6 +37,8 @@ class Milestone(LearnerOwned, VersionedMixin):
         INVALID = "INVALID", "Invalid"
         ACTIVE = "ACTIVE", "Active"
         PROJECTED = "PROJECTED", "Projected"
+        # A job outcome's milestone whose employment ends before it (trackers.milestones).
+        AT_RISK = "AT_RISK", "At risk"
         ACHIEVED = "ACHIEVED", "Achieved"
         VERIFIED = "VERIFIED", "Verified"
 

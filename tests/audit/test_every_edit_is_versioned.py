@@ -49,6 +49,7 @@ from tests.audit.test_every_form_is_audited import (  # noqa: F401 (the cast wit
     tree,
     tutor,
 )
+from trackers.models import Tracker
 from users.models import User
 
 # POST views that cannot lose anyone's change, and why. Anything else that accepts POST must be
@@ -90,6 +91,8 @@ NOT_AN_EDIT = {
     "reviews:section_add": CREATES + " (the template's version is checked all the same)",
     "reviews:question_add": CREATES + " (the template's version is checked all the same)",
     "reviews:plan": CREATES,
+    "trackers:add": CREATES,
+    "trackers:note": CREATES + " (a note is added, never edited)",
     "reviews:start": CREATES + " (a review started without being planned)",
     "compliance:signatures_bulk": CREATES + " (documents), or sends reminders: edits nothing",
     **dict.fromkeys(
@@ -287,6 +290,22 @@ STALE = [
         "/users/{rv_learner}/reviews/{rv_started}/form/",
         _get(Review, "rv_started"),
         {"duration_minutes": 77},
+    ),
+    Stale(
+        "/users/{tk_learner}/trackers/{tk_tracker}/edit/",
+        _get(Tracker, "tk_tracker"),
+        {"contact_name": "Theirs"},
+    ),
+    Stale(
+        "/users/{tk_learner}/trackers/{tk_request}/approve/",
+        _get(Tracker, "tk_request"),
+        {"contact_name": "Theirs"},
+        "/users/{tk_learner}/trackers/{tk_request}/",
+    ),
+    Stale(
+        "/users/{tk_learner}/trackers/{tk_request2}/reject/",
+        _get(Tracker, "tk_request2"),
+        {"contact_name": "Theirs"},
     ),
 ]
 

@@ -876,6 +876,41 @@ FORMS = [
         },
         "family_name",
     ),
+    Form(
+        "trackers:add",
+        "supervisor",
+        "/users/{tk_learner}/trackers/add/?type=education",
+        {"description": "College place from September", "enrolment": "{tk_enrolment}"},
+        "description",
+    ),
+    Form(
+        "trackers:edit",
+        "supervisor",
+        "/users/{tk_learner}/trackers/{tk_tracker}/edit/",
+        {"status": "IN_PROGRESS", "description": "Place confirmed", "version": 1},
+        "description",
+    ),
+    Form(
+        "trackers:approve",
+        "supervisor",
+        "/users/{tk_learner}/trackers/{tk_request}/approve/",
+        {"version": 1},
+        "weekly_hours",
+    ),
+    Form(
+        "trackers:reject",
+        "supervisor",
+        "/users/{tk_learner}/trackers/{tk_request2}/reject/",
+        {"reason": "No letter from the employer", "version": 1},
+        "rejection_reason",
+    ),
+    Form(
+        "trackers:note",
+        "supervisor",
+        "/users/{tk_learner}/trackers/{tk_tracker}/notes/",
+        {"text": "Called the college"},
+        "text",
+    ),
 ]
 
 
@@ -967,10 +1002,12 @@ def _objects(tree, learner, tutor, supervisor) -> dict:
     plan = _learning_plan_objects(tree, supervisor)
     compliance = _compliance_objects(tree, supervisor)
     reviews = _review_objects(tree, supervisor)
+    trackers = _tracker_objects(tree, tutor)
     return {
         **plan,
         **compliance,
         **reviews,
+        **trackers,
         "milestone": milestone.pk,
         "course": CourseFactory().pk,
         "learner_course": LearnerCourseFactory(learner=learner).pk,
@@ -1068,6 +1105,34 @@ def _review_objects(tree, supervisor) -> dict:
         "rv_question2": second_question.pk,
         "rv_planned": planned.pk,
         "rv_started": started.pk,
+    }
+
+
+def _tracker_objects(tree, tutor) -> dict:
+    """A learner on a programme with an education tracker and two change requests (new weekly
+    hours) raised by the tutor, for someone else to approve and reject."""
+    from trackers import services as tracker_services
+    from trackers.models import TrackerType
+
+    tk_learner = UserFactory(groups=[tree["cohort"]])
+    enrolment = EnrolmentFactory(learner=tk_learner, is_current=True, weekly_hours=30)
+
+    def raised(code: str, change: dict | None = None):
+        return tracker_services.tracker_create(
+            learner=tk_learner,
+            tracker_type=TrackerType.objects.get(code=code),
+            data={"description": f"A {code} tracker", "enrolment": enrolment},
+            change_data=change,
+            actor=tutor,
+        ).pk
+
+    hours = {"weekly_hours": "20", "effective_date": datetime.date(2026, 6, 1)}
+    return {
+        "tk_learner": tk_learner.pk,
+        "tk_enrolment": enrolment.pk,
+        "tk_tracker": raised("education"),
+        "tk_request": raised("hours-change", hours),
+        "tk_request2": raised("hours-change", hours),
     }
 
 
