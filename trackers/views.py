@@ -40,6 +40,7 @@ from .models import Tracker, TrackerNote, TrackerType
 from .services import APPROVE, CREATE, DecisionRefused
 
 PER_PAGE = 10
+COMPLIANCE_QA = "compliance.qa_compliance_documents"
 PORTAL_PER_PAGE = 25
 # The newest entries a tracker's page shows; the learner's audit trail has them all.
 HISTORY = 50
@@ -112,6 +113,8 @@ def _document_to_reject(request: HttpRequest, learner: User) -> ComplianceDocume
     )
     if document is None:
         raise Http404("No such compliance document.")
+    # Rejecting a document is Compliance QA's decision, whichever page it is made on.
+    require_permission(request, COMPLIANCE_QA)
     return document
 
 

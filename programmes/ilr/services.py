@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import BaseFormSet, BaseModelForm
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from aptem.versioning import lock_unless_stale, save_as_new_version
 from audit.context import signed_by_actor
@@ -43,12 +45,25 @@ def is_locked_for(ilr: IlrLearner | None, viewer: User) -> bool:
     return bool(ilr and ilr.is_qa_verified and not viewer.has_perm(QA_PERMISSION))
 
 
-def lock_message(ilr: IlrLearner) -> str:
+def lock_message(ilr: IlrLearner, change: str = "ilr") -> str:
+    """Why the QA-verified ILR's fields are greyed out, with the sanctioned way to change one:
+    a change request (tracker type ``change``, an ILR change request by default), which applies
+    the change itself once someone approves it. HTML: each locked field shows it as help."""
     when = timezone.localtime(ilr.qa_verified_at).strftime("%d/%m/%Y") if ilr.qa_verified_at else ""
     who = ilr.qa_verified_by.full_name if ilr.qa_verified_by else "an ILR QA administrator"
-    return (
-        f"Locked because the ILR was QA verified on {when} by {who}. "
-        "Someone with the ILR QA role can change it."
+    request_url = reverse("trackers:add", args=[ilr.learner_id]) + f"?type={change}"
+    label = (
+        "raise a change of learner name"
+        if change == "name-change"
+        else "raise an ILR change request"
+    )
+    return format_html(
+        "Locked because the ILR was QA verified on {} by {}. Someone with the ILR QA role can "
+        'change it; or <a href="{}">{}</a>, which changes it once approved.',
+        when,
+        who,
+        request_url,
+        label,
     )
 
 
@@ -306,4 +321,4 @@ def archive_refusal(user: User) -> str:
 def names_lock(learner: User, viewer: User) -> str:
     """The names on a QA-verified ILR change only through someone with ILR QA."""
     ilr = current_qa_verified_ilr(learner)
-    return lock_message(ilr) if is_locked_for(ilr, viewer) else ""
+    return lock_message(ilr, "name-change") if is_locked_for(ilr, viewer) else ""

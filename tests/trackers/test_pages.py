@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
@@ -259,8 +260,9 @@ def test_a_file_that_is_not_what_it_claims_is_refused(as_user, raiser, learner, 
     assert not Document.objects.exists()
 
 
-def test_rejecting_a_compliance_document_via_a_tracker(as_user, raiser, learner, enrolment):
-    document = ComplianceDocument.objects.create(
+@pytest.fixture
+def signed_paper(learner, enrolment):
+    return ComplianceDocument.objects.create(
         learner=learner,
         enrolment=enrolment,
         document_type=kind(),
@@ -270,6 +272,15 @@ def test_rejecting_a_compliance_document_via_a_tracker(as_user, raiser, learner,
         original_name="signed.pdf",
         sha256="0" * 64,
     )
+
+
+def test_rejecting_a_compliance_document_via_a_tracker(
+    as_user, raiser, learner, enrolment, signed_paper
+):
+    document = signed_paper
+    grant(raiser, "Compliance QA")
+    page = as_user(raiser).get(reverse("compliance:document", args=[learner.pk, document.pk]))
+    assert f"?type=compliance&amp;document={document.pk}" in page.content.decode()
     response = as_user(raiser).post(
         add_url(learner, "compliance") + f"&document={document.pk}",
         {"description": "Employer signature missing on page 2", "enrolment": enrolment.pk},
@@ -523,3 +534,30 @@ def test_an_enrolment_of_another_learner_cannot_be_chosen(as_user, raiser, learn
     assert response.status_code == 200
     assert not Tracker.objects.exists()
     assert Enrolment.objects.count() == 1
+
+
+def test_rejecting_via_a_tracker_needs_compliance_qa(as_user, raiser, learner, signed_paper):
+    url = add_url(learner, "compliance") + f"&document={signed_paper.pk}"
+    assert as_user(raiser).post(url, {"description": "x"}).status_code == 403
+    signed_paper.refresh_from_db()
+    assert signed_paper.status == ComplianceDocument.Status.SIGNED_PAPER
+    assert not Tracker.objects.exists()
+
+
+def test_a_locked_ilr_field_offers_an_ilr_change_request(as_user, raiser, learner, ilr):
+    from programmes.ilr import services as ilr_services
+
+    ilr_services.ilr_qa_verify(ilr=ilr, based_on_version=ilr.version, actor=raiser)
+    grant(raiser, "Manage ILRs")
+    body = as_user(raiser).get(reverse("ilr:edit", args=[learner.pk, "user"])).content.decode()
+    assert f"/users/{learner.pk}/trackers/add/?type=ilr" in body
+    assert "raise an ILR change request" in body
+
+
+def test_locked_names_offer_a_change_of_learner_name(as_user, raiser, learner, ilr):
+    from programmes.ilr import services as ilr_services
+
+    ilr_services.ilr_qa_verify(ilr=ilr, based_on_version=ilr.version, actor=raiser)
+    body = as_user(raiser).get(f"/users/{learner.pk}/edit/").content.decode()
+    assert f"/users/{learner.pk}/trackers/add/?type=name-change" in body
+    assert "raise a change of learner name" in body

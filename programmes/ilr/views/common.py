@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from aptem.permissions import require_permission
 from audit.services import log_access
@@ -51,7 +52,7 @@ def one_of(records, pk: int, missing: str):
 
 
 def refuse_locked(request: HttpRequest, ilr: IlrLearner, learner: User) -> HttpResponse:
-    messages.error(request, f"Nothing was saved. {services.lock_message(ilr)}")
+    messages.error(request, format_html("Nothing was saved. {}", services.lock_message(ilr)))
     return redirect(ilr_url(learner))
 
 
