@@ -45,7 +45,7 @@ def test_the_badge_costs_one_query_beyond_the_session_and_user(as_user, tutor):
 def test_every_signed_in_page_links_notifications_and_loads_the_badge(as_user, tutor, learner):
     for user, page in [(tutor, "/users/"), (learner, "/me/")]:
         body = as_user(user).get(page).content.decode()
-        assert '<a class="link-light" href="/notifications/">Notifications<span' in body
+        assert '<a class="link-light text-nowrap" href="/notifications/">Notifications<span' in body
         assert f'<span data-unread-url="{BADGE}"></span></a>' in body
 
 
