@@ -5,8 +5,8 @@ import datetime
 import io
 
 import pytest
-from django.urls import reverse
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from pypdf import PdfReader
 
 from audit.models import AuditEntry
