@@ -35,7 +35,8 @@ SUSTAINABILITY = [
 
 
 class TypeChoiceForm(forms.Form):
-    tracker_type = forms.ModelChoiceField(
+    # Named as the add page's ?type= parameter, which the form's GET sends.
+    type = forms.ModelChoiceField(
         label="Type", queryset=TrackerType.objects.filter(is_active=True), empty_label=None
     )
 

@@ -59,7 +59,7 @@ def lock_message(ilr: IlrLearner, change: str = "ilr") -> str:
     )
     return format_html(
         "Locked because the ILR was QA verified on {} by {}. Someone with the ILR QA role can "
-        'change it; or <a href="{}">{}</a>, which changes it once approved.',
+        'change it; or <a class="alert-link" href="{}">{}</a>, which changes it once approved.',
         when,
         who,
         request_url,

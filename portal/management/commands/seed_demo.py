@@ -50,13 +50,18 @@ from reviews import services as review_services
 from reviews.due_services import refresh_all as refresh_review_due
 from reviews.models import Question, ReviewTemplate, TemplateSection
 from signing import services as signing_services
+from trackers.models import Tracker, TrackerType
+from trackers.services import tracker_create
 from users.models import Group, Organisation, User
 from users.scope import group_scopes_refresh, scopes_by_group
 
 DEMO_PASSWORD = "Demo-portal-2026!"
 DEMO_LOGINS = [
     ("supervisor@example.org", "Supervisor who sees every group and holds every role"),
-    ("tutor@example.org", "Tutor who sees the North region and can create and edit users"),
+    (
+        "tutor@example.org",
+        "Tutor who sees the North region, creates and edits users and raises trackers",
+    ),
     ("colleague@example.org", "View-only colleague in the North region (may add notes)"),
     ("learner@example.org", "Activated learner (John Smith): lands on their own page"),
 ]
@@ -305,6 +310,7 @@ class Command(BaseCommand):
         self.seed_documents()
         self.seed_compliance()
         self.seed_reviews()
+        self.seed_trackers()
         # The learners' enrolments were bulk-created (no signals): their next review due dates
         # for the profile and the Reviews due page.
         refresh_review_due()
@@ -454,6 +460,7 @@ class Command(BaseCommand):
                     "Create Users",
                     "Data Export",
                     "Edit Programme Details",
+                    "Create Trackers",
                 ],
                 [north],
                 False,
@@ -670,6 +677,61 @@ class Command(BaseCommand):
             due_date=timezone.localdate() + datetime.timedelta(days=7),
             created_by=self.admins[1],
         )
+
+    def seed_trackers(self) -> None:
+        """Trackers on the demo learner (John Smith), raised by the tutor through the services: a
+        job outcome with its sustainability assessment (projecting its milestones); and, on a
+        North learner with a running programme, a change of working hours waiting for the
+        supervisor's approval, so the demo shows both."""
+        learner = User.objects.filter(email=DEMO_LEARNER).first()
+        if learner is None:
+            return
+        supervisor, tutor = self.admins[0], self.admins[1]
+        enrolment = learner.enrolments.for_learning_plan()
+        start = timezone.localdate() - datetime.timedelta(days=21)
+        tracker_create(
+            learner=learner,
+            tracker_type=TrackerType.objects.get(code="job"),
+            data={
+                "description": "Started as a junior developer after the bootcamp",
+                "enrolment": enrolment,
+                "assignee": tutor,
+                "organisation": self.employers[0],
+                "start_date": start,
+                "contract_type": Tracker.ContractType.PERMANENT,
+                "weekly_hours": Decimal("37.5"),
+                "hourly_rate": Decimal("13.20"),
+                "expected_duration_months": 24,
+                "risk_rating": Tracker.Risk.LOW,
+                "risk_reasons": "Permanent contract; the employer supports the apprenticeship.",
+            },
+            actor=tutor,
+        )
+        # The change request is about a programme still running, in the tutor's region.
+        # Read again: the tree's paths moved as later groups were added beside it.
+        north = Group.objects.get(pk=self.groups["regions"]["North"].pk)
+        running = (
+            Enrolment.objects.filter(
+                status=Enrolment.Status.ACTIVE,
+                is_current=True,
+                learner__groups__path__startswith=north.path,
+            )
+            .select_related("learner")
+            .order_by("pk")
+            .first()
+        )
+        if running is not None:
+            tracker_create(
+                learner=running.learner,
+                tracker_type=TrackerType.objects.get(code="hours-change"),
+                data={
+                    "description": "The employer moved the learner to a four-day week",
+                    "enrolment": running,
+                    "assignee": supervisor,
+                },
+                change_data={"weekly_hours": Decimal("30"), "effective_date": start},
+                actor=tutor,
+            )
 
     def seed_documents(self) -> None:
         """A few documents for the demo learner (John Smith), one shared with him, so the
