@@ -1,12 +1,17 @@
 from django.contrib import admin
 
+from users.admin_scope import ScopedAdmin
+
 from .models import TrackerType
 
 
 @admin.register(TrackerType)
-class TrackerTypeAdmin(admin.ModelAdmin):
+class TrackerTypeAdmin(ScopedAdmin):
     """Providers add their own tracker types here; the built-in ones (with a code) keep their
     code and the change they request."""
+
+    # Catalogue records: no personal data.
+    scope = None
 
     list_display = ["name", "code", "change", "outcome", "is_active", "order"]
     list_editable = ["is_active", "order"]

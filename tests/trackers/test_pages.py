@@ -561,3 +561,32 @@ def test_locked_names_offer_a_change_of_learner_name(as_user, raiser, learner, i
     body = as_user(raiser).get(f"/users/{learner.pk}/edit/").content.decode()
     assert f"/users/{learner.pk}/trackers/add/?type=name-change" in body
     assert "raise a change of learner name" in body
+
+
+def test_a_bad_edit_shows_the_error_and_changes_nothing(as_user, raiser, job):
+    response = as_user(raiser).post(
+        page_url(job, "edit/"), edit_post(job, description="", hourly_rate="-3")
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." in body
+    assert "The hourly rate must be more than £0." in body
+    job.refresh_from_db()
+    assert job.description == "Started as a junior developer"
+    assert job.version == 1
+
+
+def test_a_provider_defined_type_is_offered_and_used(as_user, supervisor, raiser, learner):
+    from trackers.models import TrackerType
+
+    supervisor.is_staff = supervisor.is_superuser = True
+    supervisor.save()
+    as_user(supervisor).post(
+        "/admin/trackers/trackertype/add/",
+        {"name": "Work experience", "outcome": "", "change": "", "is_active": "on", "order": 5},
+    )
+    custom = TrackerType.objects.get(name="Work experience")
+    assert "Work experience" in as_user(raiser).get(add_url(learner)).content.decode()
+    response = as_user(raiser).post(add_url(learner, custom.pk), {"description": "Two weeks"})
+    assert response.status_code == 302
+    assert Tracker.objects.get().tracker_type == custom
