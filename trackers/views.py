@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -183,14 +184,16 @@ def tracker_add(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         values = form.tracker_values()
         values["compliance_document"] = document
-        tracker = services.tracker_create(
-            learner=learner,
-            tracker_type=tracker_type,
-            data=values,
-            change_data=change_form.cleaned_data if change_form else None,
-            documents=_evidence(form, learner, request.user),
-            actor=request.user,
-        )
+        # The evidence and the tracker together: no evidence row without its tracker.
+        with transaction.atomic():
+            tracker = services.tracker_create(
+                learner=learner,
+                tracker_type=tracker_type,
+                data=values,
+                change_data=change_form.cleaned_data if change_form else None,
+                documents=_evidence(form, learner, request.user),
+                actor=request.user,
+            )
         messages.success(request, f"Tracker {tracker.reference} ({tracker_type}) was raised.")
         return _back_to_profile(request, learner)
     context = {
@@ -310,22 +313,8 @@ def tracker_edit(request: HttpRequest, pk: int, tracker_pk: int) -> HttpResponse
         and form.is_valid()
         and _change_valid(change_form, form, tracker.tracker_type)
     ):
-        update = partial(
-            services.tracker_update,
-            tracker=tracker,
-            data=form.tracker_values(),
-            change_data=change_form.cleaned_data if change_form else None,
-            documents=_evidence(form, learner, request.user),
-        )
         try:
-            saved = update_unless_stale(
-                request,
-                form,
-                update,
-                "tracker",
-                learner=learner,
-                tracker_type=tracker.tracker_type,
-            )
+            saved = _save_edit(request, form, change_form, tracker)
         except DecisionRefused as refusal:
             form.add_error("status", str(refusal))
         else:
@@ -342,6 +331,29 @@ def tracker_edit(request: HttpRequest, pk: int, tracker_pk: int) -> HttpResponse
         "conflict": conflict,
     }
     return _render_form(request, context, status=conflict_status(conflict))
+
+
+@transaction.atomic
+def _save_edit(request: HttpRequest, form: TrackerForm, change_form, tracker: Tracker):
+    """The edit and its evidence together: a refused (stale) edit files no evidence either."""
+    update = partial(
+        services.tracker_update,
+        tracker=tracker,
+        data=form.tracker_values(),
+        change_data=change_form.cleaned_data if change_form else None,
+        documents=_evidence(form, tracker.learner, request.user),
+    )
+    saved = update_unless_stale(
+        request,
+        form,
+        update,
+        "tracker",
+        learner=tracker.learner,
+        tracker_type=tracker.tracker_type,
+    )
+    if not saved.ok:
+        transaction.set_rollback(True)
+    return saved
 
 
 @require_POST
