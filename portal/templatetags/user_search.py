@@ -1,13 +1,17 @@
-"""Template tags of the Users page: sortable headers, fast per-row URLs and row actions."""
+"""Template tags of the Users page: sortable headers and the table's rows."""
 
 import functools
+from collections.abc import Iterable
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from programmes.models import Enrolment
 from users.access import may_cancel, may_edit
+from users.models import User
 
 from ..filters import SORTS
 
@@ -32,8 +36,7 @@ def sort_label(sort: str) -> str:
     return f"{SORT_LABELS.get(key, key)}, {direction}"
 
 
-@register.filter
-def programme_status_label(value: str) -> str:
+def programme_status_label(value: str | None) -> str:
     return Enrolment.Status(value).label if value else ""
 
 
@@ -67,6 +70,8 @@ def sort_header(context, key: str, label: str, css_class: str = "") -> str:
 
 
 _PK_PLACEHOLDER = 987654321
+# What an empty cell shows.
+EMPTY = "\u2013"  # an en dash
 
 
 @functools.cache
@@ -74,7 +79,6 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[_PK_PLACEHOLDER])
 
 
-@register.simple_tag
 def user_url(name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` for the per-user URLs, resolved once per name.
 
@@ -85,18 +89,80 @@ def user_url(name: str, pk: int) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def user_row_actions(context, person) -> str:
+def user_rows(context, people: Iterable[User]) -> SafeString:
+    """The Users table's rows: one ``<tr>`` a user, the name as the row header.
+
+    Drawn here rather than by a ``{% for %}`` over the row's markup: the template's lookups,
+    filters and tags cost about half a millisecond a row, most of a search's own time at 25
+    or 100 rows. Every value goes through format_html, so it is escaped as the template
+    escaped it.
+    """
     viewer = context["request"].user
+    return format_html_join("", "{}", ((_row(viewer, person),) for person in people))
+
+
+def _row(viewer: User, person: User) -> SafeString:
+    owner = person.case_owner
+    return format_html(
+        "<tr>"
+        '<th scope="row"><a class="d-block text-truncate" href="{}" title="{}, {}">{}, {}</a></th>'
+        '<td class="d-none d-xl-table-cell text-truncate">{}</td>'
+        '<td class="text-truncate">{}</td>'
+        '<td class="d-none d-md-table-cell text-truncate"{}>{}</td>'
+        '<td class="d-none d-md-table-cell">{}</td>'
+        '<td class="d-none d-xl-table-cell text-truncate"{}>{}</td>'
+        '<td class="d-none d-xl-table-cell text-truncate"{}>{}</td>'
+        '<td class="d-none d-xxl-table-cell">{}</td>'
+        '<td class="row-actions">{}</td>'
+        "</tr>",
+        user_url("portal:user_detail", person.pk),
+        person.last_name,
+        person.first_name,
+        person.last_name,
+        person.first_name,
+        person.get_user_type_display(),
+        person.get_subscription_status_display(),
+        _title(person.email),
+        person.email or EMPTY,
+        _programme(person.programme_name, person.programme_status),
+        # Any case owner gives the cell a title, as it always has, even one with no name.
+        format_html(' title="{}"', owner.full_name) if owner else "",
+        (owner.full_name if owner else "") or EMPTY,
+        _title(person.reference_number),
+        person.reference_number or EMPTY,
+        timezone.localtime(person.created_at).strftime("%d/%m/%Y"),
+        _row_actions(viewer, person),
+    )
+
+
+def _title(value: str | None) -> SafeString | str:
+    """A cell's title attribute: the full text of a value the column may cut short."""
+    return format_html(' title="{}"', value) if value else ""
+
+
+def _programme(name: str | None, status: str | None) -> SafeString | str:
+    if not name:
+        return EMPTY
+    return format_html(
+        '<div class="d-flex align-items-baseline gap-1"><span class="text-truncate" title="{}">'
+        '{}</span><span class="small text-body-secondary text-nowrap">{}</span></div>',
+        name,
+        name,
+        programme_status_label(status),
+    )
+
+
+def _row_actions(viewer: User, person: User) -> SafeString:
     actions = []
     if may_edit(viewer, person):
-        actions.append(("users:edit", "Edit", person))
+        actions.append(("users:edit", "Edit"))
     if may_cancel(viewer, person):
         if person.can_be_cancelled:
-            actions.append(("users:cancel", "Cancel", person))
+            actions.append(("users:cancel", "Cancel"))
         elif person.can_be_reinstated:
-            actions.append(("users:reinstate", "Reinstate", person))
+            actions.append(("users:reinstate", "Reinstate"))
     return format_html_join(
         " ",
         '<a class="btn btn-sm btn-outline-secondary" href="{}" aria-label="{} {}">{}</a>',
-        ((user_url(name, p.pk), label, p.full_name, label) for name, label, p in actions),
+        ((user_url(name, person.pk), label, person.full_name, label) for name, label in actions),
     )

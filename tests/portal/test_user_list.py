@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from programmes.models import Enrolment
-from tests.factories import EnrolmentFactory, ProgrammeFactory, UserFactory
+from tests.factories import AdminFactory, EnrolmentFactory, ProgrammeFactory, UserFactory
 from users.models import User
 
 URL = "/users/"
@@ -310,6 +310,31 @@ def test_htmx_request_gets_only_the_results(as_user, tutor, learner):
     body = response.content.decode()
     assert "John Smith" in body or "Smith, John" in body
     assert "<html" not in body
+
+
+def test_markup_in_a_users_details_is_shown_as_text(as_user, tutor, tree):
+    owner = AdminFactory(first_name="<i>Olga", last_name="Owner", groups=[tree["north"]])
+    person = UserFactory(
+        first_name="<script>",
+        last_name='Quote"Smith',
+        email="a<b@example.com",
+        reference_number="<b>REF",
+        case_owner=owner,
+        groups=[tree["cohort"]],
+    )
+    EnrolmentFactory(learner=person, programme=ProgrammeFactory(name="<em>Bricks"))
+    for headers in ({}, {"HX-Request": "true"}):
+        body = as_user(tutor).get(URL, {"name": "quote"}, headers=headers).content.decode()
+        assert (
+            'title="Quote&quot;Smith, &lt;script&gt;">Quote&quot;Smith, &lt;script&gt;</a>' in body
+        )
+        assert 'aria-label="Edit &lt;script&gt; Quote&quot;Smith"' in body
+        assert 'title="a&lt;b@example.com">a&lt;b@example.com</td>' in body
+        assert 'title="&lt;b&gt;REF">&lt;b&gt;REF</td>' in body
+        assert 'title="&lt;i&gt;Olga Owner">&lt;i&gt;Olga Owner</td>' in body
+        assert 'title="&lt;em&gt;Bricks">&lt;em&gt;Bricks</span>' in body
+        for raw in ("<script>", 'Quote"Smith', "a<b@", "<b>REF", "<i>Olga", "<em>Bricks"):
+            assert raw not in body
 
 
 def _count_queries(client, url) -> int:
