@@ -1,13 +1,14 @@
 """Template tags of the Users page: sortable headers and the table's rows."""
 
+import datetime
 import functools
 from collections.abc import Iterable
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from programmes.models import Enrolment
 from users.access import may_cancel, may_edit
@@ -34,10 +35,6 @@ def sort_label(sort: str) -> str:
     key = sort.lstrip("-")
     direction = "descending" if sort.startswith("-") else "ascending"
     return f"{SORT_LABELS.get(key, key)}, {direction}"
-
-
-def programme_status_label(value: str | None) -> str:
-    return Enrolment.Status(value).label if value else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -72,6 +69,10 @@ def sort_header(context, key: str, label: str, css_class: str = "") -> str:
 _PK_PLACEHOLDER = 987654321
 # What an empty cell shows.
 EMPTY = "\u2013"  # an en dash
+# Labels by stored value, as get_FOO_display gives them (an unknown value is shown as it is).
+TYPE_LABELS = dict(User.Type.choices)
+STATUS_LABELS = dict(User.Status.choices)
+PROGRAMME_STATUS_LABELS = dict(Enrolment.Status.choices)
 
 
 @functools.cache
@@ -98,14 +99,17 @@ def user_rows(context, people: Iterable[User]) -> SafeString:
     escaped it.
     """
     viewer = context["request"].user
-    return format_html_join("", "{}", ((_row(viewer, person),) for person in people))
+    zone = timezone.get_current_timezone()
+    # Each row is a SafeString made by format_html.
+    return mark_safe("".join(_row(viewer, person, zone) for person in people))
 
 
-def _row(viewer: User, person: User) -> SafeString:
+def _row(viewer: User, person: User, zone: datetime.tzinfo) -> SafeString:
+    name = f"{person.last_name}, {person.first_name}"
     owner = person.case_owner
     return format_html(
         "<tr>"
-        '<th scope="row"><a class="d-block text-truncate" href="{}" title="{}, {}">{}, {}</a></th>'
+        '<th scope="row"><a class="d-block text-truncate" href="{}" title="{}">{}</a></th>'
         '<td class="d-none d-xl-table-cell text-truncate">{}</td>'
         '<td class="text-truncate">{}</td>'
         '<td class="d-none d-md-table-cell text-truncate"{}>{}</td>'
@@ -116,12 +120,10 @@ def _row(viewer: User, person: User) -> SafeString:
         '<td class="row-actions">{}</td>'
         "</tr>",
         user_url("portal:user_detail", person.pk),
-        person.last_name,
-        person.first_name,
-        person.last_name,
-        person.first_name,
-        person.get_user_type_display(),
-        person.get_subscription_status_display(),
+        name,
+        name,
+        TYPE_LABELS.get(person.user_type, person.user_type),
+        STATUS_LABELS.get(person.subscription_status, person.subscription_status),
         _title(person.email),
         person.email or EMPTY,
         _programme(person.programme_name, person.programme_status),
@@ -130,7 +132,7 @@ def _row(viewer: User, person: User) -> SafeString:
         (owner.full_name if owner else "") or EMPTY,
         _title(person.reference_number),
         person.reference_number or EMPTY,
-        timezone.localtime(person.created_at).strftime("%d/%m/%Y"),
+        person.created_at.astimezone(zone).strftime("%d/%m/%Y"),
         _row_actions(viewer, person),
     )
 
@@ -148,7 +150,7 @@ def _programme(name: str | None, status: str | None) -> SafeString | str:
         '{}</span><span class="small text-body-secondary text-nowrap">{}</span></div>',
         name,
         name,
-        programme_status_label(status),
+        PROGRAMME_STATUS_LABELS.get(status, status or ""),
     )
 
 
@@ -161,8 +163,16 @@ def _row_actions(viewer: User, person: User) -> SafeString:
             actions.append(("users:cancel", "Cancel"))
         elif person.can_be_reinstated:
             actions.append(("users:reinstate", "Reinstate"))
-    return format_html_join(
-        " ",
-        '<a class="btn btn-sm btn-outline-secondary" href="{}" aria-label="{} {}">{}</a>',
-        ((user_url(name, person.pk), label, person.full_name, label) for name, label in actions),
+    full_name = person.full_name
+    return mark_safe(
+        " ".join(
+            format_html(
+                '<a class="btn btn-sm btn-outline-secondary" href="{}" aria-label="{} {}">{}</a>',
+                user_url(url_name, person.pk),
+                label,
+                full_name,
+                label,
+            )
+            for url_name, label in actions
+        )
     )
