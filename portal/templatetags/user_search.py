@@ -14,8 +14,6 @@ from programmes.models import Enrolment
 from users.access import may_cancel, may_edit
 from users.models import User
 
-from ..filters import SORTS
-
 register = template.Library()
 
 SORT_LABELS = {
@@ -37,33 +35,48 @@ def sort_label(sort: str) -> str:
     return f"{SORT_LABELS.get(key, key)}, {direction}"
 
 
-@register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str, css_class: str = "") -> str:
-    """A column header that sorts by ``key``; clicking it again reverses the order.
+# The table's sortable columns: the sort (a filters.SORTS key), the heading, and the class that
+# sizes the column or hides it on narrower screens.
+COLUMNS = [
+    ("name", "Name", "col-name"),
+    ("type", "Type", "col-type d-none d-xl-table-cell"),
+    ("status", "Status", "col-status"),
+    ("email", "Email", "col-email d-none d-md-table-cell"),
+    ("programme", "Programme", "col-programme d-none d-md-table-cell"),
+    ("case_owner", "Case owner", "col-case-owner d-none d-xl-table-cell"),
+    ("reference", "Reference", "col-reference d-none d-xl-table-cell"),
+    ("created", "Created", "col-created d-none d-xxl-table-cell"),
+]
 
-    ``css_class`` sizes the column, or hides it on narrow screens.
-    """
-    assert key in SORTS
+
+@register.simple_tag(takes_context=True)
+def sort_headers(context) -> SafeString:
+    """The sortable columns' headers, each a link that sorts by its column; clicking the
+    current one again reverses the order."""
     current = context["sort"]
     query = context["filter"].data.copy()
     query.pop("page", None)
     query.pop("cursor", None)  # a cursor is a place in one order, meaningless in another
-    if current == key:
-        query["sort"], aria = f"-{key}", "ascending"
-    elif current == f"-{key}":
-        query["sort"], aria = key, "descending"
-    else:
-        query["sort"], aria = key, None
-    arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria, "")
-    return format_html(
-        '<th scope="col"{}{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">, sort</span></a></th>',
-        format_html(' class="{}"', css_class) if css_class else "",
-        format_html(' aria-sort="{}"', aria) if aria else "",
-        query.urlencode(),
-        label,
-        arrow,
-    )
+    headers = []
+    for key, label, css_class in COLUMNS:
+        if current == key:
+            query["sort"], aria = f"-{key}", "ascending"
+        elif current == f"-{key}":
+            query["sort"], aria = key, "descending"
+        else:
+            query["sort"], aria = key, None
+        headers.append(
+            format_html(
+                '<th scope="col" class="{}"{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
+                '<span class="visually-hidden">, sort</span></a></th>',
+                css_class,
+                format_html(' aria-sort="{}"', aria) if aria else "",
+                query.urlencode(),
+                label,
+                {"ascending": " ▲", "descending": " ▼"}.get(aria, ""),
+            )
+        )
+    return mark_safe("".join(headers))  # each made by format_html
 
 
 _PK_PLACEHOLDER = 987654321

@@ -1,7 +1,10 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.filters import SORTS
 from programmes.models import Enrolment
 from tests.factories import AdminFactory, EnrolmentFactory, ProgrammeFactory, UserFactory
 from users.models import User
@@ -268,6 +271,15 @@ def test_columns_sort_both_ways(as_user, tutor, tree, sort, expected):
 )
 def test_every_sort_key_works(as_user, tutor, learner, sort):
     assert as_user(tutor).get(URL, {"sort": sort}).status_code == 200
+
+
+def test_every_sort_has_a_column_heading_that_sorts_by_it(as_user, tutor, learner):
+    body = as_user(tutor).get(URL, {"sort": "-email"}).content.decode()
+    headings = re.findall(r'<th scope="col"[^>]*><a href="\?[^"]*sort=(-?\w+)', body)
+    assert sorted(h.lstrip("-") for h in headings) == sorted(SORTS)
+    # The current sort's heading reverses it; every other heading sorts ascending.
+    assert [h for h in headings if h.startswith("-")] == []
+    assert 'aria-sort="descending"><a href="?sort=email&amp;' in body
 
 
 def test_page_size_defaults_to_25_and_accepts_only_offered_sizes(as_user, tutor, tree):
