@@ -1,11 +1,13 @@
 """Template helpers shared by every app."""
 
 import datetime
+import functools
 
 from django import forms, template
 from django.core.paginator import Page
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -148,19 +150,25 @@ def _select(bound_field, attrs: dict) -> str:
     value = bound_field.value()
     chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
     multiple = isinstance(bound_field.field.widget, forms.SelectMultiple)
-    options = format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (key, " selected" if str(key) in chosen else "", label)
-            for key, label in bound_field.field.choices
-        ),
-    )
+    choices = tuple((str(key), str(label)) for key, label in bound_field.field.choices)
     return format_html(
         '<select name="{}" id="{}"{}{}>{}</select>',
         bound_field.html_name,
         bound_field.auto_id,
         " multiple" if multiple else "",
         flatatt(attrs),
-        options,
+        _options(choices, frozenset(chosen)),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _options(choices: tuple[tuple[str, str], ...], chosen: frozenset[str]) -> SafeString:
+    """A select's options, drawn once for each list and choice and then reused: the Users
+    page's search panel draws the same programmes and case owners on every search, and
+    escaping them was most of its time. Keyed by the labels themselves, so a renamed or new
+    choice is drawn anew."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((key, " selected" if key in chosen else "", label) for key, label in choices),
     )
