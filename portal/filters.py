@@ -99,21 +99,21 @@ class UserFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.viewer = viewer
         self.visible_groups = {g.pk: g for g in viewer.visible_groups()}
+        # This viewer's choices go on the fields of the form made for this search, not on the
+        # filters: the form is made by deep-copying the filters' fields, and copying these
+        # lists was a good part of the page's time.
+        fields = self.form.fields
         # In path order, so the tree picker can nest each group under its parent.
-        self.filters["groups"].extra["choices"] = [
-            (g.pk, g.name) for g in self.visible_groups.values()
-        ]
-        self.filters["programme"].extra["choices"] = list(
-            Programme.objects.values_list("pk", "name")
-        )
-        self.filters["case_owner"].extra["choices"] = [
+        fields["groups"].choices = [(g.pk, g.name) for g in self.visible_groups.values()]
+        fields["programme"].choices = list(Programme.objects.values_list("pk", "name"))
+        fields["case_owner"].choices = [
             (pk, f"{first} {last}")
             for pk, first, last in User.objects.administrators().values_list(
                 "pk", "first_name", "last_name"
             )
         ]
         if not viewer.has_perm("users.supervise_admins"):
-            self.filters["user_type"].extra["choices"] = [
+            fields["user_type"].choices = [
                 c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
             ]
 
