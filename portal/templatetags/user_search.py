@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from programmes.models import Enrolment
@@ -118,8 +118,12 @@ def user_rows(context, people: Iterable[User]) -> SafeString:
 
 
 def _row(viewer: User, person: User, zone: datetime.tzinfo) -> SafeString:
-    name = f"{person.last_name}, {person.first_name}"
+    # Values shown twice (as a cell's text and as its title) are escaped once, here.
+    name = escape(f"{person.last_name}, {person.first_name}")
+    email = escape(person.email or "")
+    reference = escape(person.reference_number)
     owner = person.case_owner
+    owner_name = escape(owner.full_name) if owner else ""
     return format_html(
         "<tr>"
         '<th scope="row"><a class="d-block text-truncate" href="{}" title="{}">{}</a></th>'
@@ -137,14 +141,14 @@ def _row(viewer: User, person: User, zone: datetime.tzinfo) -> SafeString:
         name,
         TYPE_LABELS.get(person.user_type, person.user_type),
         STATUS_LABELS.get(person.subscription_status, person.subscription_status),
-        _title(person.email),
-        person.email or EMPTY,
+        _title(email),
+        email or EMPTY,
         _programme(person.programme_name, person.programme_status),
         # Any case owner gives the cell a title, as it always has, even one with no name.
-        format_html(' title="{}"', owner.full_name) if owner else "",
-        (owner.full_name if owner else "") or EMPTY,
-        _title(person.reference_number),
-        person.reference_number or EMPTY,
+        format_html(' title="{}"', owner_name) if owner else "",
+        owner_name or EMPTY,
+        _title(reference),
+        reference or EMPTY,
         person.created_at.astimezone(zone).strftime("%d/%m/%Y"),
         _row_actions(viewer, person),
     )
@@ -158,6 +162,7 @@ def _title(value: str | None) -> SafeString | str:
 def _programme(name: str | None, status: str | None) -> SafeString | str:
     if not name:
         return EMPTY
+    name = escape(name)
     return format_html(
         '<div class="d-flex align-items-baseline gap-1"><span class="text-truncate" title="{}">'
         '{}</span><span class="small text-body-secondary text-nowrap">{}</span></div>',
@@ -176,7 +181,7 @@ def _row_actions(viewer: User, person: User) -> SafeString:
             actions.append(("users:cancel", "Cancel"))
         elif person.can_be_reinstated:
             actions.append(("users:reinstate", "Reinstate"))
-    full_name = person.full_name
+    full_name = escape(person.full_name)
     return mark_safe(
         " ".join(
             format_html(
