@@ -117,15 +117,32 @@ def _input(bound_field, attrs: dict) -> str:
 
 
 @register.simple_tag
-def checkboxes(bound_field) -> str:
-    """Each choice of a multiple-choice field as a Bootstrap checkbox with its label.
+def checkboxes(bound_field) -> SafeString:
+    """Each choice of a multiple-choice field (flat choices) as a Bootstrap checkbox with its
+    label.
 
     What ``{% for choice in field %}`` with components/_check_input.html draws, without a
     subwidget and a template include per choice: the Users page's search panel draws its
     status choices on every search.
     """
-    chosen = {str(v) for v in bound_field.value() or []}
-    disabled = " disabled" if bound_field.field.disabled else ""
+    return _checkboxes(
+        bound_field.html_name,
+        bound_field.auto_id,
+        tuple((str(value), str(label)) for value, label in bound_field.field.choices),
+        frozenset(str(v) for v in bound_field.value() or []),
+        bound_field.field.disabled,
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _checkboxes(
+    name: str,
+    auto_id: str,
+    choices: tuple[tuple[str, str], ...],
+    chosen: frozenset[str],
+    disabled: bool,
+) -> SafeString:
+    """Drawn once for each list and choice, then reused, as _options."""
     return format_html_join(
         "\n",
         '<div class="form-check"><input type="checkbox" name="{}" value="{}" '
@@ -133,15 +150,15 @@ def checkboxes(bound_field) -> str:
         "</div>",
         (
             (
-                bound_field.html_name,
+                name,
                 value,
-                f"{bound_field.auto_id}_{index}",
-                " checked" if str(value) in chosen else "",
-                disabled,
-                f"{bound_field.auto_id}_{index}",
+                f"{auto_id}_{index}",
+                " checked" if value in chosen else "",
+                " disabled" if disabled else "",
+                f"{auto_id}_{index}",
                 label,
             )
-            for index, (value, label) in enumerate(bound_field.field.choices)
+            for index, (value, label) in enumerate(choices)
         ),
     )
 
