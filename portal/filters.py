@@ -209,8 +209,10 @@ class UserFilter(django_filters.FilterSet):
             return []
         chips = []
         for name, field in self.form.fields.items():
-            labels = {str(k): str(v).strip() for k, v in getattr(field, "choices", [])}
             raw_values = [v for v in self.requested.getlist(name) if v]
+            if not raw_values:
+                continue
+            labels = {str(k): str(v).strip() for k, v in getattr(field, "choices", [])}
             for raw in raw_values:
                 remaining = self.requested.copy()
                 remaining.setlist(name, [v for v in raw_values if v != raw])
