@@ -5,9 +5,11 @@ import functools
 from collections.abc import Iterable
 
 from django import template
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape, format_html
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from programmes.models import Enrolment
@@ -57,21 +59,32 @@ def sort_headers(context) -> SafeString:
     query = context["filter"].data.copy()
     query.pop("page", None)
     query.pop("cursor", None)  # a cursor is a place in one order, meaningless in another
+    # The links differ only in their sort, so the rest of the query string is encoded once,
+    # in the parts before and after the sort's place in it (the end, if it has none).
+    before, after = QueryDict(mutable=True), QueryDict(mutable=True)
+    part = before
+    for key, values in query.lists():
+        if key == "sort":
+            part = after
+        else:
+            part.setlist(key, values)
+    before, after = before.urlencode(), after.urlencode()
     headers = []
     for key, label, css_class in COLUMNS:
         if current == key:
-            query["sort"], aria = f"-{key}", "ascending"
+            sort, aria = f"-{key}", "ascending"
         elif current == f"-{key}":
-            query["sort"], aria = key, "descending"
+            sort, aria = key, "descending"
         else:
-            query["sort"], aria = key, None
+            sort, aria = key, None
+        href = "&".join(p for p in (before, urlencode({"sort": sort}), after) if p)
         headers.append(
             format_html(
                 '<th scope="col" class="{}"{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
                 '<span class="visually-hidden">, sort</span></a></th>',
                 css_class,
                 format_html(' aria-sort="{}"', aria) if aria else "",
-                query.urlencode(),
+                href,
                 label,
                 {"ascending": " ▲", "descending": " ▼"}.get(aria, ""),
             )
