@@ -89,6 +89,17 @@ class UserFilter(django_filters.FilterSet):
         model = User
         fields: list[str] = []
 
+    _form_class: type[forms.Form] | None = None
+
+    def get_form_class(self) -> type[forms.Form]:
+        # Made once, from the first search's filters: its fields are the same for every search
+        # (the viewer's own choices go on each search's form, in __init__), and every form
+        # still deep-copies them for itself, as Django forms do.
+        cls = type(self)
+        if cls.__dict__.get("_form_class") is None:  # a subclass has filters of its own
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def __init__(self, data=None, *args, viewer: User, **kwargs):
         # What the administrator asked for, before the default statuses are filled in: only
         # these are shown as removable active filters.

@@ -160,6 +160,32 @@ def test_group_choices_offer_only_visible_groups(as_user, tutor, tree):
     assert choices == {tree["north"].pk, tree["leeds"].pk, tree["cohort"].pk}
 
 
+def test_each_viewer_gets_their_own_choices_whoever_searched_before(
+    as_user, tutor, supervisor, tree
+):
+    def choices(viewer, field: str) -> set:
+        form = as_user(viewer).get(URL).context["filter"].form
+        return {value for value, _ in form.fields[field].choices}
+
+    everything = choices(supervisor, "groups")
+    assert "ADMINISTRATOR" in choices(supervisor, "user_type")
+    assert choices(tutor, "groups") == {tree["north"].pk, tree["leeds"].pk, tree["cohort"].pk}
+    assert choices(tutor, "groups") < everything
+    assert "ADMINISTRATOR" not in choices(tutor, "user_type")
+    assert "ADMINISTRATOR" in choices(supervisor, "user_type")
+    assert choices(supervisor, "groups") == everything
+
+
+def test_a_new_programme_and_case_owner_are_offered_at_once(as_user, tutor, tree):
+    client = as_user(tutor)
+    client.get(URL)
+    programme = ProgrammeFactory(name="Brand new programme")
+    owner = AdminFactory(first_name="Newly", last_name="Appointed", groups=[tree["north"]])
+    body = client.get(URL).content.decode()
+    assert f'<option value="{programme.pk}">Brand new programme</option>' in body
+    assert f'<option value="{owner.pk}">Newly Appointed</option>' in body
+
+
 def test_email_filter_is_partial_and_case_insensitive(as_user, tutor, learner, tree):
     UserFactory(
         first_name="Other", last_name="Person", email="other@example.net", groups=[tree["cohort"]]
