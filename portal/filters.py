@@ -5,11 +5,12 @@ from django import forms
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from aptem.pagination import keyset_ordering
 from aptem.validators import fold_for_search, normalise_ni_number
 from programmes.models import Enrolment, Programme
-from users.models import User
+from users.models import Group, User
 
 EXPIRING = "EXPIRING"
 EXPIRING_DAYS = 30
@@ -109,24 +110,38 @@ class UserFilter(django_filters.FilterSet):
             data.setlist("status", list(User.DEFAULT_LIST_STATUSES))
         super().__init__(data, *args, **kwargs)
         self.viewer = viewer
-        self.visible_groups = {g.pk: g for g in viewer.visible_groups()}
         # This viewer's choices go on the fields of the form made for this search, not on the
         # filters: the form is made by deep-copying the filters' fields, and copying these
-        # lists was a good part of the page's time.
+        # lists was a good part of the page's time. Each list is read when first wanted (to
+        # draw the search panel, or to check a value asked for), so the results alone, which
+        # htmx asks for as the administrator searches, mostly read none of them.
         fields = self.form.fields
-        # In path order, so the tree picker can nest each group under its parent.
-        fields["groups"].choices = [(g.pk, g.name) for g in self.visible_groups.values()]
-        fields["programme"].choices = list(Programme.objects.values_list("pk", "name"))
-        fields["case_owner"].choices = [
+        fields["groups"].choices = lambda: [(g.pk, g.name) for g in self.visible_groups.values()]
+        fields["programme"].choices = lambda: self.programme_choices
+        fields["case_owner"].choices = lambda: self.case_owner_choices
+        if not viewer.has_perm("users.supervise_admins"):
+            fields["user_type"].choices = [
+                c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
+            ]
+
+    @cached_property
+    def visible_groups(self) -> dict[int, Group]:
+        """The viewer's groups by pk, in path order, so the tree picker can nest each group
+        under its parent."""
+        return {g.pk: g for g in self.viewer.visible_groups()}
+
+    @cached_property
+    def programme_choices(self) -> list[tuple[int, str]]:
+        return list(Programme.objects.values_list("pk", "name"))
+
+    @cached_property
+    def case_owner_choices(self) -> list[tuple[int, str]]:
+        return [
             (pk, f"{first} {last}")
             for pk, first, last in User.objects.administrators().values_list(
                 "pk", "first_name", "last_name"
             )
         ]
-        if not viewer.has_perm("users.supervise_admins"):
-            fields["user_type"].choices = [
-                c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
-            ]
 
     def order_keys(self, sort: str) -> list[str]:
         """The fields of ``sort`` (a SORTS key, "-" for descending) and the pk, as ``order_by``

@@ -375,6 +375,28 @@ def test_markup_in_a_users_details_is_shown_as_text(as_user, tutor, tree):
             assert raw not in body
 
 
+def test_the_results_alone_read_no_choice_lists_unless_a_choice_was_asked_for(
+    as_user, supervisor, learner
+):
+    programme = ProgrammeFactory()
+    EnrolmentFactory(learner=learner, programme=programme)
+    client = as_user(supervisor)
+    htmx = {"HX-Request": "true"}
+
+    def tables(params: dict, headers: dict) -> set[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL, params, headers=headers).status_code == 200
+        return {t for q in ctx for t in ("programmes_programme", "users_group") if t in q["sql"]}
+
+    assert tables({"name": "smith"}, htmx) == set()
+    # The whole page draws the search panel, with every list.
+    assert tables({"name": "smith"}, {}) == {"programmes_programme", "users_group"}
+    # A programme asked for is checked against the list, and named in its filter chip.
+    assert "programmes_programme" in tables({"programme": programme.pk}, htmx)
+    chips = client.get(URL, {"programme": programme.pk}, headers=htmx).context["active_filters"]
+    assert [(c["label"], c["value"]) for c in chips] == [("Programme", programme.name)]
+
+
 def _count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
