@@ -5,11 +5,12 @@ from django import forms
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Concat
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from aptem.pagination import keyset_ordering
 from aptem.validators import fold_for_search, normalise_ni_number
 from programmes.models import Enrolment, Programme
-from users.models import User
+from users.models import Group, User
 
 EXPIRING = "EXPIRING"
 EXPIRING_DAYS = 30
@@ -89,6 +90,17 @@ class UserFilter(django_filters.FilterSet):
         model = User
         fields: list[str] = []
 
+    _form_class: type[forms.Form] | None = None
+
+    def get_form_class(self) -> type[forms.Form]:
+        # Made once, from the first search's filters: its fields are the same for every search
+        # (the viewer's own choices go on each search's form, in __init__), and every form
+        # still deep-copies them for itself, as Django forms do.
+        cls = type(self)
+        if cls.__dict__.get("_form_class") is None:  # a subclass has filters of its own
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def __init__(self, data=None, *args, viewer: User, **kwargs):
         # What the administrator asked for, before the default statuses are filled in: only
         # these are shown as removable active filters.
@@ -98,24 +110,38 @@ class UserFilter(django_filters.FilterSet):
             data.setlist("status", list(User.DEFAULT_LIST_STATUSES))
         super().__init__(data, *args, **kwargs)
         self.viewer = viewer
-        self.visible_groups = {g.pk: g for g in viewer.visible_groups()}
-        # In path order, so the tree picker can nest each group under its parent.
-        self.filters["groups"].extra["choices"] = [
-            (g.pk, g.name) for g in self.visible_groups.values()
-        ]
-        self.filters["programme"].extra["choices"] = list(
-            Programme.objects.values_list("pk", "name")
-        )
-        self.filters["case_owner"].extra["choices"] = [
+        # This viewer's choices go on the fields of the form made for this search, not on the
+        # filters: the form is made by deep-copying the filters' fields, and copying these
+        # lists was a good part of the page's time. Each list is read when first wanted (to
+        # draw the search panel, or to check a value asked for), so the results alone, which
+        # htmx asks for as the administrator searches, mostly read none of them.
+        fields = self.form.fields
+        fields["groups"].choices = lambda: [(g.pk, g.name) for g in self.visible_groups.values()]
+        fields["programme"].choices = lambda: self.programme_choices
+        fields["case_owner"].choices = lambda: self.case_owner_choices
+        if not viewer.has_perm("users.supervise_admins"):
+            fields["user_type"].choices = [
+                c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
+            ]
+
+    @cached_property
+    def visible_groups(self) -> dict[int, Group]:
+        """The viewer's groups by pk, in path order, so the tree picker can nest each group
+        under its parent."""
+        return {g.pk: g for g in self.viewer.visible_groups()}
+
+    @cached_property
+    def programme_choices(self) -> list[tuple[int, str]]:
+        return list(Programme.objects.values_list("pk", "name"))
+
+    @cached_property
+    def case_owner_choices(self) -> list[tuple[int, str]]:
+        return [
             (pk, f"{first} {last}")
             for pk, first, last in User.objects.administrators().values_list(
                 "pk", "first_name", "last_name"
             )
         ]
-        if not viewer.has_perm("users.supervise_admins"):
-            self.filters["user_type"].extra["choices"] = [
-                c for c in User.Type.choices if c[0] != User.Type.ADMINISTRATOR
-            ]
 
     def order_keys(self, sort: str) -> list[str]:
         """The fields of ``sort`` (a SORTS key, "-" for descending) and the pk, as ``order_by``
@@ -209,8 +235,10 @@ class UserFilter(django_filters.FilterSet):
             return []
         chips = []
         for name, field in self.form.fields.items():
-            labels = {str(k): str(v).strip() for k, v in getattr(field, "choices", [])}
             raw_values = [v for v in self.requested.getlist(name) if v]
+            if not raw_values:
+                continue
+            labels = {str(k): str(v).strip() for k, v in getattr(field, "choices", [])}
             for raw in raw_values:
                 remaining = self.requested.copy()
                 remaining.setlist(name, [v for v in raw_values if v != raw])

@@ -74,14 +74,17 @@ def user_list(request: HttpRequest) -> HttpResponse:
         "page_sizes": PAGE_SIZES,
         "query": query_without_page(request),
         "active_filters": user_filter.active_filters(),
-        "create_types": [
-            (slug, User.Type(t).label)
-            for slug, t in TYPE_SLUGS.items()
-            if request.user.has_perm(CREATE_PERMISSION[t])
-        ],
     }
-    template = "portal/user_list.html#results" if request.htmx else "portal/user_list.html"
-    return render(request, template, context)
+    if request.htmx:
+        # The search panel asks for the results alone as the administrator searches.
+        return render(request, "portal/user_list.html#results", context)
+    # Each link made once here, though the page shows it twice (menu, and without script).
+    context["create_links"] = [
+        (reverse("users:create", args=[slug]), User.Type(t).label)
+        for slug, t in TYPE_SLUGS.items()
+        if request.user.has_perm(CREATE_PERMISSION[t])
+    ]
+    return render(request, "portal/user_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

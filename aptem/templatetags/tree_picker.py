@@ -5,8 +5,10 @@ tabs through it like any checkboxes; static/js/tree_picker.js adds a box that na
 visible nodes as you type. See templates/components/_tree_picker.html.
 """
 
+import functools
 from collections.abc import Iterable
 from itertools import count
+from typing import NamedTuple
 
 from django import template
 from django.utils.html import format_html, format_html_join
@@ -15,15 +17,21 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 
-def _nest(nodes: Iterable) -> list[tuple[object, list]]:
+class Node(NamedTuple):
+    pk: object
+    path: str
+    name: str
+
+
+def _nest(nodes: Iterable[Node]) -> list[tuple[Node, list]]:
     """``nodes`` in path order as (node, children) pairs.
 
     A node goes under the closest earlier node whose path prefixes its own, not under its
     depth's level: a viewer who sees two unrelated sub-trees (Leeds cohort and South, say)
     gets two top-level branches rather than a cohort hanging under nothing.
     """
-    roots: list[tuple[object, list]] = []
-    stack: list[tuple[object, list]] = []
+    roots: list[tuple[Node, list]] = []
+    stack: list[tuple[Node, list]] = []
     for node in nodes:
         while stack and not node.path.startswith(stack[-1][0].path):
             stack.pop()
@@ -37,16 +45,28 @@ def _nest(nodes: Iterable) -> list[tuple[object, list]]:
 def tree_checkboxes(bound_field, nodes: Iterable) -> SafeString:
     """``bound_field``, a multiple-choice field whose values are the pks of ``nodes``, as a
     nested list of checkboxes (one ``<ul>`` per level, so the nesting is in the markup)."""
-    chosen = {str(v) for v in bound_field.value() or []}
+    return _tree(
+        bound_field.html_name,
+        bound_field.auto_id,
+        tuple(Node(node.pk, node.path, str(node.name)) for node in nodes),
+        frozenset(str(v) for v in bound_field.value() or []),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _tree(name: str, auto_id: str, nodes: tuple[Node, ...], chosen: frozenset[str]) -> SafeString:
+    """The tree drawn once for each set of nodes and choice, then reused: the Users page's
+    search panel draws the same groups on every search, and escaping them was a good part of
+    its time. Keyed by the nodes' names and paths, so a renamed or moved group is drawn anew."""
     ids = count()  # numbered in document order, like Django's own checkbox ids
 
-    def item(node, children: list) -> SafeString:
-        box_id = f"{bound_field.auto_id}_{next(ids)}"
+    def item(node: Node, children: list) -> SafeString:
+        box_id = f"{auto_id}_{next(ids)}"
         return format_html(
             '<li data-tree-node><div class="form-check"><input type="checkbox" name="{}" '
             'value="{}" class="form-check-input" id="{}"{}><label class="form-check-label" '
             'for="{}">{}</label></div>{}</li>',
-            bound_field.html_name,
+            name,
             node.pk,
             box_id,
             " checked" if str(node.pk) in chosen else "",

@@ -1,15 +1,20 @@
-"""Template tags of the Users page: sortable headers, fast per-row URLs and row actions."""
+"""Template tags of the Users page: sortable headers and the table's rows."""
 
+import datetime
 import functools
+from collections.abc import Iterable
 
 from django import template
+from django.http import QueryDict
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
 from programmes.models import Enrolment
 from users.access import may_cancel, may_edit
-
-from ..filters import SORTS
+from users.models import User
 
 register = template.Library()
 
@@ -32,41 +37,68 @@ def sort_label(sort: str) -> str:
     return f"{SORT_LABELS.get(key, key)}, {direction}"
 
 
-@register.filter
-def programme_status_label(value: str) -> str:
-    return Enrolment.Status(value).label if value else ""
+# The table's sortable columns: the sort (a filters.SORTS key), the heading, and the class that
+# sizes the column or hides it on narrower screens.
+COLUMNS = [
+    ("name", "Name", "col-name"),
+    ("type", "Type", "col-type d-none d-xl-table-cell"),
+    ("status", "Status", "col-status"),
+    ("email", "Email", "col-email d-none d-md-table-cell"),
+    ("programme", "Programme", "col-programme d-none d-md-table-cell"),
+    ("case_owner", "Case owner", "col-case-owner d-none d-xl-table-cell"),
+    ("reference", "Reference", "col-reference d-none d-xl-table-cell"),
+    ("created", "Created", "col-created d-none d-xxl-table-cell"),
+]
 
 
 @register.simple_tag(takes_context=True)
-def sort_header(context, key: str, label: str, css_class: str = "") -> str:
-    """A column header that sorts by ``key``; clicking it again reverses the order.
-
-    ``css_class`` sizes the column, or hides it on narrow screens.
-    """
-    assert key in SORTS
+def sort_headers(context) -> SafeString:
+    """The sortable columns' headers, each a link that sorts by its column; clicking the
+    current one again reverses the order."""
     current = context["sort"]
     query = context["filter"].data.copy()
     query.pop("page", None)
     query.pop("cursor", None)  # a cursor is a place in one order, meaningless in another
-    if current == key:
-        query["sort"], aria = f"-{key}", "ascending"
-    elif current == f"-{key}":
-        query["sort"], aria = key, "descending"
-    else:
-        query["sort"], aria = key, None
-    arrow = {"ascending": " ▲", "descending": " ▼"}.get(aria, "")
-    return format_html(
-        '<th scope="col"{}{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
-        '<span class="visually-hidden">, sort</span></a></th>',
-        format_html(' class="{}"', css_class) if css_class else "",
-        format_html(' aria-sort="{}"', aria) if aria else "",
-        query.urlencode(),
-        label,
-        arrow,
-    )
+    # The links differ only in their sort, so the rest of the query string is encoded once,
+    # in the parts before and after the sort's place in it (the end, if it has none).
+    before, after = QueryDict(mutable=True), QueryDict(mutable=True)
+    part = before
+    for key, values in query.lists():
+        if key == "sort":
+            part = after
+        else:
+            part.setlist(key, values)
+    before, after = before.urlencode(), after.urlencode()
+    headers = []
+    for key, label, css_class in COLUMNS:
+        if current == key:
+            sort, aria = f"-{key}", "ascending"
+        elif current == f"-{key}":
+            sort, aria = key, "descending"
+        else:
+            sort, aria = key, None
+        href = "&".join(p for p in (before, urlencode({"sort": sort}), after) if p)
+        headers.append(
+            format_html(
+                '<th scope="col" class="{}"{}><a href="?{}">{}<span aria-hidden="true">{}</span>'
+                '<span class="visually-hidden">, sort</span></a></th>',
+                css_class,
+                format_html(' aria-sort="{}"', aria) if aria else "",
+                href,
+                label,
+                {"ascending": " ▲", "descending": " ▼"}.get(aria, ""),
+            )
+        )
+    return mark_safe("".join(headers))  # each made by format_html
 
 
 _PK_PLACEHOLDER = 987654321
+# What an empty cell shows.
+EMPTY = "\u2013"  # an en dash
+# Labels by stored value, as get_FOO_display gives them (an unknown value is shown as it is).
+TYPE_LABELS = dict(User.Type.choices)
+STATUS_LABELS = dict(User.Status.choices)
+PROGRAMME_STATUS_LABELS = dict(Enrolment.Status.choices)
 
 
 @functools.cache
@@ -74,7 +106,6 @@ def _url_pattern(name: str) -> str:
     return reverse(name, args=[_PK_PLACEHOLDER])
 
 
-@register.simple_tag
 def user_url(name: str, pk: int) -> str:
     """``reverse(name, args=[pk])`` for the per-user URLs, resolved once per name.
 
@@ -85,18 +116,94 @@ def user_url(name: str, pk: int) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def user_row_actions(context, person) -> str:
+def user_rows(context, people: Iterable[User]) -> SafeString:
+    """The Users table's rows: one ``<tr>`` a user, the name as the row header.
+
+    Drawn here rather than by a ``{% for %}`` over the row's markup: the template's lookups,
+    filters and tags cost about half a millisecond a row, most of a search's own time at 25
+    or 100 rows. Every value goes through format_html, so it is escaped as the template
+    escaped it.
+    """
     viewer = context["request"].user
+    zone = timezone.get_current_timezone()
+    # Each row is a SafeString made by format_html.
+    return mark_safe("".join(_row(viewer, person, zone) for person in people))
+
+
+def _row(viewer: User, person: User, zone: datetime.tzinfo) -> SafeString:
+    # Values shown twice (as a cell's text and as its title) are escaped once, here.
+    name = escape(f"{person.last_name}, {person.first_name}")
+    email = escape(person.email or "")
+    reference = escape(person.reference_number)
+    owner = person.case_owner
+    owner_name = escape(owner.full_name) if owner else ""
+    return format_html(
+        "<tr>"
+        '<th scope="row"><a class="d-block text-truncate" href="{}" title="{}">{}</a></th>'
+        '<td class="d-none d-xl-table-cell text-truncate">{}</td>'
+        '<td class="text-truncate">{}</td>'
+        '<td class="d-none d-md-table-cell text-truncate"{}>{}</td>'
+        '<td class="d-none d-md-table-cell">{}</td>'
+        '<td class="d-none d-xl-table-cell text-truncate"{}>{}</td>'
+        '<td class="d-none d-xl-table-cell text-truncate"{}>{}</td>'
+        '<td class="d-none d-xxl-table-cell">{}</td>'
+        '<td class="row-actions">{}</td>'
+        "</tr>",
+        user_url("portal:user_detail", person.pk),
+        name,
+        name,
+        TYPE_LABELS.get(person.user_type, person.user_type),
+        STATUS_LABELS.get(person.subscription_status, person.subscription_status),
+        _title(email),
+        email or EMPTY,
+        _programme(person.programme_name, person.programme_status),
+        # Any case owner gives the cell a title, as it always has, even one with no name.
+        format_html(' title="{}"', owner_name) if owner else "",
+        owner_name or EMPTY,
+        _title(reference),
+        reference or EMPTY,
+        person.created_at.astimezone(zone).strftime("%d/%m/%Y"),
+        _row_actions(viewer, person),
+    )
+
+
+def _title(value: str | None) -> SafeString | str:
+    """A cell's title attribute: the full text of a value the column may cut short."""
+    return format_html(' title="{}"', value) if value else ""
+
+
+def _programme(name: str | None, status: str | None) -> SafeString | str:
+    if not name:
+        return EMPTY
+    name = escape(name)
+    return format_html(
+        '<div class="d-flex align-items-baseline gap-1"><span class="text-truncate" title="{}">'
+        '{}</span><span class="small text-body-secondary text-nowrap">{}</span></div>',
+        name,
+        name,
+        PROGRAMME_STATUS_LABELS.get(status, status or ""),
+    )
+
+
+def _row_actions(viewer: User, person: User) -> SafeString:
     actions = []
     if may_edit(viewer, person):
-        actions.append(("users:edit", "Edit", person))
+        actions.append(("users:edit", "Edit"))
     if may_cancel(viewer, person):
         if person.can_be_cancelled:
-            actions.append(("users:cancel", "Cancel", person))
+            actions.append(("users:cancel", "Cancel"))
         elif person.can_be_reinstated:
-            actions.append(("users:reinstate", "Reinstate", person))
-    return format_html_join(
-        " ",
-        '<a class="btn btn-sm btn-outline-secondary" href="{}" aria-label="{} {}">{}</a>',
-        ((user_url(name, p.pk), label, p.full_name, label) for name, label, p in actions),
+            actions.append(("users:reinstate", "Reinstate"))
+    full_name = escape(person.full_name)
+    return mark_safe(
+        " ".join(
+            format_html(
+                '<a class="btn btn-sm btn-outline-secondary" href="{}" aria-label="{} {}">{}</a>',
+                user_url(url_name, person.pk),
+                label,
+                full_name,
+                label,
+            )
+            for url_name, label in actions
+        )
     )

@@ -1,9 +1,12 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from portal.filters import SORTS
 from programmes.models import Enrolment
-from tests.factories import EnrolmentFactory, ProgrammeFactory, UserFactory
+from tests.factories import AdminFactory, EnrolmentFactory, ProgrammeFactory, UserFactory
 from users.models import User
 
 URL = "/users/"
@@ -157,6 +160,32 @@ def test_group_choices_offer_only_visible_groups(as_user, tutor, tree):
     assert choices == {tree["north"].pk, tree["leeds"].pk, tree["cohort"].pk}
 
 
+def test_each_viewer_gets_their_own_choices_whoever_searched_before(
+    as_user, tutor, supervisor, tree
+):
+    def choices(viewer, field: str) -> set:
+        form = as_user(viewer).get(URL).context["filter"].form
+        return {value for value, _ in form.fields[field].choices}
+
+    everything = choices(supervisor, "groups")
+    assert "ADMINISTRATOR" in choices(supervisor, "user_type")
+    assert choices(tutor, "groups") == {tree["north"].pk, tree["leeds"].pk, tree["cohort"].pk}
+    assert choices(tutor, "groups") < everything
+    assert "ADMINISTRATOR" not in choices(tutor, "user_type")
+    assert "ADMINISTRATOR" in choices(supervisor, "user_type")
+    assert choices(supervisor, "groups") == everything
+
+
+def test_a_new_programme_and_case_owner_are_offered_at_once(as_user, tutor, tree):
+    client = as_user(tutor)
+    client.get(URL)
+    programme = ProgrammeFactory(name="Brand new programme")
+    owner = AdminFactory(first_name="Newly", last_name="Appointed", groups=[tree["north"]])
+    body = client.get(URL).content.decode()
+    assert f'<option value="{programme.pk}">Brand new programme</option>' in body
+    assert f'<option value="{owner.pk}">Newly Appointed</option>' in body
+
+
 def test_email_filter_is_partial_and_case_insensitive(as_user, tutor, learner, tree):
     UserFactory(
         first_name="Other", last_name="Person", email="other@example.net", groups=[tree["cohort"]]
@@ -270,6 +299,15 @@ def test_every_sort_key_works(as_user, tutor, learner, sort):
     assert as_user(tutor).get(URL, {"sort": sort}).status_code == 200
 
 
+def test_every_sort_has_a_column_heading_that_sorts_by_it(as_user, tutor, learner):
+    body = as_user(tutor).get(URL, {"sort": "-email"}).content.decode()
+    headings = re.findall(r'<th scope="col"[^>]*><a href="\?[^"]*sort=(-?\w+)', body)
+    assert sorted(h.lstrip("-") for h in headings) == sorted(SORTS)
+    # The current sort's heading reverses it; every other heading sorts ascending.
+    assert [h for h in headings if h.startswith("-")] == []
+    assert 'aria-sort="descending"><a href="?sort=email&amp;' in body
+
+
 def test_page_size_defaults_to_25_and_accepts_only_offered_sizes(as_user, tutor, tree):
     UserFactory.create_batch(30, groups=[tree["cohort"]])
     client = as_user(tutor)
@@ -310,6 +348,53 @@ def test_htmx_request_gets_only_the_results(as_user, tutor, learner):
     body = response.content.decode()
     assert "John Smith" in body or "Smith, John" in body
     assert "<html" not in body
+
+
+def test_markup_in_a_users_details_is_shown_as_text(as_user, tutor, tree):
+    owner = AdminFactory(first_name="<i>Olga", last_name="Owner", groups=[tree["north"]])
+    person = UserFactory(
+        first_name="<script>",
+        last_name='Quote"Smith',
+        email="a<b@example.com",
+        reference_number="<b>REF",
+        case_owner=owner,
+        groups=[tree["cohort"]],
+    )
+    EnrolmentFactory(learner=person, programme=ProgrammeFactory(name="<em>Bricks"))
+    for headers in ({}, {"HX-Request": "true"}):
+        body = as_user(tutor).get(URL, {"name": "quote"}, headers=headers).content.decode()
+        assert (
+            'title="Quote&quot;Smith, &lt;script&gt;">Quote&quot;Smith, &lt;script&gt;</a>' in body
+        )
+        assert 'aria-label="Edit &lt;script&gt; Quote&quot;Smith"' in body
+        assert 'title="a&lt;b@example.com">a&lt;b@example.com</td>' in body
+        assert 'title="&lt;b&gt;REF">&lt;b&gt;REF</td>' in body
+        assert 'title="&lt;i&gt;Olga Owner">&lt;i&gt;Olga Owner</td>' in body
+        assert 'title="&lt;em&gt;Bricks">&lt;em&gt;Bricks</span>' in body
+        for raw in ("<script>", 'Quote"Smith', "a<b@", "<b>REF", "<i>Olga", "<em>Bricks"):
+            assert raw not in body
+
+
+def test_the_results_alone_read_no_choice_lists_unless_a_choice_was_asked_for(
+    as_user, supervisor, learner
+):
+    programme = ProgrammeFactory()
+    EnrolmentFactory(learner=learner, programme=programme)
+    client = as_user(supervisor)
+    htmx = {"HX-Request": "true"}
+
+    def tables(params: dict, headers: dict) -> set[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(URL, params, headers=headers).status_code == 200
+        return {t for q in ctx for t in ("programmes_programme", "users_group") if t in q["sql"]}
+
+    assert tables({"name": "smith"}, htmx) == set()
+    # The whole page draws the search panel, with every list.
+    assert tables({"name": "smith"}, {}) == {"programmes_programme", "users_group"}
+    # A programme asked for is checked against the list, and named in its filter chip.
+    assert "programmes_programme" in tables({"programme": programme.pk}, htmx)
+    chips = client.get(URL, {"programme": programme.pk}, headers=htmx).context["active_filters"]
+    assert [(c["label"], c["value"]) for c in chips] == [("Programme", programme.name)]
 
 
 def _count_queries(client, url) -> int:
