@@ -15,6 +15,7 @@ from programmes.ilr.models import IlrLearner
 from programmes.models import Enrolment
 from reviews.models import ReviewDue
 from reviews.schedule import LEARNING_STATUSES
+from tests.shared_load import analyze_loaded_tables
 from users.models import User
 from users.scope import group_scope_mismatches
 
@@ -76,6 +77,7 @@ def _demo_once(django_db_setup, django_db_blocker):
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), transaction.atomic(), fast:
         call_command("seed_demo", learners=300, seed=7, stdout=io.StringIO())
+        analyze_loaded_tables()
         yield
         transaction.set_rollback(True)
 
