@@ -11,7 +11,7 @@ from bench.seed import DEMO_LEARNERS, ensure_heavy_profile, seed
 from crm.models import LearnerContact, Note
 from programmes.current import current_programme_mismatches
 from programmes.models import Enrolment
-from tests.shared_load import analyze_loaded_tables
+from tests.shared_load import finish_load
 from users.models import Group, User
 
 LEARNERS = DEMO_LEARNERS + 200
@@ -24,7 +24,7 @@ def _seeded_once(django_db_setup, django_db_blocker):
     undone as usual."""
     with django_db_blocker.unblock(), transaction.atomic():
         seed(LEARNERS, log=lambda line: None)
-        analyze_loaded_tables()
+        finish_load()
         yield
         transaction.set_rollback(True)
 

@@ -27,7 +27,7 @@ from programmes.models import (
 )
 from reviews.models import Review, ReviewDue, ReviewTemplate
 from reviews.schedule import LEARNING_STATUSES
-from tests.shared_load import analyze_loaded_tables
+from tests.shared_load import finish_load
 from users.models import User
 from users.scope import group_scope_mismatches
 
@@ -76,7 +76,7 @@ def _demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
     printed = io.StringIO()
     with django_db_blocker.unblock(), transaction.atomic(), overrides:
         call_command("seed_demo", learners=300, seed=7, stdout=printed)
-        analyze_loaded_tables()
+        finish_load()
         yield printed.getvalue()
         transaction.set_rollback(True)
 
