@@ -11,7 +11,9 @@ from bench.seed import DEMO_LEARNERS, ensure_heavy_profile, seed
 from crm.models import LearnerContact, Note
 from programmes.current import current_programme_mismatches
 from programmes.models import Enrolment
+from tests.shared_load import finish_load
 from users.models import Group, User
+from users.scope import group_scope_mismatches
 
 LEARNERS = DEMO_LEARNERS + 200
 
@@ -23,6 +25,7 @@ def _seeded_once(django_db_setup, django_db_blocker):
     undone as usual."""
     with django_db_blocker.unblock(), transaction.atomic():
         seed(LEARNERS, log=lambda line: None)
+        finish_load()
         yield
         transaction.set_rollback(True)
 
@@ -66,6 +69,12 @@ def test_bulk_learners_carry_the_derived_columns_a_save_would_write(seeded):
 def test_bulk_learners_carry_their_current_programme_as_the_enrolments_say(seeded):
     assert current_programme_mismatches() == []
     assert User.objects.filter(current_programme__isnull=False).count() > LEARNERS // 2
+
+
+def test_the_bench_seeder_writes_the_scope_with_each_row(seeded):
+    # The group scope (users.scope) of every learner, demo and bulk, as the memberships say.
+    assert User.objects.filter(user_type=User.Type.LEARNER).count() == LEARNERS
+    assert group_scope_mismatches() == []
 
 
 def test_the_tutor_sees_only_the_north_learners_of_the_bulk_seed(seeded, client):

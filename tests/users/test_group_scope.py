@@ -178,11 +178,3 @@ def test_bulk_writes_are_caught_by_the_refresh_and_the_check_command(learner, tr
     assert tree["south"].pk in scope(learner)
     assert group_scopes_refresh() == 0
     assert_consistent()
-
-
-def test_the_bench_seeder_writes_the_scope_with_each_row(db):
-    from bench.seed import seed
-
-    seed(320, log=lambda line: None)
-    assert User.objects.filter(user_type=User.Type.LEARNER).count() == 320
-    assert_consistent()

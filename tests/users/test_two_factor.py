@@ -1,11 +1,9 @@
 """Two-factor sign-in: setting up an authenticator app, signing in with its code or a recovery
 code, turning it off, and the setting that makes it mandatory for administrators."""
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -287,12 +285,3 @@ def test_mandatory_setting_hides_turning_off(required, client, tutor):
     assert "/account/security/turn-off/" not in body
     client.post("/account/security/turn-off/", {"secret": PASSWORD})
     assert two_factor.is_enabled(tutor)
-
-
-def test_demo_logins_work_with_the_default_settings(client, db):
-    call_command("seed_demo", learners=5, seed=3, stdout=io.StringIO())
-    response = client.post(
-        "/login/", {"username": "supervisor@example.org", "password": "Demo-portal-2026!"}
-    )
-    assert response["Location"] == "/users/"
-    assert client.get("/users/").status_code == 200
