@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from aptem.validators import validate_person_name, validate_phone, validate_postcode
 from aptem.versioning import lock_unless_stale, save_as_new_version
+from aptem.widgets import DateInput
 from programmes.ilr import codes
 from programmes.ilr.models import (
     IlrLearner,
@@ -59,10 +60,6 @@ def _today() -> datetime.date:
 def _not_future(value: datetime.date) -> None:
     if value > _today():
         raise ValidationError("The date cannot be in the future.")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def date_field(label: str, *, required: bool = True, past: bool = False) -> forms.DateField:

@@ -7,9 +7,9 @@ from django.db.models import Q, QuerySet
 
 from aptem.sorting import Sorting
 from aptem.validators import sensible_date
+from aptem.widgets import DateInput
 from users.models import Group, User
 
-from .changes import DateInput
 from .models import Tracker, TrackerType
 
 # Newest first unless a column header says otherwise.

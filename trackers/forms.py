@@ -3,10 +3,10 @@ from django.template.defaultfilters import filesizeformat
 
 from aptem.uploads import SECTION_DOCUMENT, CheckedFile
 from aptem.versioning import VersionedForm, VersionForm
+from aptem.widgets import DateInput
 from programmes.models import Enrolment
 from users.models import Organisation, User
 
-from .changes import DateInput
 from .models import Tracker, TrackerType
 
 COMMON = [

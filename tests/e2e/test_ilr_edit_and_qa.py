@@ -67,7 +67,7 @@ def test_invalid_uln_is_explained_corrected_verified_and_the_surname_locked(
         "Locked because the ILR was QA verified on"
     )
     expect(page.locator("div:has(> #id_last_name)")).to_contain_text(
-        "Someone with the ILR QA role can change it."
+        "Someone with the ILR QA role can change it; or"
     )
     visit(page, f"/users/{learner.pk}/ilr/edit/user/")
     expect(page.get_by_label("Family name (FamilyName)")).to_be_disabled()

@@ -29,6 +29,7 @@ def test_details_page_shows_the_learner_and_leads_to_the_edit_form(page, sign_in
             "Programme",
             "Functional Skills",
             "Reviews",
+            "Tracker",
             "Milestones",
             "Notes",
             "Course progress",

@@ -421,7 +421,8 @@ def test_rejecting_needs_a_reason_and_changes_nothing(learner, enrolment, raiser
     assert enrolment.weekly_hours == 30
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the roles made by migrations survive the flush of a transactional test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_administrators_approving_at_once_apply_the_change_once(
     learner, enrolment, ilr, raiser, approver, supervisor
 ):

@@ -15,7 +15,7 @@ from .conftest import START
 # section (the current programme's required types, their documents and envelope signers, and
 # the header's "N documents need signatures") and the Documents section add six; the Reviews
 # section three and the Review documents section two.
-QUERIES = 40
+QUERIES = 39
 
 
 @pytest.fixture(autouse=True)
