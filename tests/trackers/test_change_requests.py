@@ -5,6 +5,7 @@ import datetime
 import threading
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
@@ -14,10 +15,10 @@ from programmes.ilr.data import learner_values, with_ilr_children
 from programmes.ilr.models import IlrLearner, LearningDelivery
 from programmes.ilr.rules import check_learner
 from programmes.models import Enrolment, LearningBreak
-from tests.factories import OrganisationFactory, ProgrammeFactory
+from tests.factories import AdminFactory, OrganisationFactory, ProgrammeFactory
 from trackers import services
 from trackers.changes import ChangeRefused
-from trackers.models import Tracker
+from trackers.models import Tracker, TrackerType
 from trackers.services import DecisionRefused
 
 from .factories import raise_tracker
@@ -421,13 +422,23 @@ def test_rejecting_needs_a_reason_and_changes_nothing(learner, enrolment, raiser
     assert enrolment.weekly_hours == 30
 
 
-# serialized_rollback: the roles made by migrations survive the flush of a transactional test.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_administrators_approving_at_once_apply_the_change_once(
-    learner, enrolment, ilr, raiser, approver, supervisor
-):
+# A transactional test: the flush before it removes the rows data migrations made (roles,
+# tracker types) but Django recreates permissions, so the cast gets permissions directly.
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_approving_at_once_apply_the_change_once(tree, learner, enrolment, ilr):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite serialises writers; the row lock race needs PostgreSQL")
+    approve_perm = Permission.objects.get(codename="approve_trackers")
+    raiser, first, second = (
+        AdminFactory(email=f"{name}@example.org", groups=[tree["north"]])
+        for name in ("raiser", "first", "second")
+    )
+    for person in (first, second):
+        person.user_permissions.add(approve_perm)
+    TrackerType.objects.get_or_create(
+        code="learning-support",
+        defaults={"name": "Additional learning support", "change": "LEARNING_SUPPORT"},
+    )
     tracker = raise_tracker(
         learner,
         "learning-support",
@@ -449,7 +460,7 @@ def test_two_administrators_approving_at_once_apply_the_change_once(
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=press, args=(a,)) for a in (approver, supervisor)]
+    threads = [threading.Thread(target=press, args=(a,)) for a in (first, second)]
     for thread in threads:
         thread.start()
     for thread in threads:
