@@ -11,6 +11,7 @@ Groups: Regions → North → Leeds → Leeds cohort, and Regions → South.
 import pytest
 from django.contrib.auth.models import Group as Role
 from django.db import connections
+from django.test import override_settings
 
 from users.models import Group
 
@@ -20,9 +21,13 @@ from .factories import AdminFactory, UserFactory
 TUTOR_ROLES = ["Standard administrator", "Edit Learner Details", "Create Users", "Data Export"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_passwords():
+    # For the whole session, so the users that module fixtures make once (``_made_once``) are
+    # hashed fast too: set per test, it came after them, and their 38 users cost 17 s of
+    # PBKDF2 in tests/portal/test_user_list_paging.py alone.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,16 @@ def role(name: str) -> Role:
     return Role.objects.get(name=name)
 
 
+def roles_named(names: list[str]) -> list[Role]:
+    """The roles with these names, in one query (a user with every role otherwise took one a
+    role); like ``role``, ``Role.DoesNotExist`` for a name no role has."""
+    found = {r.name: r for r in Role.objects.filter(name__in=names)}
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise Role.DoesNotExist(f"No role named {', '.join(map(repr, missing))}.")
+    return [found[name] for name in names]
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -44,7 +54,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.roles.set([role(name) for name in extracted])
+            self.roles.set(roles_named(extracted))
 
 
 class AdminFactory(UserFactory):

@@ -30,11 +30,11 @@ def analyze_loaded_tables() -> None:
     runs, autovacuum has usually analyzed the tables after earlier tests' rolled-back inserts:
     the planner then believes they hold no rows on many pages, estimates one row for every
     scan of the loaded data and joins it with nested loops. The group-scope check
-    (``users.scope.group_scope_mismatches``) took 130 s on seed_demo's 300 learners that way
-    instead of a few milliseconds. ANALYZE inside the transaction samples the uncommitted rows
-    (they are this transaction's own). Its statistics roll back with the load; the row and
-    page counts it writes into ``pg_class`` stay, which only brings later estimates nearer the
-    truth.
+    (``users.scope.group_scope_mismatches``) took over two minutes on seed_demo's 300 learners
+    that way instead of a few milliseconds. ANALYZE inside the transaction samples the
+    uncommitted rows (they are this transaction's own). Its column statistics roll back with
+    the load; the row and page counts it writes into ``pg_class`` stay, so later estimates err
+    towards too many rows (a hash join where a nested loop would do), never towards none.
     """
     if connection.vendor != "postgresql":
         return

@@ -3,8 +3,10 @@
 Playwright's own browser download does not work on our machines (DESIGN.md §11), so these
 fixtures launch the system Chromium through ``executable_path`` instead of using the
 pytest-playwright plugin. Every test here talks to pytest-django's ``live_server``, so it runs
-in a transactional database; ``serialized_rollback`` puts back the roles that migration
-users/0002 creates, which the flush after each test would otherwise delete.
+in a transactional database. The rows the migrations create (roles, permissions, content
+types, compliance document types), which the flush after each test deletes, are put back before
+each test from the snapshot ``serialized_rollback`` takes of the migrated database, with one bulk
+insert a table (``MigratedRows``) rather than Django's save of each object.
 """
 
 import os
@@ -12,7 +14,9 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
+from django.core import serializers
+from django.core.management import call_command
+from django.db import connections, transaction
 from django.test import Client
 
 HERE = Path(__file__).resolve().parent
@@ -50,7 +54,7 @@ def _chromium_executable() -> str:
 
 
 @pytest.fixture(scope="package")
-def browser(django_db_setup):
+def browser(django_db_setup, django_db_blocker):
     """One Chromium for all the browser tests.
 
     Package-scoped rather than session-scoped: while Playwright's sync API runs, this thread
@@ -72,6 +76,8 @@ def browser(django_db_setup):
     try:
         with sync_playwright() as playwright:
             _keep_serialized_contents(before)
+            with django_db_blocker.unblock():
+                _start_empty()
             chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
             yield chromium
             chromium.close()
@@ -82,19 +88,83 @@ def browser(django_db_setup):
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+class MigratedRows:
+    """The rows of the migrated database, read once from Django's snapshot of it and put back
+    with one bulk insert a table.
+
+    Django's own restore (``serialized_rollback``) saves each of the 400-odd objects, m2m
+    links one by one after it, about a second before every browser test; this takes a few
+    hundredths. The rows are the same, ids included, so the roles' permission links and any
+    id a test relies on come back as they were.
+    """
+
+    def __init__(self, snapshot: str):
+        self.rows: dict[type, list[dict]] = {}
+        self.links: dict[type, list[dict]] = {}
+        for deserialized in serializers.deserialize("json", snapshot):
+            obj = deserialized.object
+            model = type(obj)
+            fields = [f for f in model._meta.concrete_fields if not f.generated]
+            self.rows.setdefault(model, []).append(
+                {f.attname: getattr(obj, f.attname) for f in fields}
+            )
+            for name, related in (deserialized.m2m_data or {}).items():
+                field = model._meta.get_field(name)
+                through = field.remote_field.through
+                source = through._meta.get_field(field.m2m_field_name()).attname
+                target = through._meta.get_field(field.m2m_reverse_field_name()).attname
+                self.links.setdefault(through, []).extend(
+                    {source: obj.pk, target: pk} for pk in related
+                )
+
+    def restore(self, alias: str) -> None:
+        # In the snapshot's order (Django sorts it so a row comes after those it points to);
+        # the foreign keys are checked at the commit anyway. A raw insert, as Django's restore
+        # saves: the values as they are (bulk_create would stamp auto_now_add fields afresh).
+        with transaction.atomic(using=alias):
+            for model, rows in [*self.rows.items(), *self.links.items()]:
+                fields = [model._meta.get_field(name) for name in rows[0]]
+                objs = [model(**row) for row in rows]
+                model._base_manager.using(alias)._insert(objs, fields=fields, raw=True)
+
+
+MIGRATED_ROWS: dict[str, MigratedRows] = {}
+
+
 def _keep_serialized_contents(before: dict) -> None:
-    """Let ``serialized_rollback`` find the database snapshot once Playwright is running.
+    """Take over the restore of the migrated rows from ``serialized_rollback``.
 
     Django keeps connections in a thread-local that, in a thread with a running event loop,
     switches to per-context storage, so from here on the test code gets new connection
     objects. The snapshot of the migrated database, taken when the test database was
-    created, lives on the old ones; without it the roles from users/0002 would vanish after
-    the first test's flush.
+    created, lives on the old ones. The new ones get an empty snapshot: Django then restores
+    nothing itself but still flushes without re-running post_migrate (which would make the
+    content types and permissions again under new ids), and ``_migrated_rows`` puts the rows
+    back. The old connections, which the tests outside this package use, keep theirs.
     """
     for alias, old in before.items():
         snapshot = getattr(old, "_test_serialized_contents", None)
         if snapshot is not None:
-            connections[alias]._test_serialized_contents = snapshot
+            MIGRATED_ROWS[alias] = MigratedRows(snapshot)
+            connections[alias]._test_serialized_contents = "[]"
+
+
+def _start_empty() -> None:
+    """Empty the database once before the first browser test, as each one's flush leaves it.
+
+    Before it, the database holds the migrated rows (or whatever a test outside this package
+    left), which ``_migrated_rows`` would insert a second time."""
+    for alias in MIGRATED_ROWS:
+        call_command(
+            "flush", database=alias, interactive=False, verbosity=0, inhibit_post_migrate=True
+        )
+
+
+@pytest.fixture(autouse=True)
+def _migrated_rows(browser, transactional_db) -> None:
+    """Put back the migrated rows before the test makes its own (the roles its users need)."""
+    for alias, rows in MIGRATED_ROWS.items():
+        rows.restore(alias)
 
 
 @pytest.fixture

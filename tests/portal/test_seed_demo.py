@@ -66,13 +66,9 @@ def _demo_once(django_db_setup, django_db_blocker, tmp_path_factory):
     """seed_demo's 300 learners (seed 7), loaded once for the tests below that only read them,
     in a transaction rolled back after the module's last test; each test runs in a savepoint
     inside it. Gives what the command printed."""
-    # The tests' fast password hasher (conftest's _fast_passwords is per test, set up after this),
-    # and the files the demo writes (a sealed review PDF, a Commitment Statement) kept out of
-    # the working tree.
-    overrides = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"),
-    )
+    # The files the demo writes (a sealed review PDF, a Commitment Statement) kept out of the
+    # working tree.
+    overrides = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("demo-media"))
     printed = io.StringIO()
     with django_db_blocker.unblock(), transaction.atomic(), overrides:
         call_command("seed_demo", learners=300, seed=7, stdout=printed)
