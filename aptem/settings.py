@@ -396,6 +396,11 @@ if REDIS_URL:
 # learners would cost more than the page itself.
 LIST_COUNT_CAP = env.int("LIST_COUNT_CAP", default=10_000)
 
+# How long the small lists many pages draw (programmes, case owners, all groups) are kept in the
+# cache (aptem/shared_lists.py). They are forgotten as soon as one of their rows changes; this
+# bounds how long another process without the shared Redis cache may draw an older list.
+SHARED_LISTS_SECONDS = env.int("SHARED_LISTS_SECONDS", default=300)
+
 # CSV exports (reporting app): one of at most EXPORT_INLINE_MAX_ROWS rows streams in the request;
 # a larger one is written to a file by a task (a request must never outlast gunicorn's timeout
 # and arrive cut), kept for EXPORT_FILE_DAYS, then deleted.

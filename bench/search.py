@@ -417,8 +417,8 @@ def floor_sql(viewer: User, params: dict) -> tuple[str, list]:
             where.append("u.search_name LIKE %s")
             args.append(f"%{word}%")
     if group := params.get("groups"):
-        subtree = Group.objects.get(pk=group).get_descendants().values_list("pk", flat=True)
-        ids = [int(group), *subtree]
+        node = Group.objects.get(pk=group)
+        ids = [int(group), *(g.pk for g in Group.objects.get_descendants(node))]
         where.append(
             "EXISTS (SELECT 1 FROM users_user_groups m WHERE m.user_id = u.id "
             f"AND m.group_id IN ({', '.join(map(str, ids))}))"

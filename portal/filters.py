@@ -9,7 +9,9 @@ from django.utils.functional import cached_property
 
 from aptem.pagination import keyset_ordering
 from aptem.validators import fold_for_search, normalise_ni_number
-from programmes.models import Enrolment, Programme
+from programmes.lists import PROGRAMME_CHOICES
+from programmes.models import Enrolment
+from users.lists import CASE_OWNERS
 from users.models import Group, User
 
 EXPIRING = "EXPIRING"
@@ -49,9 +51,10 @@ class UserFilter(django_filters.FilterSet):
         method="filter_name",
         help_text="Any part of the first, last or preferred name, in any order.",
     )
-    # Groups, programme and case owner are plain choice filters whose choices come from one
-    # query each, so validating and rendering the form costs no further queries. Groups are
-    # drawn as a tree of checkboxes (aptem's tree_checkboxes tag), not a Ctrl-click select.
+    # Groups, programme and case owner are plain choice filters whose choices come from the
+    # cache (aptem/shared_lists.py; a tutor's groups from one query), so validating and
+    # rendering the form costs no further queries. Groups are drawn as a tree of checkboxes
+    # (aptem's tree_checkboxes tag), not a Ctrl-click select.
     groups = django_filters.MultipleChoiceFilter(
         label="Groups",
         method="filter_groups",
@@ -132,16 +135,11 @@ class UserFilter(django_filters.FilterSet):
 
     @cached_property
     def programme_choices(self) -> list[tuple[int, str]]:
-        return list(Programme.objects.values_list("pk", "name"))
+        return PROGRAMME_CHOICES.get()
 
     @cached_property
     def case_owner_choices(self) -> list[tuple[int, str]]:
-        return [
-            (pk, f"{first} {last}")
-            for pk, first, last in User.objects.administrators().values_list(
-                "pk", "first_name", "last_name"
-            )
-        ]
+        return CASE_OWNERS.get()
 
     def order_keys(self, sort: str) -> list[str]:
         """The fields of ``sort`` (a SORTS key, "-" for descending) and the pk, as ``order_by``

@@ -6,6 +6,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
 from .current import current_programmes_refresh, programme_renamed
+from .lists import PROGRAMME_CHOICES
 from .models import Enrolment, Programme
 
 
@@ -34,3 +35,9 @@ def programme_changed(sender, instance: Programme, created: bool, **kwargs) -> N
     if not created and instance.name != getattr(instance, "_loaded_name", None):
         programme_renamed(instance)
     instance._loaded_name = instance.name
+
+
+@receiver(post_save, sender=Programme)
+@receiver(post_delete, sender=Programme)
+def programme_list_changed(sender, instance: Programme, **kwargs) -> None:
+    PROGRAMME_CHOICES.forget()

@@ -10,6 +10,7 @@ Groups: Regions → North → Leeds → Leeds cohort, and Regions → South.
 
 import pytest
 from django.contrib.auth.models import Group as Role
+from django.core.cache import cache
 from django.db import connections
 from django.test import override_settings
 
@@ -28,6 +29,13 @@ def _fast_passwords():
     # PBKDF2 in tests/portal/test_user_list_paging.py alone.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Each test's rows are rolled back without the signals that would make the cache forget
+    # the lists built from them (aptem/shared_lists.py), so no test may read another's.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

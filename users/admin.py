@@ -21,6 +21,7 @@ from .admin_scope import ScopedAdmin, about_visible_users, hides_sensitive
 from .email_models import OutboundEmail
 from .emails import email_send_again
 from .forms import PERSONAL
+from .lists import CASE_OWNERS
 from .models import Group, Organisation, User
 from .notification_models import Notification
 
@@ -256,6 +257,10 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
         kept_groups = self._kept_groups(request, user) if change else []
         kept_roles = self._kept_roles(request, user) if change else []
         super().save_related(request, form, formsets, change)
+        if "user_type" in form.changed_data:
+            # Only here can a user's type change, so only here can a learner become (or stop
+            # being) one of the case owners the Users page offers.
+            CASE_OWNERS.forget()
         if kept_groups:
             user.groups.add(*kept_groups)
         if kept_roles:

@@ -101,9 +101,11 @@ class GroupManager(MP_NodeManager):
         super().move(node, target, pos)
         # The moved subtree's users have new ancestors; they all have the node in their scope.
         # (Imported here: users/scope.py builds on these models.)
+        from .lists import ALL_GROUPS
         from .scope import group_scopes_refresh
 
         group_scopes_refresh(User.objects.filter(scope_ids__overlap=[node.pk]))
+        ALL_GROUPS.forget()
 
 
 class Group(MP_Node):
@@ -520,7 +522,13 @@ class User(Versioned, AbstractBaseUser, PermissionsMixin):
         for every request, so a change of groups takes effect on the next one.
         """
         if not hasattr(self, "_visible_groups_cache"):
-            self._visible_groups_cache = list(Group.objects.visible_to(self))
+            if self.has_perm("users.view_all_groups"):
+                # Every group: the same list for all who see them all, kept in the cache.
+                from .lists import ALL_GROUPS
+
+                self._visible_groups_cache = list(ALL_GROUPS.get())
+            else:
+                self._visible_groups_cache = list(Group.objects.visible_to(self))
         return self._visible_groups_cache
 
     def visible_group_roots(self) -> list[Group]:
