@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Marks request.user as verified once a one-time code from a device has been accepted.
     "django_otp.middleware.OTPMiddleware",
+    # The user itself on request.user rather than a lazy stand-in (hundreds of reads a page).
+    "aptem.middleware.concrete_user_middleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # After LoginRequiredMiddleware: a user with two-factor sign-in who has not yet given a code
     # (or an administrator who must set it up) reaches only the pages that finish signing in.
