@@ -128,9 +128,9 @@ def _export(request: HttpRequest, learner: User | None, back: str) -> HttpRespon
     than settings.EXPORT_INLINE_MAX_ROWS (only a POST makes the job, so a reload never makes
     two; a GET then goes back to the page, whose Export button posts)."""
     require_permission(request, PERMISSION)
-    data = request.POST if request.method == "POST" else request.GET
-    query = data.copy()
-    query.pop("csrfmiddlewaretoken", None)
+    # The page's filters travel in the query string, whether the Export button posted or a
+    # saved link was followed.
+    query = request.GET.copy()
     found, rows = search_activities(request.user, query, learner)
     if not found.is_valid():
         messages.error(request, "Correct the search's dates before exporting.")
