@@ -335,6 +335,10 @@ class ActivityForm(VersionedForm):
             self.initial.setdefault("occurred_time", local.time().replace(second=0, microsecond=0))
             self.initial.setdefault("person", _person_value(activity))
         else:
+            # Most activities are logged just after they happen: now, to be corrected if not.
+            now = timezone.localtime(timezone=LONDON)
+            self.initial.setdefault("occurred_on", now.date())
+            self.initial.setdefault("occurred_time", now.time().replace(second=0, microsecond=0))
             self.initial.setdefault("person", "learner")
 
     def clean_subject(self) -> str:
