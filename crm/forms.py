@@ -363,12 +363,24 @@ class ActivityForm(VersionedForm):
             )
         return day
 
+    def _occurred_at(self) -> datetime.datetime:
+        typed = london_datetime(
+            self.cleaned_data["occurred_on"], self.cleaned_data["occurred_time"]
+        )
+        stored = self.instance.occurred_at if self.instance.pk else None
+        # The form shows the stored time to the minute, on a wall clock that repeats an hour
+        # when the clocks go back: an edit that leaves the date and time as shown keeps the
+        # stored instant rather than moving it (an hour, or its seconds).
+        if stored is not None and _wall_clock(stored) == typed.replace(tzinfo=None):
+            return stored
+        return typed
+
     def activity_values(self) -> dict:
         """What the services save: the model fields, the London date and time as one aware
         datetime, and the person split into who and which record."""
         data = self.cleaned_data
         values = {name: data[name] for name in self._meta.fields if name in self.fields}
-        values["occurred_at"] = london_datetime(data["occurred_on"], data["occurred_time"])
+        values["occurred_at"] = self._occurred_at()
         kind, _, pk = data["person"].partition("-")
         values["with_whom"] = {
             "learner": CrmActivity.With.LEARNER,
@@ -378,6 +390,12 @@ class ActivityForm(VersionedForm):
         values["employer_contact_id"] = int(pk) if kind == "employer" else None
         values["crm_contact_id"] = int(pk) if kind == "crm" else None
         return values
+
+
+def _wall_clock(moment: datetime.datetime) -> datetime.datetime:
+    """``moment`` as a London wall-clock reading to the minute, as the form shows it."""
+    local = timezone.localtime(moment, LONDON)
+    return local.replace(tzinfo=None, second=0, microsecond=0, fold=0)
 
 
 def _person_value(activity: CrmActivity) -> str:

@@ -38,7 +38,9 @@ def activity(learner, tutor):
         created_by=tutor,
         subject="Original",
         occurred_at=WHEN,
-        **{"activity_type": "EMAIL", "direction": "IN", "duration_minutes": None},
+        activity_type="EMAIL",
+        direction="IN",
+        duration_minutes=None,
     )
 
 
@@ -125,3 +127,32 @@ def test_saving_unchanged_values_keeps_the_version(as_user, tutor, activity):
     assert as_user(tutor).post(url(activity), data()).status_code == 302
     activity.refresh_from_db()
     assert activity.version == 1
+
+
+def test_an_edit_keeps_the_second_0130_of_the_day_the_clocks_go_back(as_user, tutor, learner):
+    # 01:30 GMT on 25 October 2026 reads 01:30 in London, like 01:30 BST an hour earlier.
+    second = datetime.datetime(2026, 10, 25, 1, 30, 42, tzinfo=datetime.UTC)
+    activity = ActivityFactory(learner=learner, created_by=tutor, occurred_at=second)
+    form = as_user(tutor).get(url(activity)).context["form"]
+    assert form["occurred_time"].value() == datetime.time(1, 30)
+    response = as_user(tutor).post(
+        url(activity),
+        data(
+            activity_type=activity.activity_type,
+            direction=activity.direction,
+            occurred_on="2026-10-25",
+            occurred_time="01:30",
+            duration_minutes=str(activity.duration_minutes),
+            subject="Changed subject only",
+        ),
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.subject == "Changed subject only"
+    assert activity.occurred_at == second
+
+
+def test_a_changed_time_is_saved_in_london_time(as_user, tutor, activity):
+    as_user(tutor).post(url(activity), data(occurred_on="2026-07-10", occurred_time="08:00"))
+    activity.refresh_from_db()
+    assert activity.occurred_at == datetime.datetime(2026, 7, 10, 7, 0, tzinfo=datetime.UTC)
