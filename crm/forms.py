@@ -264,7 +264,7 @@ class ActivityForm(VersionedForm):
     occurred_time = forms.TimeField(
         label="Time",
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-        help_text="UK time, 24-hour clock.",
+        help_text="UK time (Europe/London).",
         error_messages={"required": "Enter the time of the activity, for example 14:30."},
     )
     person = forms.ChoiceField(
