@@ -15,7 +15,8 @@ urlpatterns = [
     path("notifications/", include("users.notification_urls")),
     path("", include("portal.urls")),
     path("users/", include("users.urls")),
-    path("users/", include("crm.urls")),
+    # Notes, contacts and CRM activities (/users/<id>/notes/, /activities/, /crm/contacts/<id>/).
+    path("", include("crm.urls")),
     path("users/", include("activity.urls")),
     path("users/", include("documents.urls")),
     path("me/documents/", include("documents.me_urls")),

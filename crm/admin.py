@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from users.admin_scope import ScopedAdmin
 
-from .models import CrmContact, LearnerContact, Note
+from .models import CrmActivity, CrmContact, LearnerContact, Note
 
 
 @admin.register(Note)
@@ -52,3 +52,25 @@ class LearnerContactAdmin(ScopedAdmin):
     list_select_related = ["learner", "admin", "crm_contact"]
     raw_id_fields = ["learner", "admin", "crm_contact", "created_by"]
     readonly_fields = ["created_at"]
+
+
+@admin.register(CrmActivity)
+class CrmActivityAdmin(ScopedAdmin):
+    """Read-only for support staff: activities are logged and edited in the portal, where the
+    edit rules (author or Supervisor, no stale saves) apply."""
+
+    list_display = ["learner", "occurred_at", "activity_type", "direction", "subject", "created_by"]
+    list_filter = ["activity_type", "direction", "with_whom", "occurred_at"]
+    search_fields = ["subject", "learner__first_name", "learner__last_name", "learner__email"]
+    list_select_related = ["learner", "created_by"]
+    raw_id_fields = ["learner", "created_by", "employer_contact", "crm_contact", "follow_up_task"]
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,4 +1,5 @@
-"""The Notes and Contacts sections of a learner's profile; each runs a fixed number of queries."""
+"""The Notes, Contacts and Activities sections of a learner's profile; each runs a fixed number
+of queries."""
 
 from dataclasses import dataclass
 
@@ -10,6 +11,8 @@ from users.access import may_edit
 from users.models import User
 
 LATEST_NOTES = 5
+LATEST_ACTIVITIES = 5
+EXPORT = "users.export_data"
 # The section lists this many stored contacts after the linked people; the learner's contacts
 # page lists them all.
 FIRST_CONTACTS = 10
@@ -99,4 +102,29 @@ CONTACTS = Section(
     summary=_contacts,
     # Everyone the section lists: the people linked through the learner's details too.
     count=lambda c: str(len(c["linked"]) + c["contact_count"]),
+)
+
+
+def activity_rows(queryset: QuerySet) -> QuerySet:
+    """Activities with everything their rows show (author, person), in one query."""
+    return queryset.select_related("learner", "created_by", "employer_contact", "crm_contact")
+
+
+def _activities(request: HttpRequest, subject: User) -> dict:
+    viewer = request.user
+    latest = list(activity_rows(subject.crm_activities.all())[:LATEST_ACTIVITIES])
+    return {
+        "activities": [(activity, activity.may_be_edited_by(viewer)) for activity in latest],
+        # Always counted, even when fewer than five came back, so the query count stays fixed.
+        "activity_count": subject.crm_activities.count(),
+        "may_export": viewer.has_perm(EXPORT),
+    }
+
+
+ACTIVITIES = Section(
+    key="crm-activities",
+    title="Activities",
+    template="crm/sections/_activities.html",
+    summary=_activities,
+    count=lambda c: str(c["activity_count"]),
 )

@@ -1,13 +1,15 @@
-"""Audited write workflows for notes and contacts; each takes the acting user."""
+"""Audited write workflows for notes, contacts and CRM activities; each takes the acting user."""
 
 from django.db import transaction
 
-from aptem.versioning import lock_unless_stale
+from activity.models import TASK_TITLE_MAX_LENGTH
+from activity.services import task_create
+from aptem.versioning import lock_unless_stale, versioned_update
 from audit.context import signed_by_actor
 from users.models import User
 
 from .forms import ContactForm
-from .models import CrmContact, LearnerContact, Note
+from .models import CrmActivity, CrmContact, LearnerContact, Note
 
 
 @transaction.atomic
@@ -63,3 +65,29 @@ def contact_add(*, learner: User, form: ContactForm, actor: User) -> LearnerCont
 def contact_remove(*, link: LearnerContact, actor: User) -> None:
     """Delete the link only; the administrator or CRM contact stays."""
     link.delete()
+
+
+@transaction.atomic
+@signed_by_actor
+def activity_create(*, learner: User, values: dict, actor: User) -> CrmActivity:
+    """Log an activity; a follow-up date becomes a task for the learner, titled from the
+    subject and linked from the activity, in the same transaction: both or neither."""
+    activity = CrmActivity(learner=learner, created_by=actor, **values)
+    if activity.follow_up_on:
+        activity.follow_up_task = task_create(
+            learner=learner,
+            title=f"Follow up: {activity.subject}"[:TASK_TITLE_MAX_LENGTH],
+            due_date=activity.follow_up_on,
+            actor=actor,
+        )
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+@signed_by_actor
+def activity_update(
+    *, activity: CrmActivity, values: dict, actor: User, based_on_version: int
+) -> CrmActivity:
+    """Save an edit unless someone else saved the activity after ``based_on_version``."""
+    return versioned_update(activity, values, based_on_version)

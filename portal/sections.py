@@ -14,7 +14,7 @@ from activity.sections import ACTIVITY
 from aptem.sections import Section
 from audit.sections import AUDIT
 from compliance.sections import COMPLIANCE
-from crm.sections import CONTACTS, NOTES
+from crm.sections import ACTIVITIES, CONTACTS, NOTES
 from documents.sections import DOCUMENTS
 from programmes.progress.sections import COURSES, FUNCTIONAL_SKILLS, MILESTONES
 from programmes.sections import PROGRAMMES
@@ -35,6 +35,7 @@ SECTIONS: list[Section] = [
     NOTES,
     COURSES,
     CONTACTS,
+    ACTIVITIES,
     COMPLIANCE,
     REVIEW_DOCUMENTS,
     DOCUMENTS,

@@ -74,4 +74,5 @@ def test_profile_runs_a_fixed_number_of_queries_with_activity_and_tasks(
     TaskFactory.create_batch(12, learner=learner)
     TaskFactory.create_batch(3, learner=learner, status=Task.Status.DONE, in_action_plan=True)
     assert count_queries(client, f"/users/{learner.pk}/") == small
-    assert small <= 40
+    # The Activities section (crm) adds two: its latest rows and its count.
+    assert small <= 42

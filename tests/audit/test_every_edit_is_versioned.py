@@ -23,7 +23,7 @@ from django.db import transaction
 
 from aptem.versioning import versioned_update
 from compliance.models import TemplateVersion
-from crm.models import Note
+from crm.models import CrmActivity, Note
 from documents.models import Document
 from programmes.ilr.models import IlrLearner
 from programmes.learning import services as learning_services
@@ -58,6 +58,9 @@ CREATES = "creates a new record; there is no earlier version to overwrite"
 NOT_AN_EDIT = {
     "users:create": CREATES,
     "crm:note_add": CREATES,
+    "crm:activity_add": CREATES,
+    "crm:activity_export": "streams a CSV, or creates a file export job: edits nothing",
+    "crm:activity_index_export": "streams a CSV, or creates a file export job: edits nothing",
     "crm:contact_add": CREATES,
     "activity:task_add": CREATES,
     "documents:mandate_upload": CREATES,
@@ -152,6 +155,11 @@ STALE = [
     Stale("/users/{learner}/archive/", _user("learner"), THEIRS),
     Stale("/users/{prospect}/invite/", _user("prospect"), {"email": "new@example.org"}),
     Stale("/users/{learner}/notes/{note}/edit/", _get(Note, "note"), {"text": "Theirs"}),
+    Stale(
+        "/users/{learner}/activities/{crm_activity}/edit/",
+        _get(CrmActivity, "crm_activity"),
+        {"subject": "Theirs"},
+    ),
     Stale("/programmes/{programme}/edit/", _get(Programme, "programme"), {"name": "Theirs"}),
     Stale(
         "/compliance/templates/{template_version}/edit/",

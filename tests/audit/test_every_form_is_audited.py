@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from activity.models import Task
 from audit.models import AuditEntry
-from crm.models import LearnerContact, Note
+from crm.models import CrmActivity, LearnerContact, Note
 from documents.models import Document
 from programmes.ilr import services as ilr_services
 from tests.conftest import make_learner, make_supervisor, make_tree, make_tutor
@@ -76,12 +76,15 @@ SIGNING_FORMS = {"signing:sign", "signing:portal_sign", "signing:resend"}
 # which writes no change); what they take out is logged as an access entry, proved by
 # tests/portal/test_user_export.py, tests/portal/test_audit_export.py and tests/reporting/ (the
 # Mandates (PDF) batch logs each PDF on its learner's trail: tests/reporting/test_mandate_batch.py),
-# and for the review exports tests/reviews/test_due_page.py and test_export_reviews.py.
+# and for the review exports tests/reviews/test_due_page.py and test_export_reviews.py, for the
+# CRM activities exports tests/crm/test_activity_export.py.
 EXPORTS = {
     "portal:user_export",
     "portal:audit_export",
     "reviews_due:export",
     "reviews_due:reviews_export",
+    "crm:activity_export",
+    "crm:activity_index_export",
     "portal:user_mandates",
     "reporting:start_again",
 }
@@ -231,6 +234,35 @@ FORMS = [
         "/users/{learner}/contacts/add/",
         {"kind": "ADMIN", "admin": "{tutor}", "role": "TUTOR"},
         "role",
+    ),
+    Form(
+        "crm:activity_add",
+        "tutor",
+        "/users/{learner}/activities/add/",
+        {
+            "activity_type": "EMAIL",
+            "direction": "OUT",
+            "occurred_on": "2026-01-06",
+            "occurred_time": "09:30",
+            "person": "learner",
+            "subject": "Sent the timetable",
+        },
+        "subject",
+    ),
+    Form(
+        "crm:activity_edit",
+        "tutor",
+        "/users/{learner}/activities/{crm_activity}/edit/",
+        {
+            "activity_type": "PHONE",
+            "direction": "OUT",
+            "occurred_on": "2026-01-05",
+            "occurred_time": "10:00",
+            "person": "learner",
+            "subject": "Called about the timetable",
+            "version": 1,
+        },
+        "subject",
     ),
     Form("crm:contact_remove", "tutor", "/users/{learner}/contacts/{contact}/remove/", {}, "role"),
     Form("activity:task_add", "tutor", "/users/{learner}/tasks/add/", {"title": "Revise"}, "title"),
@@ -968,6 +1000,15 @@ def _objects(tree, learner, tutor, supervisor) -> dict:
     )
     prospect = UserFactory(groups=[tree["cohort"]], subscription_status=User.Status.PROSPECT)
     note = Note.objects.create(learner=learner, text="Called", created_by=tutor)
+    crm_activity = CrmActivity.objects.create(
+        learner=learner,
+        activity_type=CrmActivity.Type.PHONE_CALL,
+        direction=CrmActivity.Direction.OUTBOUND,
+        occurred_at=datetime.datetime(2026, 1, 5, 10, 0, tzinfo=datetime.UTC),
+        with_whom=CrmActivity.With.LEARNER,
+        subject="Called",
+        created_by=tutor,
+    )
     contact = LearnerContact.objects.create(
         learner=learner,
         kind=LearnerContact.Kind.ADMIN,
@@ -1029,6 +1070,7 @@ def _objects(tree, learner, tutor, supervisor) -> dict:
         "cancelled": cancelled.pk,
         "prospect": prospect.pk,
         "note": note.pk,
+        "crm_activity": crm_activity.pk,
         "contact": contact.pk,
         "tutor": tutor.pk,
         "org": OrganisationFactory().pk,

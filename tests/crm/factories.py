@@ -1,6 +1,7 @@
 import factory
+from django.utils import timezone
 
-from crm.models import CrmContact, LearnerContact, Note
+from crm.models import CrmActivity, CrmContact, LearnerContact, Note
 from tests.factories import AdminFactory, OrganisationFactory, UserFactory
 
 
@@ -41,3 +42,17 @@ class CrmLinkFactory(factory.django.DjangoModelFactory):
     learner = factory.SubFactory(UserFactory)
     kind = LearnerContact.Kind.CRM
     crm_contact = factory.SubFactory(CrmContactFactory)
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CrmActivity
+
+    learner = factory.SubFactory(UserFactory)
+    activity_type = CrmActivity.Type.PHONE_CALL
+    direction = CrmActivity.Direction.OUTBOUND
+    occurred_at = factory.LazyFunction(timezone.now)
+    duration_minutes = 15
+    with_whom = CrmActivity.With.LEARNER
+    subject = factory.Sequence(lambda n: f"Progress call {n}")
+    created_by = factory.SubFactory(AdminFactory)

@@ -34,7 +34,8 @@ def test_the_profile_runs_a_fixed_number_of_queries_however_many_mandates(
     small = _profile_queries(client, learner)
     _add_mandates(learner, colleague, 12)
     assert _profile_queries(client, learner) == small
-    assert small <= 40
+    # The Activities section (crm) adds two: its latest rows and its count.
+    assert small <= 42
 
 
 def test_only_learners_show_the_mandate_line(as_user, tutor, tree):

@@ -10,6 +10,8 @@ PAGES = [
     "/users/{pk}/notes/add/",
     "/users/{pk}/contacts/",
     "/users/{pk}/contacts/add/",
+    "/users/{pk}/activities/",
+    "/users/{pk}/activities/add/",
     "/users/{pk}/programmes/",
     "/users/{pk}/activity/",
     "/users/{pk}/activity/usage/",

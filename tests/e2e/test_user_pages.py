@@ -34,6 +34,7 @@ def test_details_page_shows_the_learner_and_leads_to_the_edit_form(page, sign_in
             "Notes",
             "Course progress",
             "Contacts",
+            "Activities",
             "Compliance documents",
             "Review documents",
             "Documents",

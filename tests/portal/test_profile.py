@@ -43,6 +43,7 @@ def test_learner_profile_shows_the_sections_in_order(as_user, tutor, learner):
         "notes",
         "courses",
         "contacts",
+        "crm-activities",
         "compliance",
         "review-documents",
         "documents",
@@ -98,7 +99,8 @@ def test_profile_runs_a_fixed_number_of_queries(as_user, tutor, learner, tree):
     # types, their documents) and the header's "N documents need signatures" one; the
     # Documents section one (the newest few with the live count in a window). The Reviews
     # section adds three (its counts, the newest reviews, the last one held) and the Review
-    # documents section two (the newest review PDFs with their seals, their count).
+    # documents section two (the newest review PDFs with their seals, their count). The
+    # Activities section adds two (the latest activities with their people, their count).
     assert small <= 41
 
 
@@ -208,13 +210,20 @@ def test_full_profile_query_count_does_not_grow_with_any_section(
     from documents.models import Document
     from reviews.models import Review
     from tests.activity.factories import SignInFactory, TaskFactory, VisitFactory
-    from tests.crm.factories import AdminLinkFactory, CrmLinkFactory, NoteFactory
+    from tests.crm.factories import (
+        ActivityFactory,
+        AdminLinkFactory,
+        CrmLinkFactory,
+        NoteFactory,
+    )
 
     def add(n):
         for _ in range(n):
             EnrolmentFactory(learner=learner, is_current=False)
             NoteFactory(learner=learner, created_by=tutor)
-            CrmLinkFactory(learner=learner)
+            link = CrmLinkFactory(learner=learner)
+            ActivityFactory(learner=learner, created_by=tutor)
+            ActivityFactory(learner=learner, with_whom="CRM", crm_contact=link.crm_contact)
             TaskFactory(learner=learner, created_by=tutor)
             SignInFactory(user=learner)
             VisitFactory(user=learner)
@@ -260,5 +269,5 @@ def test_full_profile_query_count_does_not_grow_with_any_section(
     small = _profile_queries(client, learner)
     add(10)
     assert _profile_queries(client, learner) == small
-    # The Reviews (three) and Review documents (two) sections' queries included.
-    assert small <= 41
+    # The Reviews (three), Review documents (two) and Activities (two) sections' queries included.
+    assert small <= 43

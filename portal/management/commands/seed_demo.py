@@ -24,6 +24,8 @@ from aptem.validators import fold_for_search, is_postcode_format, uln_check_digi
 from compliance.models import DocumentType, ProgrammeRequirement
 from compliance.sections import current_enrolment
 from compliance.services import CannotCreate, compliance_document_create
+from crm.models import CrmActivity, CrmContact, LearnerContact
+from crm.services import activity_create
 from documents.services import document_add
 from programmes.current import current_programmes_refresh
 from programmes.ilr import codes
@@ -311,6 +313,7 @@ class Command(BaseCommand):
         self.seed_compliance()
         self.seed_reviews()
         self.seed_trackers()
+        self.seed_crm_activities()
         # The learners' enrolments were bulk-created (no signals): their next review due dates
         # for the profile and the Reviews due page.
         refresh_review_due()
@@ -732,6 +735,133 @@ class Command(BaseCommand):
                 change_data={"weekly_hours": Decimal("30"), "effective_date": start},
                 actor=tutor,
             )
+
+    def seed_crm_activities(self) -> None:
+        """CRM activities: John Smith's logged through the service (audited, one follow-up
+        becoming a task), with him, his employer manager and an HR contact linked to him; and a
+        few on the first North learners, so the Activities page has rows to search."""
+        supervisor, tutor = self.admins[0], self.admins[1]
+        learner = User.objects.filter(email=DEMO_LEARNER).first()
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        if learner is not None:
+            hr = CrmContact.objects.create(
+                first_name="Harriet",
+                last_name="Hughes",
+                email="harriet.hughes@employer0.example.com",
+                phone="0113 496 0000",
+                organisation=learner.organisation or self.employers[0],
+                job_title="HR business partner",
+                created_by=tutor,
+            )
+            LearnerContact.objects.create(
+                learner=learner, kind=LearnerContact.Kind.CRM, crm_contact=hr, created_by=tutor
+            )
+            Kind, Way = CrmActivity.Type, CrmActivity.Direction
+            logged = [
+                (
+                    Kind.PHONE_CALL,
+                    Way.OUTBOUND,
+                    9,
+                    20,
+                    "learner",
+                    "Progress check-in call",
+                    "Two units left before gateway.",
+                    "Evidence for unit 4 by Friday",
+                    7,
+                ),
+                (
+                    Kind.EMAIL,
+                    Way.INBOUND,
+                    5,
+                    None,
+                    "employer",
+                    "Rota change next month",
+                    "The manager asked to move off-the-job day to Thursday.",
+                    "Agreed",
+                    None,
+                ),
+                (
+                    Kind.MEETING,
+                    Way.OUTBOUND,
+                    3,
+                    45,
+                    "crm",
+                    "Apprenticeship agreement review",
+                    "Walked through the agreement with HR.",
+                    "Signed copy to follow",
+                    None,
+                ),
+                (
+                    Kind.VIDEO_CALL,
+                    Way.OUTBOUND,
+                    1,
+                    30,
+                    "learner",
+                    "Gateway preparation",
+                    "",
+                    "Mock interview booked",
+                    None,
+                ),
+            ]
+            for kind, way, days_ago, minutes, who, subject, notes, outcome, follow in logged:
+                activity_create(
+                    learner=learner,
+                    values={
+                        "activity_type": kind,
+                        "direction": way,
+                        "occurred_at": now - datetime.timedelta(days=days_ago, hours=2),
+                        "duration_minutes": minutes,
+                        "with_whom": {"learner": "LEARNER", "crm": "CRM"}.get(
+                            who, "EMPLOYER" if learner.manager_id else "LEARNER"
+                        ),
+                        "employer_contact_id": learner.manager_id if who == "employer" else None,
+                        "crm_contact_id": hr.pk if who == "crm" else None,
+                        "subject": subject,
+                        "notes": notes,
+                        "outcome": outcome,
+                        "follow_up_on": (
+                            timezone.localdate() + datetime.timedelta(days=follow)
+                            if follow
+                            else None
+                        ),
+                    },
+                    actor=tutor,
+                )
+        # Seeding is not an edit by anyone: the other learners' activities are bulk inserts.
+        north = Group.objects.get(pk=self.groups["regions"]["North"].pk)
+        learners = (
+            User.objects.filter(user_type=User.Type.LEARNER, groups__path__startswith=north.path)
+            .exclude(email=DEMO_LEARNER)
+            .distinct()
+            .order_by("pk")[:40]
+        )
+        subjects = [
+            (CrmActivity.Type.PHONE_CALL, "Monthly progress call"),
+            (CrmActivity.Type.EMAIL, "Reminder about outstanding evidence"),
+            (CrmActivity.Type.VISIT, "Workplace visit"),
+            (CrmActivity.Type.TEXT_MESSAGE, "Review date confirmed"),
+            (CrmActivity.Type.LETTER, "Break in learning letter"),
+        ]
+        rows = []
+        for learner in learners:
+            for _ in range(self.rng.randint(1, 3)):
+                kind, subject = self.rng.choice(subjects)
+                rows.append(
+                    CrmActivity(
+                        learner=learner,
+                        activity_type=kind,
+                        direction=self.rng.choice(CrmActivity.Direction.values),
+                        occurred_at=now
+                        - datetime.timedelta(
+                            days=self.rng.randint(0, 60), hours=self.rng.randint(0, 8)
+                        ),
+                        duration_minutes=self.rng.choice([None, 10, 15, 30, 60]),
+                        with_whom=CrmActivity.With.LEARNER,
+                        subject=subject,
+                        created_by=self.rng.choice([supervisor, tutor]),
+                    )
+                )
+        CrmActivity.objects.bulk_create(rows)
 
     def seed_documents(self) -> None:
         """A few documents for the demo learner (John Smith), one shared with him, so the
