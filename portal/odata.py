@@ -556,3 +556,32 @@ register(
         ],
     )
 )
+
+
+def _withdrawal_reasons() -> list[dict]:
+    return [
+        {"Code": code, "Description": label.split(": ", 1)[-1]}
+        for code, label in Enrolment.WithdrawReason.choices
+    ]
+
+
+register(
+    EntitySet(
+        name="WithdrawalReasons",
+        model=None,
+        description="The ILR withdrawal reason codes (Enrolments.WithdrawReason, IlrAims).",
+        rows=None,
+        items=_withdrawal_reasons,
+        key="Code",
+        properties=[
+            P("Code", "Code", "The ILR WithdrawReason code.", edm_type="Edm.String", max_length=2),
+            P(
+                "Description",
+                "Description",
+                "What the code means.",
+                edm_type="Edm.String",
+                max_length=200,
+            ),
+        ],
+    )
+)

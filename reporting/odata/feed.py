@@ -23,7 +23,7 @@ from users.models import User
 
 from . import tokens
 from .csdl import metadata_xml
-from .query import BadQuery, parse, read_page
+from .query import BadQuery, count_rows, parse, read_one, read_page
 from .schema import ENTITY_SETS, entity_sets
 
 ODATA_HEADERS = {"OData-Version": "4.0"}
@@ -141,3 +141,42 @@ def entity_set_rows(request: HttpRequest, viewer: User, name: str) -> tuple:
         options["$skiptoken"] = page.next_token
         document["@odata.nextLink"] = f"{root}{entity_set.name}?{urlencode(options)}"
     return _json(document), name, len(page.rows)
+
+
+def _entity_set_or_404(name: str):
+    entity_set = ENTITY_SETS.get(name)
+    if entity_set is None:
+        message = f"The feed has no entity set named {name!r}."
+        return None, odata_error(404, "NotFound", message)
+    return entity_set, None
+
+
+@feed_view
+def entity_set_count(request: HttpRequest, viewer: User, name: str) -> tuple:
+    """``/Users/$count``: the number of rows (after $filter), as plain text."""
+    entity_set, missing = _entity_set_or_404(name)
+    if missing:
+        return missing, name, 0
+    try:
+        query = parse(entity_set, viewer, request.GET)
+        total = count_rows(query)
+    except BadQuery as refusal:
+        return odata_error(refusal.status, refusal.code, str(refusal)), name, 0
+    return HttpResponse(str(total), content_type="text/plain;charset=utf-8"), f"{name}/$count", 0
+
+
+@feed_view
+def entity(request: HttpRequest, viewer: User, name: str, key: str) -> tuple:
+    """``/Users(42)``: one row by its key, or 404 (also for a row the reader may not see)."""
+    entity_set, missing = _entity_set_or_404(name)
+    if missing:
+        return missing, name, 0
+    try:
+        query = parse(entity_set, viewer, request.GET)
+        row = read_one(query, int(key))
+    except BadQuery as refusal:
+        return odata_error(refusal.status, refusal.code, str(refusal)), name, 0
+    if row is None:
+        return odata_error(404, "NotFound", f"{name} has no row {key}."), name, 0
+    context = f"{_root(request)}$metadata#{entity_set.name}/$entity"
+    return _json({"@odata.context": context, **row}), name, 1

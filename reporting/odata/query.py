@@ -93,6 +93,7 @@ class Query:
     viewer: User
     columns: list[Column]
     where: Q | None = None
+    tree: ast._Node | None = None
     order: list[tuple[Column, bool]] = field(default_factory=list)
     top: int | None = None
     skip: int = 0
@@ -136,7 +137,7 @@ def parse(entity_set: EntitySet, viewer: User, options: QueryDict) -> Query:
         raise BadQuery("$count must be true or false.")
     query.count = count == "true"
     if (text := options.get("$filter")) is not None:
-        query.where = _filter(entity_set, text, sensitive)
+        query.tree, query.where = _filter(entity_set, text, sensitive)
     query.order = _orderby(entity_set, options.get("$orderby"), sensitive)
     if (token := options.get("$skiptoken")) is not None:
         query.after = _read_skiptoken(token, len(query.order_keys))
@@ -274,7 +275,7 @@ class _Checker(NodeTransformer):
         raise BadQuery("$filter does not support arithmetic (add, sub, mul, div, mod).")
 
 
-def _filter(entity_set: EntitySet, text: str, sensitive: bool) -> Q:
+def _filter(entity_set: EntitySet, text: str, sensitive: bool) -> tuple[ast._Node, Q | None]:
     if not text.strip():
         raise BadQuery("$filter is empty.")
     if len(text) > MAX_FILTER_LENGTH:
@@ -289,6 +290,10 @@ def _filter(entity_set: EntitySet, text: str, sensitive: bool) -> Q:
         raise BadQuery("$filter cannot be read.")
     try:
         tree = _Checker(entity_set, sensitive).visit(tree)
+        if entity_set.is_code_list:
+            if not isinstance(tree, (ast.Compare, ast.BoolOp, ast.UnaryOp, ast.Call)):
+                raise BadQuery("$filter must be a condition (true or false for each row).")
+            return tree, None
         where = AstToDjangoQVisitor(entity_set.model).visit(tree)
     except BadQuery:
         raise
@@ -300,7 +305,7 @@ def _filter(entity_set: EntitySet, text: str, sensitive: bool) -> Q:
         where = Q(where)
     if not isinstance(where, Q) or not where.children:
         raise BadQuery("$filter must be a condition (true or false for each row).")
-    return where
+    return tree, where
 
 
 # --- Paging --------------------------------------------------------------------------------------
@@ -375,15 +380,51 @@ class Page:
     remaining_top: int | None
 
 
-def read_page(query: Query, page_size: int = PAGE_SIZE) -> Page:
-    """One page of rows as JSON-ready dicts, the total count when asked for, and the skiptoken
-    of the next page when there are more rows (within $top)."""
+def _filtered(query: Query) -> QuerySet:
     rows: QuerySet = query.entity_set.rows(query.viewer)
     if query.where is not None:
         try:
             rows = rows.filter(query.where)
         except (FieldError, TypeError, ValueError, ValidationError):
             raise BadQuery("$filter cannot be applied to these properties.") from None
+    return rows
+
+
+def count_rows(query: Query) -> int:
+    if query.entity_set.is_code_list:
+        return len(_code_list_rows(query))
+    return _run(_filtered(query).count)
+
+
+def _as_json(query: Query, fetch: list[str], raw: list[tuple]) -> list[dict]:
+    masked = set() if query.sensitive else {c.name for c in query.columns if c.prop.sensitive}
+    positions = [fetch.index(c.path) for c in query.columns]
+    return [
+        {
+            column.name: None if column.name in masked else column.to_json(row[i])
+            for column, i in zip(query.columns, positions, strict=True)
+        }
+        for row in raw
+    ]
+
+
+def read_one(query: Query, key: int) -> dict | None:
+    """The row with this key among those the reader may see, or None."""
+    if query.entity_set.is_code_list:
+        raise BadQuery("A code list's rows are read by $filter on their code.")
+    rows = _filtered(query).filter(pk=key)
+    fetch = _unique_paths([c.path for c in query.columns])
+    raw = _run(lambda: list(rows.values_list(*fetch)[:1]))
+    return _as_json(query, fetch, raw)[0] if raw else None
+
+
+def read_page(query: Query, page_size: int | None = None) -> Page:
+    """One page of rows as JSON-ready dicts, the total count when asked for, and the skiptoken
+    of the next page when there are more rows (within $top)."""
+    page_size = page_size or PAGE_SIZE
+    if query.entity_set.is_code_list:
+        return _code_list_page(query, page_size)
+    rows = _filtered(query)
     total = None
     if query.count:
         total = _run(rows.count)
@@ -399,16 +440,7 @@ def read_page(query: Query, page_size: int = PAGE_SIZE) -> Page:
     raw = _run(lambda: list(ordered.values_list(*fetch)[start : start + wanted + 1]))
     more = len(raw) > wanted
     raw = raw[:wanted]
-    masked = set() if query.sensitive else {c.name for c in query.columns if c.prop.sensitive}
-    positions = [fetch.index(p) for p in paths]
-    out = []
-    for row in raw:
-        out.append(
-            {
-                column.name: None if column.name in masked else column.to_json(row[i])
-                for column, i in zip(query.columns, positions, strict=True)
-            }
-        )
+    out = _as_json(query, fetch, raw)
     remaining = None if query.top is None else query.top - len(raw)
     next_token = None
     if more and raw and (remaining is None or remaining > 0):
@@ -432,3 +464,89 @@ def _run(work):
             return work()
     except (DatabaseError, ValidationError, ValueError, OverflowError):
         raise BadQuery("$filter compares a property with a value it cannot hold.") from None
+
+
+# --- Code lists (small fixed lists, read in memory) ----------------------------------------------
+
+
+def _evaluate(node: ast._Node, row: dict):
+    if isinstance(node, ast.Identifier):
+        return row[node.name]
+    if isinstance(node, ast.List):
+        return [_evaluate(item, row) for item in node.val]
+    if isinstance(node, ast._Literal):
+        return node.py_val
+    if isinstance(node, ast.BoolOp):
+        left = _evaluate(node.left, row)
+        if isinstance(node.op, ast.And):
+            return bool(left) and bool(_evaluate(node.right, row))
+        return bool(left) or bool(_evaluate(node.right, row))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return not _evaluate(node.operand, row)
+    if isinstance(node, ast.Compare):
+        left, right = _evaluate(node.left, row), _evaluate(node.right, row)
+        comparator = type(node.comparator)
+        if comparator is ast.Eq:
+            return left == right
+        if comparator is ast.NotEq:
+            return left != right
+        if comparator is ast.In:
+            return left in right
+        if left is None or right is None:
+            return False
+        return {
+            ast.Lt: left < right,
+            ast.LtE: left <= right,
+            ast.Gt: left > right,
+            ast.GtE: left >= right,
+        }[comparator]
+    if isinstance(node, ast.Call):
+        args = [_evaluate(arg, row) for arg in node.args]
+        text = args[0] or ""
+        return {
+            "contains": lambda: args[1] in text,
+            "startswith": lambda: text.startswith(args[1]),
+            "endswith": lambda: text.endswith(args[1]),
+            "tolower": lambda: text.lower(),
+            "toupper": lambda: text.upper(),
+            "trim": lambda: text.strip(),
+            "length": lambda: len(text),
+        }.get(node.func.name, lambda: _no_function(node.func.name))()
+    raise BadQuery("$filter cannot be applied to this code list.")
+
+
+def _no_function(name: str):
+    raise BadQuery(f"{name}() does not apply to a code list.")
+
+
+def _code_list_rows(query: Query) -> list[dict]:
+    rows = query.entity_set.items()
+    if query.tree is not None:
+        try:
+            rows = [row for row in rows if _evaluate(query.tree, row)]
+        except (TypeError, KeyError):
+            raise BadQuery("$filter compares a property with a value of another type.") from None
+    for column, descending in reversed(query.order_keys):
+        # None first ascending, last descending, as the database paging does.
+        rows.sort(key=lambda row, p=column.path: _sort_key(row[p]), reverse=descending)
+    return rows
+
+
+def _sort_key(value) -> tuple:
+    return (value is not None, value if value is not None else 0)
+
+
+def _code_list_page(query: Query, page_size: int) -> Page:
+    rows = _code_list_rows(query)
+    total = len(rows) if query.count else None
+    start = query.skip
+    if query.after is not None:
+        start = int(query.after[0]) if str(query.after[0]).isdigit() else 0
+    wanted = page_size if query.top is None else min(page_size, query.top)
+    chosen = rows[start : start + wanted]
+    out = [{c.name: c.to_json(row[c.path]) for c in query.columns} for row in chosen]
+    remaining = None if query.top is None else query.top - len(chosen)
+    more = start + wanted < len(rows) and (remaining is None or remaining > 0)
+    # A code list is small and fixed, so its next page starts at an offset.
+    token = skiptoken([start + wanted] + [None] * (len(query.order_keys) - 1)) if more else None
+    return Page(out, total, token, remaining)

@@ -79,6 +79,9 @@ class Property:
     description: str
     sensitive: bool = False
     example: str = ""
+    # Only for a code list's properties, which have no model field to read the type from.
+    edm_type: str = ""
+    max_length: int | None = None
 
 
 @dataclass
@@ -132,19 +135,36 @@ class EntitySet:
     the property named ``key`` (default ``Id``), which must read the model's primary key."""
 
     name: str
-    model: type[models.Model]
+    model: type[models.Model] | None
     description: str
-    rows: Rows
+    rows: Rows | None
     properties: Sequence[Property]
     key: str = "Id"
+    # A code list (a fixed list of codes and their meanings, such as the ILR withdrawal
+    # reasons) has no model: ``items()`` gives its rows as dicts keyed by property name.
+    items: Callable[[], list[dict]] | None = None
     columns: dict[str, Column] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.columns = {p.name: _resolve(self.model, p) for p in self.properties}
+        if self.items is not None:
+            self.columns = {
+                p.name: Column(p, p.edm_type, False, max_length=p.max_length)
+                for p in self.properties
+            }
+        else:
+            self.columns = {p.name: _resolve(self.model, p) for p in self.properties}
         if self.key not in self.columns:
             raise ValueError(f"{self.name}: the key {self.key!r} is not one of the properties.")
-        if self.columns[self.key].path not in ("id", "pk", self.model._meta.pk.attname):
+        if self.items is None and self.columns[self.key].path not in (
+            "id",
+            "pk",
+            self.model._meta.pk.attname,
+        ):
             raise ValueError(f"{self.name}: the key must read the primary key.")
+
+    @property
+    def is_code_list(self) -> bool:
+        return self.items is not None
 
     @property
     def entity_type(self) -> str:
