@@ -275,6 +275,21 @@ class _Checker(NodeTransformer):
         raise BadQuery("$filter does not support arithmetic (add, sub, mul, div, mod).")
 
 
+CONDITION_FUNCTIONS = {"contains", "startswith", "endswith"}
+
+
+def _is_condition(node: ast._Node) -> bool:
+    """Whether ``node`` is true or false for each row: a comparison, a text test, or these
+    joined by and, or and not."""
+    if isinstance(node, ast.Compare):
+        return True
+    if isinstance(node, ast.BoolOp):
+        return _is_condition(node.left) and _is_condition(node.right)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        return _is_condition(node.operand)
+    return isinstance(node, ast.Call) and node.func.name in CONDITION_FUNCTIONS
+
+
 def _filter(entity_set: EntitySet, text: str, sensitive: bool) -> tuple[ast._Node, Q | None]:
     if not text.strip():
         raise BadQuery("$filter is empty.")
@@ -288,6 +303,8 @@ def _filter(entity_set: EntitySet, text: str, sensitive: bool) -> tuple[ast._Nod
         raise BadQuery("$filter cannot be read.") from None
     if tree is None:
         raise BadQuery("$filter cannot be read.")
+    if not _is_condition(tree):
+        raise BadQuery("$filter must be a condition (true or false for each row).")
     try:
         tree = _Checker(entity_set, sensitive).visit(tree)
         if entity_set.is_code_list:
@@ -385,7 +402,7 @@ def _filtered(query: Query) -> QuerySet:
     if query.where is not None:
         try:
             rows = rows.filter(query.where)
-        except (FieldError, TypeError, ValueError, ValidationError):
+        except (FieldError, TypeError, ValueError, ValidationError, AttributeError):
             raise BadQuery("$filter cannot be applied to these properties.") from None
     return rows
 

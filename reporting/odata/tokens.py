@@ -82,7 +82,7 @@ def token_for(request: HttpRequest) -> ApiToken | None:
     text = _presented(request)
     if not text or len(text) > 200:
         return None
-    parts = text.split("_")
+    parts = text.split("_", 2)
     if len(parts) != 3 or parts[0] != PREFIX:
         return None
     token = ApiToken.objects.select_related("owner").filter(key=parts[1]).first()
