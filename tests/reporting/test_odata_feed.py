@@ -183,7 +183,8 @@ def test_sensitive_fields_are_null_without_the_permission(client, tutor, supervi
     _, tutor_text = make_token(tutor)
     _, supervisor_text = make_token(supervisor)
     masked = rows(get(client, "Users", tutor_text, **{"$filter": f"Id eq {learner.pk}"}))[0]
-    assert masked["DateOfBirth"] is None and masked["NiNumber"] is None
+    assert masked["DateOfBirth"] is None
+    assert masked["NiNumber"] is None
     assert masked["Uln"] is None
     assert masked["LastName"] == learner.last_name
     shown = rows(get(client, "Users", supervisor_text, **{"$filter": f"Id eq {learner.pk}"}))[0]
@@ -330,7 +331,8 @@ def test_bad_queries_get_an_odata_error(client, supervisor, path, params, status
     response = client.get(FEED + path, params, **basic(text))
     assert response.status_code == status
     error = response.json()["error"]
-    assert error["code"] and error["message"]
+    assert error["code"]
+    assert error["message"]
 
 
 FILTER_WORDS = st.sampled_from(
@@ -463,7 +465,8 @@ def test_top_larger_than_a_page_pages_up_to_top(client, supervisor, many, monkey
     monkeypatch.setattr(odata_query, "PAGE_SIZE", 3)
     _, text = make_token(supervisor)
     got, pages = walk(client, text, "Users", {"$top": "7", "$orderby": "LastName"})
-    assert len(got) == 7 and pages == 3
+    assert len(got) == 7
+    assert pages == 3
 
 
 def test_a_page_holds_a_thousand_rows_by_default():
