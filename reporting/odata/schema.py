@@ -109,20 +109,37 @@ class Column:
     def example(self) -> str:
         return self.prop.example or EXAMPLES[self.edm_type]
 
-    def to_json(self, value: Any) -> Any:
-        if value is None:
-            return None
+    @property
+    def converter(self) -> Callable[[Any], Any] | None:
+        """How a stored value (never None) becomes its JSON value; None when it already is
+        one (numbers, text, booleans), which saves a call per value on a million rows."""
         if self.is_json:
-            return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+            return _json_text
         if self.edm_type == EDM_DATE:
-            return value.isoformat()
+            return _date
         if self.edm_type == EDM_DATETIME:
-            return value.isoformat().replace("+00:00", "Z")
+            return _datetime
         if self.edm_type == EDM_DECIMAL:
             # A JSON number, as OData's JSON format writes Edm.Decimal unless the client asks
             # for IEEE754Compatible strings; the precisions here fit a double exactly.
-            return float(value)
-        return value
+            return float
+        return None
+
+    def to_json(self, value: Any) -> Any:
+        convert = self.converter
+        return value if value is None or convert is None else convert(value)
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _date(value) -> str:
+    return value.isoformat()
+
+
+def _datetime(value) -> str:
+    return value.isoformat().replace("+00:00", "Z")
 
 
 Rows = Callable[[User], QuerySet]
