@@ -390,7 +390,10 @@ def test_hostile_filters_never_get_a_500(client, supervisor, words, noise):
     for candidate in (" ".join(words), noise, " ".join(words) + noise):
         response = client.get(FEED + "Users", {"$filter": candidate}, **basic(text))
         assert response.status_code in (200, 400), (candidate, response.content)
-        if response.status_code == 400:
+        if "\x00" in candidate:
+            # The portal-wide guard (aptem.query_guard) refuses NUL before any view runs.
+            assert response.status_code == 400
+        elif response.status_code == 400:
             assert "error" in response.json()
 
 
