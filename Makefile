@@ -64,6 +64,7 @@ bench: migrate
 	$(BIN)/python bench/search.py --learners $(LEARNERS) $(BENCH_ARGS)
 	$(BIN)/python bench/ilr_export.py
 	$(BIN)/python bench/task_queue.py
+	$(BIN)/python bench/odata.py
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:

@@ -22,7 +22,9 @@ urlpatterns = [
     path("me/documents/", include("documents.me_urls")),
     path("", include("signing.urls")),
     path("", include("programmes.urls")),
-    path("exports/", include("reporting.urls")),
+    # Exports (/exports/...), the OData dictionary and API tokens, and the OData feed itself.
+    path("", include("reporting.urls")),
+    path("odata/1.0/", include("reporting.odata.urls")),
     path("compliance/", include("compliance.urls")),
     path("", include("reviews.urls")),
     # Reviews due and the review data exports (/reviews/due/, /users/<id>/reviews/export.csv).

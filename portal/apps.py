@@ -8,5 +8,6 @@ class PortalConfig(AppConfig):
     verbose_name = "Portal"
 
     def ready(self) -> None:
-        # Registers the export kinds: the Users and audit trail CSVs, the Mandates (PDF) batch.
-        from . import exports, mandate_batch  # noqa: F401
+        # Registers the export kinds (the Users and audit trail CSVs, the Mandates (PDF) batch)
+        # and the entity sets of the OData reporting feed.
+        from . import exports, mandate_batch, odata  # noqa: F401

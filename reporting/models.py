@@ -83,3 +83,58 @@ class FileExport(models.Model):
         if not self.rows_total:
             return None
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class ApiToken(models.Model):
+    """An administrator's personal token for the OData reporting feed (reporting.odata).
+
+    The token itself is shown once, when it is made; only its SHA-256 is stored, beside a short
+    public ``key`` that finds the row, so a token is checked with one indexed read and a
+    constant-time comparison. A token reads the feed as its owner, with the owner's current
+    roles and groups, and only while the owner is active and still an administrator.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, help_text="What the token is for, in your words.")
+    key = models.CharField(max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_on = models.DateField(help_text="The last day the token works.")
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "API token"
+        indexes = [models.Index(fields=["owner", "-created_at"], name="apitoken_owner_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_on < timezone.localdate()
+
+    @property
+    def usable(self) -> bool:
+        return self.revoked_at is None and not self.expired
+
+
+class ApiTokenUse(models.Model):
+    """One request of the feed made with a token: what was read, how many rows, from where."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="uses")
+    used_at = models.DateTimeField(default=timezone.now)
+    entity_set = models.CharField(max_length=60)
+    row_count = models.PositiveIntegerField(default=0)
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-used_at", "-pk"]
+        verbose_name = "API token use"
+        indexes = [models.Index(fields=["token", "-used_at"], name="apitokenuse_token_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.entity_set} {self.used_at:%Y-%m-%d %H:%M}"

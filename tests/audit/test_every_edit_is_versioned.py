@@ -75,6 +75,9 @@ NOT_AN_EDIT = {
     "reviews_due:reviews_export": "streams a CSV, or creates a file export job: edits nothing",
     "portal:user_mandates": CREATES + " (a Mandates (PDF) file export job)",
     "reporting:start_again": CREATES + " (a file export job)",
+    "reporting:token_list": CREATES + " (a personal API token)",
+    "reporting:token_revoke": "revokes a token, which has no other state to be stale against: "
+    "revoking twice is the same as once",
     "ilr:import": "imports a file: matching existing learners is the duplicate guard's "
     "job (tests/programmes/ilr/test_import.py), there is no form opened on a version",
     "ilr:import_again": "re-queues a stopped import job, which re-checks each learner as the "

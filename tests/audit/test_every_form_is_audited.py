@@ -130,6 +130,20 @@ class Form:
 
 FORMS = [
     Form(
+        "reporting:token_list",
+        "tutor",
+        "/account/api-tokens/",
+        {"name": "Power BI", "expires_on": "{token_expiry}"},
+        "name",
+    ),
+    Form(
+        "reporting:token_revoke",
+        "tutor",
+        "/account/api-tokens/{api_token}/revoke/",
+        {},
+        "revoked_at",
+    ),
+    Form(
         "users:create",
         "tutor",
         "/users/create/user/",
@@ -1074,7 +1088,16 @@ def _objects(tree, learner, tutor, supervisor) -> dict:
         "contact": contact.pk,
         "tutor": tutor.pk,
         "org": OrganisationFactory().pk,
+        **_api_token_objects(tutor),
     }
+
+
+def _api_token_objects(tutor) -> dict:
+    from reporting.odata.tokens import api_token_create
+
+    in_a_month = datetime.date.today() + datetime.timedelta(days=30)
+    token, _ = api_token_create(owner=tutor, name="Excel", expires_on=in_a_month, actor=tutor)
+    return {"api_token": token.pk, "token_expiry": in_a_month.isoformat()}
 
 
 def _compliance_objects(tree, supervisor) -> dict:

@@ -314,9 +314,84 @@ class Command(BaseCommand):
         self.seed_reviews()
         self.seed_trackers()
         self.seed_crm_activities()
+        self.seed_reporting()
         # The learners' enrolments were bulk-created (no signals): their next review due dates
         # for the profile and the Reviews due page.
         refresh_review_due()
+
+    def seed_reporting(self, learners: int = 20) -> None:
+        """A few rows in the reporting feed's smaller tables (notes, CRM contacts, destinations,
+        evidence, onboarding answers) and an API token for the supervisor, printed once, so the
+        feed can be read from Excel or Power BI straight away (README: Reporting feed)."""
+        from crm.models import CrmContact, Note
+        from programmes.ilr.models import DestinationProgression, IlrLearner
+        from programmes.learning.models import EvidenceItem, WizardProgress
+        from reporting.odata.tokens import api_token_create
+
+        today = timezone.localdate()
+        admin = self.admins[0]
+        ids = (
+            User.objects.filter(user_type=User.Type.LEARNER)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:learners]
+        )
+        Note.objects.bulk_create(
+            Note(
+                learner_id=pk, text=f"Called the learner: {self.faker.sentence()}", created_by=admin
+            )
+            for pk in ids
+        )
+        WizardProgress.objects.bulk_create(
+            WizardProgress(
+                learner_id=pk,
+                step=WizardProgress.Step.INTRODUCTION,
+                data={"prior_learning": "GCSE English and maths", "agreed": True},
+                completed_at=timezone.now(),
+                completed_by=admin,
+            )
+            for pk in ids[:10]
+        )
+        CrmContact.objects.bulk_create(
+            CrmContact(
+                first_name=self.faker.first_name(),
+                last_name=self.faker.last_name(),
+                email=f"contact{n}@employer{n}.example.com",
+                organisation=employer,
+                job_title="Training manager",
+                created_by=admin,
+            )
+            for n, employer in enumerate(self.employers[:10])
+        )
+        DestinationProgression.objects.bulk_create(
+            DestinationProgression(
+                ilr=ilr,
+                out_type="EMP",
+                out_code=1,
+                out_start_date=datetime.date(2025, 9, 1),
+                out_coll_date=datetime.date(2025, 9, 1),
+            )
+            for ilr in IlrLearner.objects.order_by("pk")[:5]
+        )
+        EvidenceItem.objects.bulk_create(
+            EvidenceItem(
+                learner_id=component.learner_id,
+                component=component,
+                description="Witness statement from the line manager",
+                date=today - datetime.timedelta(days=7),
+            )
+            for component in LearnerComponent.objects.order_by("pk")[:10]
+        )
+        supervisor = User.objects.get(email="supervisor@example.org")
+        _, text = api_token_create(
+            owner=supervisor,
+            name="Demo Power BI report",
+            expires_on=today + datetime.timedelta(days=90),
+            actor=supervisor,
+        )
+        self.stdout.write(
+            "\nReporting feed (OData): /odata/1.0/ with HTTP Basic, user name "
+            f"supervisor@example.org and this API token as the password:\n  {text}"
+        )
 
     def seed_programme_components(self) -> None:
         components = []
