@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from activity.models import Task
 from compliance.models import ComplianceDocument
-from crm.models import CrmContact, Note
+from crm.models import CrmActivity, CrmContact, Note
 from programmes.ilr.models import AppFinRecord, DestinationProgression, IlrLearner, LearningDelivery
 from programmes.learning.models import EvidenceItem, LearnerComponent, WizardProgress
 from programmes.models import Enrolment, Programme
@@ -353,6 +353,42 @@ register(
             ID,
             LEARNER,
             P("Text", "text", "What the note says."),
+            CREATED_AT,
+            CREATED_BY,
+            P("UpdatedAt", "updated_at", "When it last changed."),
+        ],
+    )
+)
+
+register(
+    EntitySet(
+        name="CrmActivities",
+        model=CrmActivity,
+        description="CRM activities logged with learners (calls, emails, meetings, visits...).",
+        rows=owned_by_visible_learners(CrmActivity),
+        properties=[
+            ID,
+            LEARNER,
+            P("ActivityType", "activity_type", "Phone call, email, meeting, visit and so on."),
+            P("Direction", "direction", "Outbound (we contacted them) or inbound."),
+            P("OccurredAt", "occurred_at", "When the activity took place."),
+            P("DurationMinutes", "duration_minutes", "How long it took, in minutes."),
+            P(
+                "WithWhom",
+                "with_whom",
+                "Whom it was with: the learner, an employer contact or a CRM contact.",
+            ),
+            P("EmployerContactId", "employer_contact_id", "The employer contact it was with."),
+            P(
+                "CrmContactId",
+                "crm_contact_id",
+                "The CRM contact it was with (OrganizationContacts).",
+            ),
+            P("Subject", "subject", "What it was about."),
+            P("Notes", "notes", "What was said or done."),
+            P("Outcome", "outcome", "How it ended."),
+            P("FollowUpOn", "follow_up_on", "The follow-up date, if one was set."),
+            P("FollowUpTaskId", "follow_up_task_id", "The task the follow-up became (Tasks)."),
             CREATED_AT,
             CREATED_BY,
             P("UpdatedAt", "updated_at", "When it last changed."),
