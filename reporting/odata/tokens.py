@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from users.access import uses_admin_pages
+from users.backends import PortalBackend
 from users.models import User
 
 from ..models import ApiToken, ApiTokenUse
@@ -88,7 +89,12 @@ def token_for(request: HttpRequest) -> ApiToken | None:
     token = ApiToken.objects.select_related("owner").filter(key=parts[1]).first()
     if token is None or not hmac.compare_digest(token.secret_hash, _hash(text)):
         return None
-    if not token.usable or not token.owner.is_active or not uses_admin_pages(token.owner):
+    # As for signing in: an owner who could not sign in now (inactive, cancelled, expired,
+    # archived) or who no longer uses the administration pages has no feed either.
+    owner = token.owner
+    if not token.usable or not PortalBackend().user_can_authenticate(owner):
+        return None
+    if not uses_admin_pages(owner):
         return None
     return token
 

@@ -76,7 +76,7 @@ def test_basic_with_any_user_name_and_bearer_are_accepted(client, tutor):
 
 @pytest.mark.parametrize(
     "spoil",
-    ["wrong", "revoked", "expired", "inactive", "no_longer_admin", "garbage"],
+    ["wrong", "revoked", "expired", "inactive", "cancelled", "no_longer_admin", "garbage"],
 )
 def test_refused_tokens_get_401(client, tutor, spoil):
     token, text = make_token(tutor)
@@ -90,6 +90,10 @@ def test_refused_tokens_get_401(client, tutor, spoil):
         token.save()
     elif spoil == "inactive":
         tutor.is_active = False
+        tutor.save()
+    elif spoil == "cancelled":
+        # Still active, but a cancelled administrator cannot sign in: nor may their token read.
+        tutor.subscription_status = tutor.Status.CANCELLED
         tutor.save()
     elif spoil == "no_longer_admin":
         tutor.roles.clear()
