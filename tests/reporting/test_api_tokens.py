@@ -44,6 +44,15 @@ def test_the_page_is_reached_from_the_account_menu(as_user, colleague):
     assert "No API tokens yet." in response.content.decode()
 
 
+def test_an_administrators_own_profile_links_their_tokens_and_no_one_elses_does(
+    as_user, supervisor, tutor
+):
+    client = as_user(supervisor)
+    link = f'href="{URL}">Your API tokens</a>'
+    assert link in client.get(f"/users/{supervisor.pk}/").content.decode()
+    assert link not in client.get(f"/users/{tutor.pk}/").content.decode()
+
+
 def test_making_a_token_shows_it_once_and_stores_only_its_hash(as_user, colleague):
     client = as_user(colleague)
     response = client.post(URL, {"name": "Power BI", "expires_on": _expiry(90)})
