@@ -7,8 +7,8 @@ from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from aptem.dialogs import back_to_page
 from aptem.versioning import conflict_status, update_unless_stale
 from users.access import get_learner_for, may_edit
 from users.models import User
@@ -76,13 +76,7 @@ def _render_note_form(request: HttpRequest, context: dict) -> HttpResponse:
 
 
 def _back_to_profile(request: HttpRequest, learner: User, anchor: str) -> HttpResponse:
-    url = f"{learner.get_absolute_url()}#{anchor}"
-    if not request.htmx:
-        return redirect(url)
-    # Sent from the profile itself, a redirect would only move to the anchor without reloading.
-    if (request.htmx.current_url_abs_path or "").split("#")[0] == learner.get_absolute_url():
-        return HttpResponseClientRefresh()
-    return HttpResponseClientRedirect(url)
+    return back_to_page(request, learner.get_absolute_url(), anchor)
 
 
 @require_GET

@@ -17,8 +17,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, HttpResponseClientRefresh
 
+from aptem.dialogs import back_to_page
 from aptem.permissions import require_permission
 from aptem.versioning import (
     CONFLICT_STATUS,
@@ -207,14 +207,7 @@ def tracker_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back_to_profile(request: HttpRequest, learner: User) -> HttpResponse:
-    url = f"{learner.get_absolute_url()}#trackers"
-    if not request.htmx:
-        return redirect(url)
-    # Raised from the profile's dialog: reload it (a redirect to the same page with another
-    # anchor would only scroll, leaving the section and the message unshown).
-    if (request.htmx.current_url_abs_path or "").split("#")[0] == learner.get_absolute_url():
-        return HttpResponseClientRefresh()
-    return HttpResponseClientRedirect(url)
+    return back_to_page(request, learner.get_absolute_url(), "trackers")
 
 
 def _posted_enrolment(form: TrackerForm, fallback):
